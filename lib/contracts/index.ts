@@ -1,0 +1,38 @@
+import { adEvents } from './ad-events';
+import { campaignPerformance, dailySales } from './curated';
+import { fxRates, products, reportingCurrency } from './reference';
+import { serverLogs } from './server-logs';
+import { socialPosts } from './social-posts';
+import { transactions } from './transactions';
+import type { AnyContract, CuratedContract, DatasetContract, DatasetName, TableName } from './types';
+
+export * from './types';
+
+export const datasets: readonly DatasetContract[] = [transactions, serverLogs, socialPosts, adEvents];
+export const curatedTables: readonly CuratedContract[] = [dailySales, campaignPerformance];
+export const allTables: readonly AnyContract[] = [...datasets, ...curatedTables];
+
+export function datasetContract(name: string): DatasetContract {
+  const c = datasets.find((d) => d.name === name);
+  if (!c) throw new Error(`unknown dataset '${name}' (known: ${datasets.map((d) => d.name).join(', ')})`);
+  return c;
+}
+
+export function tableContract(name: string): AnyContract {
+  const c = allTables.find((d) => d.name === name);
+  if (!c) throw new Error(`unknown table '${name}' (known: ${allTables.map((d) => d.name).join(', ')})`);
+  return c;
+}
+
+export function isDatasetName(name: string): name is DatasetName {
+  return datasets.some((d) => d.name === name);
+}
+
+export function isTableName(name: string): name is TableName {
+  return allTables.some((d) => d.name === name);
+}
+
+/** The JSON the Spark jobs read (glue-jobs/lake_jobs/contracts.json). */
+export function contractsDocument(): object {
+  return { reportingCurrency, fxRates, products, datasets, curated: curatedTables };
+}

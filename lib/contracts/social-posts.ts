@@ -1,0 +1,37 @@
+import { lineageColumns } from './lineage';
+import type { DatasetContract } from './types';
+
+export const socialPosts: DatasetContract = {
+  name: 'social_posts',
+  database: 'processed',
+  description: 'Public social media posts about the shop and its products, flattened, with a sentiment score and the products they mention.',
+  owner: 'marketing-data',
+  raw: { format: 'json', prefix: 'social_posts/' },
+  businessKey: ['post_id'],
+  timeColumn: 'created_at',
+  retentionDays: 730,
+  api: { route: 'social-posts', maxRangeDays: 92 },
+  columns: [
+    { name: 'post_id', type: 'string', source: 'raw', description: 'Platform-unique id of the post.', rules: { required: true, maxLength: 64 } },
+    { name: 'platform', type: 'string', source: 'raw', description: 'Social network.', rules: { required: true, allowed: ['twitter', 'instagram', 'facebook', 'tiktok', 'reddit'] }, filter: { param: 'platform', op: 'eq' } },
+    { name: 'created_at', type: 'timestamp', source: 'raw', description: 'When the post was published (UTC).', rules: { required: true } },
+    { name: 'text', type: 'string', source: 'raw', description: 'Post text.', rules: { required: true, maxLength: 10000 } },
+    { name: 'lang', type: 'string', source: 'raw', description: 'ISO 639-1 language of the text.', rules: { pattern: '[a-z]{2}' }, filter: { param: 'lang', op: 'eq' } },
+    { name: 'user_id', type: 'string', source: 'raw', rawName: 'user.id', description: 'Author\'s platform user id.', rules: { required: true } },
+    { name: 'user_handle', type: 'string', source: 'raw', rawName: 'user.handle', pii: true, description: 'Author\'s handle.' },
+    { name: 'user_followers', type: 'bigint', source: 'raw', rawName: 'user.followers', description: 'Author\'s follower count.', rules: { min: 0 } },
+    { name: 'user_verified', type: 'boolean', source: 'raw', rawName: 'user.verified', description: 'Author is verified by the platform.' },
+    { name: 'hashtags', type: 'array<string>', source: 'raw', description: 'Hashtags, lower-cased, without `#`.', filter: { param: 'hashtag', op: 'contains' } },
+    { name: 'mentions', type: 'array<string>', source: 'raw', pii: true, description: 'Handles mentioned, without `@`.' },
+    { name: 'likes', type: 'bigint', source: 'raw', rawName: 'metrics.likes', description: 'Likes at export time.', rules: { min: 0 } },
+    { name: 'shares', type: 'bigint', source: 'raw', rawName: 'metrics.shares', description: 'Shares at export time.', rules: { min: 0 } },
+    { name: 'comments', type: 'bigint', source: 'raw', rawName: 'metrics.comments', description: 'Comments at export time.', rules: { min: 0 } },
+    { name: 'url', type: 'string', source: 'raw', description: 'Link to the post.', rules: { pattern: 'https?://\\S+' } },
+    { name: 'engagement', type: 'bigint', source: 'derived', description: 'likes + shares + comments.' },
+    { name: 'sentiment_score', type: 'double', source: 'derived', description: 'Lexicon sentiment of the text, from -1 (negative) to 1 (positive).' },
+    { name: 'sentiment_label', type: 'string', source: 'derived', description: '`positive`, `neutral` or `negative`.', filter: { param: 'sentiment', op: 'eq' } },
+    { name: 'product_ids', type: 'array<string>', source: 'derived', description: 'Catalog products whose names the text mentions.', filter: { param: 'product_id', op: 'contains' } },
+    { name: 'post_date', type: 'date', source: 'derived', description: 'UTC day of created_at.' },
+    ...lineageColumns,
+  ],
+};
