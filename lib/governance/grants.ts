@@ -25,7 +25,11 @@ export const grants: Readonly<Record<DataRole, Grant>> = {
     tables: ['ad_events', 'campaign_performance', 'social_posts'],
     pii: false,
   },
-  bi: { description: 'BI tools (QuickSight, Tableau): curated tables only.', tables: ['daily_sales', 'campaign_performance'], pii: false },
+  bi: {
+    description: 'BI tools (QuickSight, Tableau): curated tables only.',
+    tables: ['daily_sales', 'campaign_performance'],
+    pii: false,
+  },
 };
 
 export const roles = Object.keys(grants) as DataRole[];

@@ -23,7 +23,9 @@ function run(cmd: string, args: string[], log: Log): void {
   const r = spawnSync(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (r.error) throw new Error(`setup: cannot run ${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
-    throw new Error(`setup: '${cmd} ${args.join(' ')}' failed (exit ${r.status}):\n${(r.stderr || r.stdout).slice(-4000)}`);
+    throw new Error(
+      `setup: '${cmd} ${args.join(' ')}' failed (exit ${r.status}):\n${(r.stderr || r.stdout).slice(-4000)}`,
+    );
   }
 }
 
@@ -39,14 +41,22 @@ export function ensurePythonEnv(log: Log): void {
   if (existsSync(venvPython) && stampMatches(stamp, want)) return;
   if (!existsSync(venvPython)) run('python3', ['-m', 'venv', venvDir], log);
   run(venvPython, ['-m', 'pip', 'install', '--quiet', '-r', join('glue-jobs', 'requirements.lock')], log);
-  run(venvPython, ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '-e', 'glue-jobs'], log);
+  run(
+    venvPython,
+    ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '-e', 'glue-jobs'],
+    log,
+  );
   writeFileSync(stamp, want);
 }
 
 export function ensureIcebergJar(log: Log): void {
   if (existsSync(icebergJar)) return;
   mkdirSync(jarsDir, { recursive: true });
-  run('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=${icebergArtifact}`, `-DoutputDirectory=${jarsDir}`], log);
+  run(
+    'mvn',
+    ['-q', '-B', 'dependency:copy', `-Dartifact=${icebergArtifact}`, `-DoutputDirectory=${jarsDir}`],
+    log,
+  );
   if (!existsSync(icebergJar)) throw new Error(`setup: Maven finished but ${icebergJar} is missing`);
 }
 

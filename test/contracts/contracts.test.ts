@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { allTables, datasets, datasetContract, tableContract } from '../../lib/contracts';
+import { contractsJson, contractsJsonPath } from '../../lib/contracts/export';
+import { fxRates, products, categories } from '../../lib/contracts/reference';
+import { canRead, grants, roles, visibleColumns } from '../../lib/governance/grants';
+
+const numeric = new Set(['int', 'bigint', 'double', 'decimal(18,2)', 'decimal(18,4)']);
+
+describe('dataset contracts', () => {
+  it('the JSON the Spark jobs read is exactly the TypeScript declaration (run `npx tsx lib/contracts/export.ts`)', () => {
+    expect(readFileSync(contractsJsonPath, 'utf8')).toBe(contractsJson());
+  });
+
+  it.each(allTables.map((t) => [t.name, t] as const))('%s is internally consistent', (_name, t) => {
+    const names = t.columns.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const k of [...t.businessKey, t.timeColumn]) expect(names).toContain(k);
+    expect(['timestamp', 'date']).toContain(t.columns.find((c) => c.name === t.timeColumn)?.type);
+    for (const c of t.columns) {
+      expect(c.name).toMatch(/^[a-z][a-z0-9_]*$/);
+      expect(c.description.length).toBeGreaterThan(3);
+      const r = c.rules ?? {};
+      if (r.min !== undefined || r.max !== undefined) expect(numeric.has(c.type)).toBe(true);
+      if (r.allowed || r.pattern || r.maxLength) expect(c.type).toBe('string');
+      if (r.pattern) expect(() => new RegExp(`^(?:${r.pattern})$`)).not.toThrow();
+      if (r.requiredWhen) expect(names).toContain(r.requiredWhen.column);
+      // filtering on personal data would let a caller without the PII grant probe it
+      if (c.filter) expect(c.pii ?? false).toBe(false);
+    }
+    const params = t.columns.flatMap((c) => (c.filter ? [c.filter.param] : []));
+    expect(new Set(params).size).toBe(params.length);
+  });
+
+  it('routes are unique and business keys are required or derived', () => {
+    const routes = allTables.map((t) => t.api.route);
+    expect(new Set(routes).size).toBe(routes.length);
+    for (const d of datasets) {
+      for (const k of d.businessKey) {
+        const col = d.columns.find((c) => c.name === k);
+        expect(col?.source === 'derived' || col?.rules?.required === true).toBe(true);
+      }
+    }
+  });
+
+  it('reference data covers every currency and product category the contracts allow', () => {
+    const allowed = datasetContract('transactions').columns.find((c) => c.name === 'currency')?.rules
+      ?.allowed;
+    expect([...(allowed ?? [])].sort()).toEqual(Object.keys(fxRates).sort());
+    expect(new Set(products.map((p) => p.id)).size).toBe(products.length);
+    expect(categories.length).toBeGreaterThan(3);
+  });
+
+  it('looking up an unknown table names the known ones', () => {
+    expect(() => tableContract('orders')).toThrow(/unknown table 'orders' \(known: transactions/);
+  });
+});
+
+describe('grants', () => {
+  it('every role reads only declared tables', () => {
+    for (const r of roles) for (const t of grants[r].tables) expect(() => tableContract(t)).not.toThrow();
+  });
+
+  it('roles without the PII grant never see a PII column', () => {
+    const tx = tableContract('transactions');
+    const piiCols = tx.columns.filter((c) => c.pii).map((c) => c.name);
+    expect(piiCols).toEqual(['customer_email', 'customer_name']);
+    for (const r of roles) {
+      const seen = visibleColumns(r, tx).map((c) => c.name);
+      for (const p of piiCols) expect(seen.includes(p)).toBe(grants[r].pii);
+    }
+  });
+
+  it('marketing reads ad and campaign data but not transactions', () => {
+    expect(canRead('marketing', 'ad_events')).toBe(true);
+    expect(canRead('marketing', 'campaign_performance')).toBe(true);
+    expect(canRead('marketing', 'transactions')).toBe(false);
+    expect(canRead('bi', 'server_logs')).toBe(false);
+  });
+});
