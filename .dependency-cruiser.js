@@ -1,0 +1,49 @@
+/**
+ * The layering of DESIGN.md §4, checked in CI rather than by hope (`npm run depcheck`).
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules form a DAG: a cycle means two modules own one concept.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'lambdas-never-import-cdk',
+      severity: 'error',
+      comment: 'Lambda code is bundled on its own; CDK belongs to lib/infra.',
+      from: { path: '^lambdas/' },
+      to: { path: ['node_modules/aws-cdk-lib', 'node_modules/constructs', '^lib/infra/', '^lib/cli/'] },
+    },
+    {
+      name: 'contracts-are-pure',
+      severity: 'error',
+      comment: 'Contracts are declarations: every other part asks them, they ask nothing.',
+      from: { path: '^lib/(contracts|governance)/' },
+      to: { path: '^(lib/(?!contracts|governance)|lambdas/|bin/)' },
+    },
+    {
+      name: 'runtime-does-not-import-infra',
+      severity: 'error',
+      comment: 'The local runtime, the stream and the API run without CDK.',
+      from: { path: '^lib/(local|stream|api|generate)/' },
+      to: { path: ['^lib/infra/', 'node_modules/aws-cdk-lib', 'node_modules/constructs'] },
+    },
+    {
+      name: 'generator-is-pure',
+      severity: 'error',
+      comment: "The generator makes data; landing it is the local runtime's job.",
+      from: { path: '^lib/generate/' },
+      to: { path: '^lib/(local|stream|api|cli|infra)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: ['^cdk.out', '^\\.lake', '^glue-jobs'] },
+  },
+};
