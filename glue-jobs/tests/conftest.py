@@ -1,0 +1,36 @@
+"""The ONE Spark session of the pytest run, and a fresh lake (home + catalog) per test."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyspark.sql import SparkSession
+
+from lake_jobs.config import LakeConfig
+from lake_jobs.spark import configure_catalog, local_session
+
+_catalog_ids = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkSession]:
+    """local[2], 1 shuffle partition, loopback, no UI, UTC, Iceberg extensions, Hadoop catalog `lake`."""
+    warehouse = tmp_path_factory.mktemp("session-lake") / "warehouse"
+    session = local_session(
+        master="local[2]", app_name="lake-jobs-tests", shuffle_partitions=1, catalogs={"lake": str(warehouse)}
+    )
+    yield session
+    session.stop()
+
+
+@pytest.fixture()
+def lake(spark: SparkSession, tmp_path: Path) -> LakeConfig:
+    """A fresh lake home for one test: its own folder and its own Iceberg catalog name (`lake_<n>`), so that
+    tests never see each other's tables. Tables are `<config.catalog>.processed.<dataset>`."""
+    name = f"lake_t{next(_catalog_ids)}"
+    config = LakeConfig.local(str(tmp_path / "home"), catalog=name)
+    configure_catalog(spark, name, config.warehouse)
+    return config
