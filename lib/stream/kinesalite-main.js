@@ -2,6 +2,7 @@
 // its streams persisted in a LevelDB folder, no artificial CREATING/UPDATING delays. Once it listens, it writes
 // its pid and port to the state file (temp + rename); on SIGTERM/SIGINT it closes LevelDB and exits.
 // Usage: node kinesalite-main.js <dataDir> <port|0> <stateFile>
+/* global setTimeout */
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
