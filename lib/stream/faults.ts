@@ -7,7 +7,7 @@ import type { StreamEntry } from './batching';
 import type { PutResultEntry, RecordWriter } from './writer';
 
 export interface FaultOptions {
-  /** Share of the entries of each call that fail, 0..1 (rounded up: any share > 0 fails at least one). */
+  /** Share of the entries of each call that fail, 0..1 (n * share, rounded up or down at random). */
   readonly entryFailureShare: number;
   /** The first N calls fail as a whole (throttled). @default 0 */
   readonly failFirstCalls?: number;
@@ -62,7 +62,7 @@ export function withPutRecordsFaults(inner: RecordWriter, opts: FaultOptions): F
         stats.callsFailed++;
         throw new ThrottledError('Rate exceeded for stream (injected)');
       }
-      const failCount = injecting ? Math.ceil(entries.length * opts.entryFailureShare) : 0;
+      const failCount = injecting ? Math.floor(entries.length * opts.entryFailureShare + random()) : 0;
       // choose which entries fail: a seeded partial shuffle of the indexes
       const idx = entries.map((_, i) => i);
       for (let i = 0; i < failCount; i++) {
