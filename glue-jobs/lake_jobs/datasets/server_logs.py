@@ -1,0 +1,116 @@
+"""server_logs: nginx/Apache "combined" log lines -> one row per request.
+
+Format: ``%h %l %u [%t] "%r" %>s %b "%{Referer}i" "%{User-agent}i"``. ``parse`` splits a line with one
+regular expression (a line that does not match it, e.g. binary garbage or a control character, is
+``parse:log_line``), then the request line ``"%r"`` into method, path, query string and protocol (a request
+line that is not ``METHOD target [HTTP/x.y]``, e.g. ``"-"`` or an escaped TLS handshake such as
+``"\\x16\\x03\\x01..."``, is ``parse:log_line`` too). ``-`` means unknown: remote user, size, referrer and
+user agent become null. ``%t`` (``10/Oct/2026:13:55:36 +0200``) is rewritten to ISO 8601 with its offset, so
+that the quality step casts it to a UTC instant (an impossible date becomes ``type:request_time``).
+
+``log_id`` = SHA-256 of ``<file_sha256>:<record_no>``: landing the same file again (same bytes) gives the same
+keys, so MERGE makes it a no-op, while two identical requests on two lines stay two rows.
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+
+from lake_jobs.reference import Reference
+from lake_jobs.text.user_agents import device_type, is_bot
+
+_QUOTED = r'"((?:[^"\\\x00-\x1f]|\\[^\x00-\x1f])*)"'
+"""A double-quoted field; `\\"` and `\\\\` escapes allowed (Apache), control characters not."""
+
+LINE_PATTERN = (
+    r"^(\S+) (\S+) (\S+) \[([^\]\x00-\x1f]+)\] "
+    + _QUOTED
+    + r" (\d{3}) (\d+|-) "
+    + _QUOTED
+    + " "
+    + _QUOTED
+    + r"\s*$"
+)
+"""One combined-log line; groups: host, ident, user, time, request, status, bytes, referrer, user agent."""
+
+REQUEST_PATTERN = r"^([A-Za-z]+) (\S+)(?: (HTTP/\d+(?:\.\d+)?))?$"
+"""The request line: method, target, optional protocol (absent in HTTP/0.9)."""
+
+TIME_PATTERN = r"^(\d{2})/([A-Za-z]{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2}):?(\d{2})$"
+"""`%t`: day/month-name/year:hour:minute:second offset."""
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_SEP = "\u0001"  # cannot occur in a matching line (control characters do not match LINE_PATTERN)
+_FIELDS = ("host", "ident", "user", "time", "request", "status", "bytes", "referrer", "agent")
+
+
+def _dash_to_null(c: Column) -> Column:
+    return F.when((c == "-") | (c == ""), F.lit(None).cast("string")).otherwise(c)
+
+
+def _unescape(c: Column) -> Column:
+    """Apache's `\\"` and `\\\\` escapes -> the characters (nginx's `\\xHH` escapes are kept as written)."""
+    return F.regexp_replace(c, r'\\(["\\])', "$1")
+
+
+def iso_time(clf_time: Column) -> Column:
+    """`10/Oct/2026:13:55:36 +0200` -> `2026-10-10T13:55:36+02:00`; a value of another shape is returned
+    unchanged (the quality step then reports `type:request_time`)."""
+    month_numbers: list[Column] = []
+    for i, name in enumerate(_MONTHS, start=1):
+        month_numbers += [F.lit(name.lower()), F.lit(f"{i:02d}")]
+    month = F.element_at(F.create_map(*month_numbers), F.lower(F.regexp_extract(clf_time, TIME_PATTERN, 2)))
+    iso = F.concat(
+        F.regexp_extract(clf_time, TIME_PATTERN, 3),
+        F.lit("-"),
+        month,
+        F.lit("-"),
+        F.regexp_replace(clf_time, TIME_PATTERN, "$1T$4:$5:$6$7:$8"),
+    )
+    return F.when(clf_time.rlike(TIME_PATTERN) & month.isNotNull(), iso).otherwise(clf_time)
+
+
+def log_id(file_sha256: Column, record_no: Column) -> Column:
+    """SHA-256 (hex) of `<file checksum>:<line number>`."""
+    return F.sha2(F.concat_ws(":", file_sha256, record_no.cast("string")), 256)
+
+
+def parse(records: DataFrame) -> DataFrame:
+    line = records["raw_text"]
+    line_ok = F.coalesce(line.rlike(LINE_PATTERN), F.lit(False))
+    groups = F.split(F.regexp_replace(line, LINE_PATTERN, _SEP.join(f"${i}" for i in range(1, 10))), _SEP)
+    field = {name: F.when(line_ok, groups[i]) for i, name in enumerate(_FIELDS)}
+    request = _unescape(field["request"])
+    request_ok = F.coalesce(request.rlike(REQUEST_PATTERN), F.lit(False))
+    target = F.when(request_ok, F.regexp_extract(request, REQUEST_PATTERN, 2))
+    query = F.regexp_extract(target, r"\?(.*)$", 1)
+    return records.select(
+        "*",
+        log_id(records["file_sha256"], records["record_no"]).alias("log_id"),
+        field["host"].alias("client_ip"),
+        _dash_to_null(field["user"]).alias("remote_user"),
+        iso_time(field["time"]).alias("request_time"),
+        F.when(request_ok, F.regexp_extract(request, REQUEST_PATTERN, 1)).alias("method"),
+        F.regexp_extract(target, r"^([^?]*)", 1).alias("path"),
+        F.when(query != "", query).alias("query_string"),
+        F.when(request_ok, _dash_to_null(F.regexp_extract(request, REQUEST_PATTERN, 3))).alias("protocol"),
+        field["status"].alias("status"),
+        _dash_to_null(field["bytes"]).alias("bytes_sent"),
+        _dash_to_null(_unescape(field["referrer"])).alias("referrer"),
+        _dash_to_null(_unescape(field["agent"])).alias("user_agent"),
+        F.when(~(line_ok & request_ok), F.lit("parse:log_line")).alias("parse_error"),
+    )
+
+
+def enrich(valid: DataFrame, ref: Reference) -> DataFrame:
+    status = valid["status"]
+    agent = valid["user_agent"]
+    return valid.select(
+        "*",
+        F.concat((status / 100).cast("int").cast("string"), F.lit("xx")).alias("status_class"),
+        (status >= 400).alias("is_error"),
+        is_bot(agent).alias("is_bot"),
+        device_type(agent).alias("device_type"),
+        F.to_date(valid["request_time"]).alias("request_date"),
+    )

@@ -1,0 +1,1 @@
+"""Text helpers of the transforms (user-agent classes, sentiment lexicon, product mentions)."""
