@@ -1,0 +1,59 @@
+/** The Lambda's configuration, read once from its environment (set by the CDK stack). */
+import { isRole, type DataRole } from '../../lib/governance/grants';
+import type { AthenaRoleConfig } from './athena-engine';
+import { parsePrincipalRoles } from './iam-auth';
+
+export interface LambdaConfig {
+  readonly region?: string;
+  readonly databases: Readonly<Record<'processed' | 'curated', string>>;
+  readonly roles: Readonly<Partial<Record<DataRole, AthenaRoleConfig>>>;
+  readonly principals: ReadonlyMap<string, DataRole>;
+  readonly cursorSecret: string;
+  readonly syncBudgetMs: number;
+}
+
+/** The environment variables the handler reads (INFRA sets them). */
+export const ENV = {
+  processedDatabase: 'LAKE_PROCESSED_DATABASE',
+  curatedDatabase: 'LAKE_CURATED_DATABASE',
+  roleConfig: 'LAKE_ROLE_CONFIG',
+  principalRoles: 'LAKE_PRINCIPAL_ROLES',
+  cursorSecret: 'LAKE_CURSOR_SECRET',
+  syncBudgetMs: 'LAKE_SYNC_BUDGET_MS',
+} as const;
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const v = env[name];
+  if (!v) throw new Error(`environment variable ${name} is not set`);
+  return v;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv): LambdaConfig {
+  const rolesJson: unknown = JSON.parse(required(env, ENV.roleConfig));
+  if (typeof rolesJson !== 'object' || rolesJson === null)
+    throw new Error(`${ENV.roleConfig} must be a JSON object`);
+  const roles: Partial<Record<DataRole, AthenaRoleConfig>> = {};
+  for (const [role, cfg] of Object.entries(rolesJson as Record<string, unknown>)) {
+    const c = cfg as Partial<AthenaRoleConfig> | null;
+    if (!isRole(role) || !c || typeof c.workgroup !== 'string')
+      throw new Error(`${ENV.roleConfig}: expected {role: {workgroup, roleArn?}}, got ${role}`);
+    roles[role] = {
+      workgroup: c.workgroup,
+      ...(typeof c.roleArn === 'string' ? { roleArn: c.roleArn } : {}),
+    };
+  }
+  const budget = Number(env[ENV.syncBudgetMs] ?? 10_000);
+  if (!Number.isInteger(budget) || budget < 0 || budget > 25_000)
+    throw new Error(`${ENV.syncBudgetMs} must be 0..25000 ms (API Gateway gives up at 29 s)`);
+  return {
+    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+    databases: {
+      processed: required(env, ENV.processedDatabase),
+      curated: required(env, ENV.curatedDatabase),
+    },
+    roles,
+    principals: parsePrincipalRoles(env[ENV.principalRoles]),
+    cursorSecret: required(env, ENV.cursorSecret),
+    syncBudgetMs: budget,
+  };
+}

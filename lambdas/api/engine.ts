@@ -1,0 +1,69 @@
+/**
+ * The query engine port. Adapters: Athena (athena-engine.ts, on AWS) and DuckDB over the local engine
+ * (lib/api/duckdb-engine.ts, for `lake serve`). Chosen once, at start-up.
+ */
+import type { ColumnType } from '../../lib/contracts';
+import type { DataRole } from '../../lib/governance/grants';
+
+export type SqlParam = string | number | boolean;
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+
+export interface SqlQuery {
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+}
+
+export interface ResultSet {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: readonly Record<string, JsonValue>[];
+}
+
+/** Who runs the query: the engine runs it under this role's grants (Athena: the role's IAM role + workgroup). */
+export interface QueryContext {
+  readonly role: DataRole;
+  readonly requestId: string;
+}
+
+export type QueryState = 'running' | 'succeeded';
+
+/** What the SQL text may differ in between engines; everything else is the shared Trino/DuckDB dialect. */
+export interface SqlDialect {
+  /** the table's reference, e.g. `"processed"."transactions"` locally, `"lake_processed_prod"."transactions"` on Athena */
+  tableRef(database: 'processed' | 'curated', table: string): string;
+  /** how a column of this type is selected so that the adapter can return it as JSON */
+  selectExpr(expr: string, type: ColumnType): string;
+}
+
+export interface QueryEngine extends SqlDialect {
+  readonly name: 'athena' | 'duckdb';
+  /** Start a query; returns the engine's execution id. */
+  start(query: SqlQuery, ctx: QueryContext): Promise<string>;
+  /**
+   * Wait up to `budgetMs` for the execution. Throws ApiError `query_failed` / `query_cancelled` when the
+   * engine says so, and `not_found` for an unknown id.
+   */
+  wait(id: string, budgetMs: number, ctx: QueryContext): Promise<QueryState>;
+  /** Up to `maxRows` rows of a succeeded execution, converted to JSON values. */
+  results(id: string, maxRows: number, ctx: QueryContext): Promise<ResultSet>;
+  /** The table's current version (Iceberg snapshot id), when the engine can tell cheaply. */
+  tableVersion?(database: 'processed' | 'curated', table: string, ctx: QueryContext): Promise<string | null>;
+  /** Liveness check for /health. */
+  ping(): Promise<void>;
+}
+
+export type ExecutionOutcome =
+  { state: 'succeeded'; id: string; result: ResultSet } | { state: 'running'; id: string };
+
+/** Start, wait within the synchronous budget, and read the results when done. */
+export async function execute(
+  engine: QueryEngine,
+  query: SqlQuery,
+  maxRows: number,
+  budgetMs: number,
+  ctx: QueryContext,
+): Promise<ExecutionOutcome> {
+  const id = await engine.start(query, ctx);
+  const state = await engine.wait(id, budgetMs, ctx);
+  if (state === 'running') return { state, id };
+  return { state, id, result: await engine.results(id, maxRows, ctx) };
+}

@@ -1,0 +1,32 @@
+/**
+ * The router's own request and response: independent of how a request arrives (API Gateway proxy event on
+ * Lambda, node:http locally). Adapters at the edge convert to and from these.
+ */
+export interface ApiRequest {
+  readonly method: string;
+  /** path without the stage prefix or the query string, e.g. `/v1/transactions` */
+  readonly path: string;
+  /** single-valued query-string parameters (a repeated parameter is a 400, see params.ts) */
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** query-string parameters that appeared more than once */
+  readonly repeatedQuery?: readonly string[];
+  /** header names lower-cased */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly requestId: string;
+  /** the IAM principal API Gateway authenticated (SigV4), when the request came through API Gateway */
+  readonly iamPrincipal?: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export function json(status: number, payload: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(payload),
+  };
+}

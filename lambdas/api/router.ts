@@ -1,0 +1,224 @@
+/**
+ * The router: one function from ApiRequest to ApiResponse, shared by the Lambda handler (API Gateway proxy
+ * events) and the local server (node:http). Authentication, throttling and the engine are injected.
+ */
+import { allTables, isTableName, type AnyContract } from '../../lib/contracts';
+import { canRead, type DataRole } from '../../lib/governance/grants';
+import { catalogEntry, tableStats } from './catalog';
+import { digest, type Sealer } from './cursor';
+import { execute, type QueryContext, type QueryEngine, type ResultSet } from './engine';
+import { ApiError, badRequest, errorResponse } from './errors';
+import { json, type ApiRequest, type ApiResponse } from './http';
+import type { ApiLogger } from './logger';
+import { openApiDocument } from './openapi';
+import { canonicalQuery, parseQueryInput, type QueryInput } from './params';
+import { matchRoute, queryRouteByPath, type QueryRouteDef, type StaticRouteDef } from './routes';
+import { buildQuery } from './sql';
+
+export interface Principal {
+  /** key id locally, IAM principal ARN on AWS */
+  readonly id: string;
+  readonly role: DataRole;
+}
+
+/** Resolves the caller or throws ApiError 401 (no or bad credentials) / 403 (no data role). */
+export type Authenticator = (req: ApiRequest) => Promise<Principal>;
+
+export interface RouterDeps {
+  readonly engine: QueryEngine;
+  readonly authenticate: Authenticator;
+  /** throws ApiError `throttled` (429) when the caller is over its rate; locally a token bucket per key */
+  readonly throttle?: (p: Principal) => void;
+  readonly logger: ApiLogger;
+  readonly sealer: Sealer;
+  /** how long a request waits for its query before answering 202 with a query id */
+  readonly syncBudgetMs: number;
+  readonly serverUrl?: string;
+}
+
+export type Router = (req: ApiRequest) => Promise<ApiResponse>;
+
+interface PendingQuery {
+  /** engine execution id */
+  e: string;
+  /** route path */
+  r: string;
+  role: DataRole;
+  /** canonical-query digest, for the next cursor */
+  h: string;
+  /** requested fields */
+  f: string[];
+  l: number;
+}
+
+interface CursorPayload {
+  h: string;
+  a: unknown[];
+}
+
+export function createRouter(deps: RouterDeps): Router {
+  const { engine, logger, sealer } = deps;
+
+  function page(
+    route: QueryRouteDef,
+    fields: readonly string[],
+    limit: number,
+    h: string,
+    result: ResultSet,
+  ) {
+    const rows = result.rows.slice(0, limit);
+    const last = rows[rows.length - 1];
+    const next =
+      result.rows.length > limit && last
+        ? sealer.seal('cursor', { h, a: route.sortKeys.map((k) => last[k] ?? null) } satisfies CursorPayload)
+        : null;
+    const data = rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f] ?? null])));
+    return json(200, { data, page: { limit, count: data.length, next } });
+  }
+
+  async function queryRoute(route: QueryRouteDef, req: ApiRequest, p: Principal): Promise<ApiResponse> {
+    if (!canRead(p.role, route.table.name))
+      throw new ApiError('forbidden', `role '${p.role}' may not read ${route.table.name}`, {
+        table: route.table.name,
+      });
+    const input: QueryInput = parseQueryInput(route, p.role, req.query, req.repeatedQuery);
+    const h = digest(canonicalQuery(route, p.role, input));
+    let after: unknown[] | undefined;
+    if (input.cursor !== undefined) {
+      const c = sealer.open<CursorPayload>('cursor', input.cursor, 'cursor');
+      if (c.h !== h || !Array.isArray(c.a) || c.a.length !== route.sortKeys.length)
+        throw badRequest(
+          'cursor',
+          'does not belong to this query (same route, role and parameters required)',
+        );
+      after = c.a;
+    }
+    const built = buildQuery(route, input, engine, after);
+    const ctx: QueryContext = { role: p.role, requestId: req.requestId };
+    const out = await execute(engine, built, input.limit + 1, deps.syncBudgetMs, ctx);
+    const fields = input.fields.map((f) => f.name);
+    if (out.state === 'running')
+      return pending({ e: out.id, r: route.path, role: p.role, h, f: fields, l: input.limit });
+    return page(route, fields, input.limit, h, out.result);
+  }
+
+  function pending(q: PendingQuery): ApiResponse {
+    const id = sealer.seal('query', q);
+    const location = `/v1/queries/${encodeURIComponent(id)}`;
+    return json(
+      202,
+      { status: 'running', queryId: id, location, message: 'The query is still running; poll the location.' },
+      { location, 'retry-after': '1' },
+    );
+  }
+
+  async function queryStatus(id: string, req: ApiRequest, p: Principal): Promise<ApiResponse> {
+    noQueryParams(req);
+    const q = sealer.open<PendingQuery>('query', id, 'id');
+    const route = queryRouteByPath(q.r);
+    // another role's query is not found: its rows were chosen for that role's grants
+    if (!route || q.role !== p.role) throw new ApiError('not_found', 'no such query', { id: 'unknown' });
+    const ctx: QueryContext = { role: p.role, requestId: req.requestId };
+    const state = await engine.wait(q.e, 0, ctx);
+    if (state === 'running') return pending(q);
+    return page(route, q.f, q.l, q.h, await engine.results(q.e, q.l + 1, ctx));
+  }
+
+  function noQueryParams(req: ApiRequest): void {
+    const extra = Object.keys(req.query)[0];
+    if (extra !== undefined) throw badRequest(extra, 'is not a parameter of this route');
+  }
+
+  function readable(role: DataRole): AnyContract[] {
+    return allTables.filter((t) => canRead(role, t.name));
+  }
+
+  async function staticRoute(
+    route: StaticRouteDef,
+    params: Record<string, string>,
+    req: ApiRequest,
+    p: Principal,
+  ): Promise<ApiResponse> {
+    switch (route.kind) {
+      case 'health':
+        noQueryParams(req);
+        await engine.ping();
+        return json(200, { status: 'ok', engine: engine.name, role: p.role });
+      case 'openapi':
+        noQueryParams(req);
+        return json(200, openApiDocument(p.role, deps.serverUrl));
+      case 'datasets':
+        noQueryParams(req);
+        return json(200, { data: readable(p.role).map((t) => catalogEntry(t, p.role)) });
+      case 'dataset': {
+        noQueryParams(req);
+        const name = params.name ?? '';
+        if (!isTableName(name)) throw new ApiError('not_found', `no dataset '${name}'`, { name });
+        const t = allTables.find((x) => x.name === name) as AnyContract;
+        if (!canRead(p.role, t.name))
+          throw new ApiError('forbidden', `role '${p.role}' may not read ${t.name}`, { table: t.name });
+        const ctx: QueryContext = { role: p.role, requestId: req.requestId };
+        return json(200, {
+          ...catalogEntry(t, p.role),
+          ...(await tableStats(engine, t, deps.syncBudgetMs, ctx)),
+        });
+      }
+      case 'query-status':
+        return queryStatus(params.id ?? '', req, p);
+    }
+  }
+
+  async function dispatch(req: ApiRequest, seen: { principal?: Principal }): Promise<ApiResponse> {
+    const p = await deps.authenticate(req);
+    seen.principal = p;
+    deps.throttle?.(p);
+    let match: ReturnType<typeof matchRoute>;
+    try {
+      match = matchRoute(req.path);
+    } catch {
+      throw badRequest('path', 'is not a valid URL path');
+    }
+    if (!match) throw new ApiError('not_found', `no route ${req.path}`, { path: req.path });
+    if (req.method !== 'GET')
+      throw new ApiError(
+        'method_not_allowed',
+        `${req.method} is not allowed on ${match.route.path}`,
+        { allow: ['GET'] },
+        { allow: 'GET' },
+      );
+    return match.route.kind === 'query'
+      ? queryRoute(match.route, req, p)
+      : staticRoute(match.route, match.params, req, p);
+  }
+
+  return async (req: ApiRequest): Promise<ApiResponse> => {
+    const started = Date.now();
+    let res: ApiResponse;
+    const seen: { principal?: Principal } = {};
+    try {
+      res = await dispatch(req, seen);
+    } catch (err) {
+      const { response, unexpected } = errorResponse(err, req.requestId);
+      if (unexpected)
+        logger.error('unexpected error', {
+          requestId: req.requestId,
+          path: req.path,
+          error:
+            err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+        });
+      res = response;
+    }
+    logger.info('request', {
+      requestId: req.requestId,
+      method: req.method,
+      path: req.path,
+      status: res.status,
+      durationMs: Date.now() - started,
+      ...(seen.principal ? { principal: seen.principal.id, role: seen.principal.role } : {}),
+    });
+    return {
+      ...res,
+      headers: { ...res.headers, 'x-request-id': req.requestId, 'cache-control': 'no-store' },
+    };
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The query builder. Identifiers come only from the route table (itself generated from the contracts);
+ * every value is a `?` parameter. The SQL is the dialect Athena (Trino) and DuckDB share; only the table
+ * references (and how arrays are selected) come from the engine's SqlDialect.
+ */
+import type { ColumnType } from '../../lib/contracts';
+import type { SqlDialect, SqlParam, SqlQuery } from './engine';
+import type { QueryInput } from './params';
+import { ident, type OutputColumn, type QueryRouteDef } from './routes';
+
+export interface BuiltQuery extends SqlQuery {
+  /** the columns the query returns: the requested fields plus the sort keys the cursor needs */
+  readonly selected: readonly OutputColumn[];
+}
+
+/** `2024-05-01 10:00:00.000` from epoch ms: the text both engines cast to TIMESTAMP. */
+export function sqlTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** A timestamp as the API returns it (ISO 8601, `Z`) back to the text both engines cast to TIMESTAMP. */
+export function sqlTimestampFromIso(iso: string): string {
+  return iso
+    .replace('T', ' ')
+    .replace(/Z$/, '')
+    .replace(/[+-]00:?00$/, '');
+}
+
+const DAY_MS = 86_400_000;
+const sqlDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+function placeholder(type: ColumnType): string {
+  if (type === 'timestamp') return 'CAST(? AS TIMESTAMP)';
+  if (type === 'date') return 'CAST(? AS DATE)';
+  return '?';
+}
+
+function keysetParam(type: ColumnType, v: unknown): SqlParam {
+  if (type === 'timestamp' && typeof v === 'string') return sqlTimestampFromIso(v);
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  throw new Error(`keyset value of type ${typeof v} for a ${type} column`);
+}
+
+/** `(k1 > ? OR (k1 = ? AND (k2 > ? ...)))`: strictly after the last row of the previous page. */
+function keysetPredicate(
+  keys: readonly { expr: string; type: ColumnType; value: unknown }[],
+  params: SqlParam[],
+): string {
+  const [head, ...rest] = keys;
+  if (!head) throw new Error('a keyset needs at least one key');
+  const ph = placeholder(head.type);
+  const v = keysetParam(head.type, head.value);
+  if (rest.length === 0) {
+    params.push(v);
+    return `${head.expr} > ${ph}`;
+  }
+  params.push(v, v);
+  return `(${head.expr} > ${ph} OR (${head.expr} = ${ph} AND ${keysetPredicate(rest, params)}))`;
+}
+
+/**
+ * Build the query of a route for validated input. `after` holds the sort-key values of the last row of the
+ * previous page (from the cursor). Asks for limit + 1 rows: the extra one says whether a next page exists.
+ */
+export function buildQuery(
+  route: QueryRouteDef,
+  input: QueryInput,
+  dialect: SqlDialect,
+  after?: readonly unknown[],
+): BuiltQuery {
+  const params: SqlParam[] = [];
+  const byName = (n: string): OutputColumn => {
+    const c = route.columns.find((x) => x.name === n);
+    if (!c) throw new Error(`${route.path}: no column ${n}`);
+    return c;
+  };
+  const selected = route.columns.filter(
+    (c) => input.fields.some((f) => f.name === c.name) || route.sortKeys.includes(c.name),
+  );
+
+  const time = `t.${ident(route.timeColumn)}`;
+  const where: string[] = [];
+  if (route.timeType === 'timestamp') {
+    where.push(`${time} >= CAST(? AS TIMESTAMP)`, `${time} < CAST(? AS TIMESTAMP)`);
+    params.push(sqlTimestamp(input.from), sqlTimestamp(input.to));
+  } else {
+    where.push(`${time} >= CAST(? AS DATE)`, `${time} < CAST(? AS DATE)`);
+    params.push(sqlDate(input.from), sqlDate(Math.ceil(input.to / DAY_MS) * DAY_MS));
+  }
+  for (const { filter, value } of input.filters) {
+    if (filter.op === 'eq') where.push(`${filter.expr} = ?`);
+    else if (filter.op === 'prefix') where.push(`starts_with(${filter.expr}, ?)`);
+    else where.push(`contains(${filter.expr}, ?)`);
+    params.push(value);
+  }
+
+  const from =
+    `${dialect.tableRef(route.table.database, route.table.name)} AS t` +
+    (route.unnest
+      ? ` CROSS JOIN UNNEST(t.${ident(route.unnest.column)}) AS u(${ident(route.unnest.as)})`
+      : '');
+  const keyset = (alias: string) =>
+    after
+      ? keysetPredicate(
+          route.sortKeys.map((k, i) => ({
+            expr: alias === 'm' ? `m.${ident(k)}` : byName(k).expr,
+            type: byName(k).type,
+            value: after[i],
+          })),
+          params,
+        )
+      : undefined;
+
+  let sql: string;
+  if (route.groupBy) {
+    const inner =
+      `SELECT ${selected.map((c) => `${c.expr} AS ${ident(c.name)}`).join(', ')} FROM ${from}` +
+      ` WHERE ${where.join(' AND ')} GROUP BY ${route.groupBy.join(', ')}`;
+    const k = keyset('m');
+    sql =
+      `SELECT ${selected.map((c) => `m.${ident(c.name)}`).join(', ')} FROM (${inner}) AS m` +
+      (k ? ` WHERE ${k}` : '') +
+      ` ORDER BY ${route.sortKeys.map((s) => `m.${ident(s)}`).join(', ')} LIMIT ?`;
+  } else {
+    const k = keyset('t');
+    if (k) where.push(k);
+    sql =
+      `SELECT ${selected.map((c) => `${dialect.selectExpr(c.expr, c.type)} AS ${ident(c.name)}`).join(', ')}` +
+      ` FROM ${from} WHERE ${where.join(' AND ')}` +
+      ` ORDER BY ${route.sortKeys.map((s) => byName(s).expr).join(', ')} LIMIT ?`;
+  }
+  params.push(input.limit + 1);
+  return { sql, params, selected };
+}

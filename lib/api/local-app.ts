@@ -1,0 +1,31 @@
+/** Wires the router for `lake serve`: DuckDB over the lake home, API keys, a token bucket per key. */
+import type { LocalEngine } from '../local/engine';
+import { Sealer } from '../../lambdas/api/cursor';
+import { jsonLogger, type ApiLogger } from '../../lambdas/api/logger';
+import { createRouter, type Router } from '../../lambdas/api/router';
+import { localCursorSecret } from './api-keys';
+import { DuckDbEngine } from './duckdb-engine';
+import { apiKeyAuthenticator } from './local-auth';
+import { tokenBucket, type ThrottleOptions } from './throttle';
+
+export interface LocalApiOptions {
+  readonly home: string;
+  readonly engine: Pick<LocalEngine, 'query' | 'tables'>;
+  readonly logger?: ApiLogger;
+  /** @default 10000 */
+  readonly syncBudgetMs?: number;
+  readonly throttle?: ThrottleOptions;
+  readonly serverUrl?: string;
+}
+
+export function createLocalRouter(opts: LocalApiOptions): Router {
+  return createRouter({
+    engine: new DuckDbEngine(opts.engine),
+    authenticate: apiKeyAuthenticator(opts.home),
+    throttle: tokenBucket(opts.throttle),
+    logger: opts.logger ?? jsonLogger({ service: 'lake-serve' }),
+    sealer: new Sealer(localCursorSecret(opts.home)),
+    syncBudgetMs: opts.syncBudgetMs ?? 10_000,
+    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+  });
+}

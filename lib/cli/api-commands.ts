@@ -1,0 +1,112 @@
+/** `lake keys create|list` and `lake serve`: the local API (same router as the Lambda handler). */
+import type { Command } from 'commander';
+import { createKey, readKeys } from '../api/api-keys';
+import { createLocalRouter } from '../api/local-app';
+import { startServer } from '../api/server';
+import { jsonLogger, type LogLevel } from '../../lambdas/api/logger';
+import { grants, isRole, roles } from '../governance/grants';
+import { openLocalEngine } from '../local/engine';
+import { CliError } from './context';
+import type { CliContext } from './context';
+import { renderTable } from './format';
+
+function intOption(name: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max)
+    throw new CliError(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const keys = program
+    .command('keys')
+    .description('API keys of the local server (stored hashed in <home>/state/api-keys.json).');
+  keys
+    .command('create')
+    .description('Create an API key for a data role and print it (shown only this once).')
+    .requiredOption('--role <role>', `data role: ${roles.join(', ')}`)
+    .option('--label <text>', 'a note to recognise the key by in `lake keys list`')
+    .option('--json', 'print {id, role, key} as JSON')
+    .action((opts: { role: string; label?: string; json?: boolean }) => {
+      if (!isRole(opts.role)) throw new CliError(`unknown role '${opts.role}' (roles: ${roles.join(', ')})`);
+      const { key, entry } = createKey(ctx.home(), opts.role, opts.label);
+      if (opts.json) ctx.out(JSON.stringify({ id: entry.id, role: entry.role, key }));
+      else {
+        ctx.out(key);
+        ctx.log(
+          `key ${entry.id} for role '${entry.role}' (${grants[entry.role].description}); it is not stored in clear, keep it now.`,
+        );
+        ctx.log(`try: curl -H 'x-api-key: ${key}' http://127.0.0.1:8080/v1/datasets`);
+      }
+    });
+  keys
+    .command('list')
+    .description('List API keys (ids and roles; the keys themselves are not stored).')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const list = readKeys(ctx.home()).map((k) => ({
+        id: k.id,
+        role: k.role,
+        createdAt: k.createdAt,
+        label: k.label ?? null,
+      }));
+      if (opts.json) ctx.out(JSON.stringify(list, null, 2));
+      else
+        ctx.out(
+          renderTable(
+            ['id', 'role', 'created', 'label'],
+            list.map((k) => [k.id, k.role, k.createdAt, k.label]),
+          ),
+        );
+    });
+
+  program
+    .command('serve')
+    .description(
+      'Serve the HTTP API on the local lake (DuckDB over the current Iceberg snapshots). Ctrl-C stops it.',
+    )
+    .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--budget-ms <ms>', 'how long a request waits for its query before answering 202', '10000')
+    .option('--rate <n>', 'requests per second per key (token bucket)', '20')
+    .option('--burst <n>', 'bucket size per key', '40')
+    .option('--log-level <level>', 'debug, info, warn, error or silent', 'info')
+    .action(
+      async (opts: {
+        port: string;
+        host: string;
+        budgetMs: string;
+        rate: string;
+        burst: string;
+        logLevel: string;
+      }) => {
+        const port = intOption('--port', opts.port, 0, 65535);
+        const home = ctx.home();
+        const engine = await openLocalEngine(home);
+        const router = createLocalRouter({
+          home,
+          engine,
+          syncBudgetMs: intOption('--budget-ms', opts.budgetMs, 0, 25000),
+          throttle: {
+            ratePerSecond: intOption('--rate', opts.rate, 1, 100000),
+            burst: intOption('--burst', opts.burst, 1, 100000),
+          },
+          logger: jsonLogger({ service: 'lake-serve', level: opts.logLevel as LogLevel }),
+        });
+        const srv = await startServer(router, { port, host: opts.host });
+        if (readKeys(home).length === 0)
+          ctx.warn('no API keys yet: create one with `lake keys create --role analyst`');
+        ctx.log(`lake API on ${srv.url} (lake home ${home})`);
+        ctx.log(
+          `try: curl -H "x-api-key: $KEY" '${srv.url}/v1/metrics/daily-sales?from=2024-01-01&to=2024-02-01'`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await srv.close();
+        await engine.close();
+      },
+    );
+}
