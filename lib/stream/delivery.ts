@@ -60,6 +60,8 @@ export interface DeliveryOptions {
   readonly onFile?: (file: DeliveredFile) => void;
   /** Test hook: runs after the files are written and before the checkpoint moves (a throw simulates a crash). */
   readonly beforeCheckpoint?: (file: DeliveredFile) => void;
+  /** Called whenever every shard is read up to the latest record (buffers may still hold records). */
+  readonly onCaughtUp?: () => void;
   /** GetRecords page size. @default 10000 */
   readonly getRecordsLimit?: number;
 }
@@ -367,6 +369,7 @@ export async function deliver(
       }
       if (needListing) await refreshShards();
       const allCaughtUp = [...readers.values()].every((r) => eligible(r) && r.caughtUp);
+      if (allCaughtUp) opts.onCaughtUp?.();
       if (!follow && allCaughtUp) break;
       if (allCaughtUp) await abortableSleep(buffering.pollMs, opts.signal);
     }

@@ -13,7 +13,9 @@ import type { TestStream } from './helpers';
 const entry = (bytes: number, key = 'k'): StreamEntry => ({ data: new Uint8Array(bytes), partitionKey: key });
 
 /** Records every call and its size; answers with `answer`. */
-function recordingWriter(answer: (entries: readonly StreamEntry[], call: number) => PutResultEntry[]): RecordWriter & { calls: number[] } {
+function recordingWriter(
+  answer: (entries: readonly StreamEntry[], call: number) => PutResultEntry[],
+): RecordWriter & { calls: number[] } {
   const calls: number[] = [];
   return {
     calls,
@@ -23,7 +25,8 @@ function recordingWriter(answer: (entries: readonly StreamEntry[], call: number)
     },
   };
 }
-const ok = (entries: readonly StreamEntry[]): PutResultEntry[] => entries.map((_, i) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(i) }));
+const ok = (entries: readonly StreamEntry[]): PutResultEntry[] =>
+  entries.map((_, i) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(i) }));
 
 describe('batching within the PutRecords limits', () => {
   it('cuts batches at 500 records', () => {
@@ -34,7 +37,8 @@ describe('batching within the PutRecords limits', () => {
   it('cuts batches at 5 MiB, counting partition keys, and refuses a record over 1 MiB', () => {
     const big = Array.from({ length: 12 }, (_, i) => entry(900 * 1024, `key-${i}`));
     const batches = [...batchEntries(big)];
-    for (const b of batches) expect(b.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(putRecordsLimits.maxBytes);
+    for (const b of batches)
+      expect(b.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(putRecordsLimits.maxBytes);
     expect(batches.map((b) => b.length)).toEqual([5, 5, 2]);
     expect(() => [...batchEntries([entry(1024 * 1024)])]).toThrow(/1 MiB/);
   });
@@ -48,7 +52,11 @@ describe('batching within the PutRecords limits', () => {
 
   it('never sends more than 500 records in one call', async () => {
     const w = recordingWriter(ok);
-    const r = await produce(w, 's', Array.from({ length: 1700 }, (_, i) => testEvent(i)));
+    const r = await produce(
+      w,
+      's',
+      Array.from({ length: 1700 }, (_, i) => testEvent(i)),
+    );
     expect(w.calls).toEqual([500, 500, 500, 200]);
     expect(r.records).toBe(1700);
   });
@@ -56,7 +64,13 @@ describe('batching within the PutRecords limits', () => {
 
 describe('retries with bounded exponential backoff and full jitter', () => {
   const sleeps: number[] = [];
-  const policy: RetryPolicy = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.999, sleep: async (ms) => void sleeps.push(ms) };
+  const policy: RetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    random: () => 0.999,
+    sleep: async (ms) => void sleeps.push(ms),
+  };
   beforeEach(() => {
     sleeps.length = 0;
   });
@@ -64,7 +78,11 @@ describe('retries with bounded exponential backoff and full jitter', () => {
   it('retries only the failed entries until they are written', async () => {
     // the entries at even positions fail twice, then succeed
     const w = recordingWriter((entries, call) =>
-      entries.map((e, i) => (call <= 2 && i % 2 === 0 ? { errorCode: 'ProvisionedThroughputExceededException', errorMessage: 'slow down' } : { sequenceNumber: String(e.data.byteLength), shardId: 's' })),
+      entries.map((e, i) =>
+        call <= 2 && i % 2 === 0
+          ? { errorCode: 'ProvisionedThroughputExceededException', errorMessage: 'slow down' }
+          : { sequenceNumber: String(e.data.byteLength), shardId: 's' },
+      ),
     );
     const batch = Array.from({ length: 10 }, (_, i) => entry(i + 1));
     const out = await putBatchWithRetry(w, 's', batch, policy);
@@ -75,10 +93,14 @@ describe('retries with bounded exponential backoff and full jitter', () => {
   });
 
   it('gives up after maxAttempts with a clear error, having slept at most the sum of the capped delays', async () => {
-    const w = recordingWriter((entries) => entries.map(() => ({ errorCode: 'InternalFailure', errorMessage: 'boom' })));
+    const w = recordingWriter((entries) =>
+      entries.map(() => ({ errorCode: 'InternalFailure', errorMessage: 'boom' })),
+    );
     const err = await putBatchWithRetry(w, 's', [entry(1), entry(2)], policy).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PutRecordsGaveUpError);
-    expect((err as Error).message).toMatch(/gave up after 6 attempt\(s\): 2 of 2 record\(s\).*InternalFailure: boom/);
+    expect((err as Error).message).toMatch(
+      /gave up after 6 attempt\(s\): 2 of 2 record\(s\).*InternalFailure: boom/,
+    );
     expect(w.calls).toHaveLength(6);
     expect(sleeps).toHaveLength(5);
     sleeps.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(backoffCeiling(policy, i + 1)));
@@ -90,7 +112,9 @@ describe('retries with bounded exponential backoff and full jitter', () => {
   it('draws delays from the whole jitter range', async () => {
     const draws = [0, 0.5, 0.25];
     const jittered: RetryPolicy = { ...policy, maxAttempts: 4, random: () => draws.shift() ?? 0 };
-    const w = recordingWriter((entries, call) => (call < 4 ? entries.map(() => ({ errorCode: 'ProvisionedThroughputExceededException' })) : ok(entries)));
+    const w = recordingWriter((entries, call) =>
+      call < 4 ? entries.map(() => ({ errorCode: 'ProvisionedThroughputExceededException' })) : ok(entries),
+    );
     await putBatchWithRetry(w, 's', [entry(1)], jittered);
     expect(sleeps).toEqual([0, 100, 100]);
   });
@@ -109,7 +133,12 @@ describe('retries with bounded exponential backoff and full jitter', () => {
   it('keeps to the rate it is given', async () => {
     const w = recordingWriter(ok);
     const t0 = Date.now();
-    const r = await produce(w, 's', Array.from({ length: 100 }, (_, i) => testEvent(i)), { rate: 400 });
+    const r = await produce(
+      w,
+      's',
+      Array.from({ length: 100 }, (_, i) => testEvent(i)),
+      { rate: 400 },
+    );
     const elapsed = Date.now() - t0;
     // 100 records at 400/s: the last batch is due after ~(100 - 20) / 400 s
     expect(elapsed).toBeGreaterThanOrEqual(180);
