@@ -1,0 +1,296 @@
+/**
+ * Typed per-environment configuration of the CDK app, read from `cdk.json` context:
+ *
+ *   "context": { "lake:environments": { "dev": { ...LakeEnvironmentSettings }, "prod": { ... } } }
+ *
+ * Pick one with `-c env=<name>` (default `dev`). Every optional setting documents its default below; the
+ * defaults live in one place (`resolveLakeConfig`) and test/infra/config.test.ts asserts each one.
+ * `-c lake:destroyData=true|false` overrides the environment's `destroyData` (data is RETAINED unless asked).
+ */
+
+import { isRole } from '../../governance/grants';
+import type { DataRole } from '../../governance/grants';
+
+export type KinesisCapacityMode = 'on-demand' | 'provisioned';
+export type GlueWorkerType = 'G.1X' | 'G.2X' | 'G.4X' | 'G.8X' | 'G.025X';
+
+export interface StorageSettings {
+  /** Days before raw objects move to S3 Standard-IA. @default 30 */
+  readonly rawInfrequentAccessDays?: number;
+  /** Days before raw objects move to Glacier Instant Retrieval. @default 180 */
+  readonly rawGlacierDays?: number;
+  /** Days quarantined records are kept. @default 90 */
+  readonly quarantineExpirationDays?: number;
+  /** Days Athena query results are kept. @default 30 */
+  readonly athenaResultsExpirationDays?: number;
+  /** Days S3 server access logs are kept. @default 365 */
+  readonly accessLogsExpirationDays?: number;
+  /** Days non-current object versions are kept (all versioned buckets). @default 90 */
+  readonly noncurrentVersionExpirationDays?: number;
+}
+
+export interface StreamingSettings {
+  /** Kinesis capacity mode. @default 'on-demand' */
+  readonly mode?: KinesisCapacityMode;
+  /** Shards when `mode` is `provisioned` (ignored on demand). @default 1 */
+  readonly shardCount?: number;
+  /** Stream retention in hours, at least 168 (7 days). @default 168 */
+  readonly retentionHours?: number;
+  /** Firehose buffering interval in seconds (0-900). @default 300 */
+  readonly bufferIntervalSeconds?: number;
+  /** Firehose buffering size in MiB (1-128). @default 64 */
+  readonly bufferSizeMiB?: number;
+}
+
+export interface EtlSettings {
+  /** Glue version of every job. @default '5.1' */
+  readonly glueVersion?: string;
+  /** Glue worker type. @default 'G.1X' */
+  readonly workerType?: GlueWorkerType;
+  /** Workers per job run (2 is Glue's minimum for Spark jobs). @default 2 */
+  readonly numberOfWorkers?: number;
+  /** Job run timeout in minutes. @default 60 */
+  readonly timeoutMinutes?: number;
+  /** Retries of a failed job run. @default 1 */
+  readonly maxRetries?: number;
+  /** Schedule of the batch datasets (transactions, server_logs, social_posts). @default 'cron(0 2 * * ? *)' */
+  readonly batchSchedule?: string;
+  /** Schedule of the streamed dataset (ad_events). @default 'cron(0/15 * * * ? *)' */
+  readonly streamSchedule?: string;
+}
+
+export interface QuerySettings {
+  /** Bytes-scanned cutoff per query of every Athena workgroup, in MiB (Athena's minimum is 10). @default 10240 */
+  readonly bytesScannedCutoffMiB?: number;
+}
+
+export interface ApiSettings {
+  /** Steady-state requests per second of the API stage. @default 20 */
+  readonly throttlingRateLimit?: number;
+  /** Burst requests of the API stage. @default 40 */
+  readonly throttlingBurstLimit?: number;
+  /** Reserved (and thereby maximum) concurrency of the API Lambda. @default 10 */
+  readonly reservedConcurrency?: number;
+  /** Memory of the API Lambda in MiB. @default 512 */
+  readonly memoryMiB?: number;
+  /** Attach an AWS WAF web ACL (managed common + IP reputation rules, rate limit) to the API stage. @default false */
+  readonly waf?: boolean;
+  /** Requests per 5 minutes per IP above which WAF blocks (only with `waf`). @default 1000 */
+  readonly wafRateLimit?: number;
+  /**
+   * IAM principals (role or user ARNs) allowed to call the API, and the data role each gets. The stack's own
+   * analysts and BI roles are always mapped (to `analyst` and `bi`). @default {}
+   */
+  readonly principalRoles?: Readonly<Record<string, DataRole>>;
+}
+
+export interface MonitoringSettings {
+  /** E-mail address subscribed to the alarm topic. @default no subscription */
+  readonly alarmEmail?: string;
+  /** Kinesis iterator age (ms) above which the stream alarm fires. @default 600000 */
+  readonly iteratorAgeMs?: number;
+  /** Firehose data freshness (s) above which the delivery alarm fires. @default 900 */
+  readonly firehoseFreshnessSeconds?: number;
+  /** API p99 latency (ms) above which the latency alarm fires. @default 10000 */
+  readonly apiLatencyP99Ms?: number;
+}
+
+/** One environment as written in cdk.json. */
+export interface LakeEnvironmentSettings {
+  /** Prefix of every named resource and stack, so environments live side by side in one account. @default 'shoplake-<env>' */
+  readonly prefix?: string;
+  /** Target account. @default CDK_DEFAULT_ACCOUNT (environment-agnostic when unset) */
+  readonly account?: string;
+  /** Target region. @default CDK_DEFAULT_REGION (environment-agnostic when unset) */
+  readonly region?: string;
+  /** Delete buckets, their objects, the stream and the key with the stacks. @default false (RETAIN) */
+  readonly destroyData?: boolean;
+  /** Qualifier of the CDK bootstrap stack (used for the default Lake Formation admin). @default 'hnb659fds' */
+  readonly cdkQualifier?: string;
+  /**
+   * Lake Formation data lake administrators (IAM role or user ARNs). PutDataLakeSettings REPLACES the list, so it
+   * must hold the role CloudFormation deploys with, or later grants fail.
+   * @default ['arn:<partition>:iam::<account>:role/cdk-<qualifier>-cfn-exec-role-<account>-<region>']
+   */
+  readonly lakeFormationAdmins?: readonly string[];
+  /** Retention of every log group, in days. @default 90 */
+  readonly logRetentionDays?: number;
+  /** @default all StorageSettings defaults */
+  readonly storage?: StorageSettings;
+  /** @default all StreamingSettings defaults */
+  readonly streaming?: StreamingSettings;
+  /** @default all EtlSettings defaults */
+  readonly etl?: EtlSettings;
+  /** @default all QuerySettings defaults */
+  readonly query?: QuerySettings;
+  /** @default all ApiSettings defaults */
+  readonly api?: ApiSettings;
+  /** @default all MonitoringSettings defaults */
+  readonly monitoring?: MonitoringSettings;
+}
+
+type Resolved<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
+
+/** An environment with every default applied. */
+export interface LakeConfig {
+  readonly envName: string;
+  readonly prefix: string;
+  readonly account: string | undefined;
+  readonly region: string | undefined;
+  readonly destroyData: boolean;
+  readonly cdkQualifier: string;
+  /** `undefined` means the default (the CDK cfn-exec role of the target account and region). */
+  readonly lakeFormationAdmins: readonly string[] | undefined;
+  readonly logRetentionDays: number;
+  readonly storage: Resolved<StorageSettings>;
+  readonly streaming: Resolved<StreamingSettings>;
+  readonly etl: Resolved<EtlSettings>;
+  readonly query: Resolved<QuerySettings>;
+  readonly api: Resolved<ApiSettings>;
+  readonly monitoring: Omit<Resolved<MonitoringSettings>, 'alarmEmail'> & { readonly alarmEmail: string | undefined };
+}
+
+function checkPrincipalRoles(map: Readonly<Record<string, DataRole>>): Readonly<Record<string, DataRole>> {
+  for (const [arn, role] of Object.entries(map)) {
+    if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) throw new Error(`lake config: api.principalRoles key '${arn}' is not an IAM ARN`);
+    if (!isRole(role)) throw new Error(`lake config: api.principalRoles['${arn}'] = '${String(role)}' is not a data role`);
+  }
+  return map;
+}
+
+export const ENVIRONMENTS_CONTEXT_KEY = 'lake:environments';
+export const ENV_CONTEXT_KEY = 'env';
+export const DESTROY_DATA_CONTEXT_KEY = 'lake:destroyData';
+export const DEFAULT_ENV = 'dev';
+
+function requireRange(name: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`lake config: ${name} must be between ${min} and ${max} (got ${value})`);
+  }
+  return value;
+}
+
+/** `true`/`false` as booleans or the strings the CDK CLI passes for `-c key=value`. */
+export function parseFlag(name: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`lake config: ${name} must be true or false (got ${JSON.stringify(value)})`);
+}
+
+export interface ResolveOptions {
+  /** value of `-c lake:destroyData` */
+  readonly destroyDataOverride?: unknown;
+  /** CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION */
+  readonly defaultAccount?: string;
+  readonly defaultRegion?: string;
+}
+
+export function resolveLakeConfig(envName: string, s: LakeEnvironmentSettings, opts: ResolveOptions = {}): LakeConfig {
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(envName)) {
+    throw new Error(`lake config: environment name '${envName}' must match [a-z][a-z0-9-]{0,15}`);
+  }
+  const prefix = s.prefix ?? `shoplake-${envName}`;
+  if (!/^[a-z][a-z0-9-]{1,23}$/.test(prefix)) {
+    throw new Error(`lake config: prefix '${prefix}' must match [a-z][a-z0-9-]{1,23} (it names stacks, jobs, databases)`);
+  }
+  const st = s.storage ?? {};
+  const sm = s.streaming ?? {};
+  const etl = s.etl ?? {};
+  const q = s.query ?? {};
+  const api = s.api ?? {};
+  const mon = s.monitoring ?? {};
+  const mode = sm.mode ?? 'on-demand';
+  if (mode !== 'on-demand' && mode !== 'provisioned') {
+    throw new Error(`lake config: streaming.mode must be 'on-demand' or 'provisioned' (got '${String(mode)}')`);
+  }
+  const rawIa = st.rawInfrequentAccessDays ?? 30;
+  const rawGlacier = st.rawGlacierDays ?? 180;
+  if (rawGlacier <= rawIa) throw new Error('lake config: storage.rawGlacierDays must be after rawInfrequentAccessDays');
+  const admins = s.lakeFormationAdmins;
+  if (admins !== undefined && admins.length === 0) {
+    throw new Error('lake config: lakeFormationAdmins must not be empty (the deploy role must stay an admin)');
+  }
+  return {
+    envName,
+    prefix,
+    account: s.account ?? opts.defaultAccount,
+    region: s.region ?? opts.defaultRegion,
+    destroyData: parseFlag(DESTROY_DATA_CONTEXT_KEY, opts.destroyDataOverride) ?? s.destroyData ?? false,
+    cdkQualifier: s.cdkQualifier ?? 'hnb659fds',
+    lakeFormationAdmins: admins,
+    logRetentionDays: s.logRetentionDays ?? 90,
+    storage: {
+      rawInfrequentAccessDays: requireRange('storage.rawInfrequentAccessDays', rawIa, 30, 3650),
+      rawGlacierDays: rawGlacier,
+      quarantineExpirationDays: requireRange('storage.quarantineExpirationDays', st.quarantineExpirationDays ?? 90, 1, 3650),
+      athenaResultsExpirationDays: requireRange('storage.athenaResultsExpirationDays', st.athenaResultsExpirationDays ?? 30, 1, 3650),
+      accessLogsExpirationDays: requireRange('storage.accessLogsExpirationDays', st.accessLogsExpirationDays ?? 365, 1, 3650),
+      noncurrentVersionExpirationDays: requireRange(
+        'storage.noncurrentVersionExpirationDays',
+        st.noncurrentVersionExpirationDays ?? 90,
+        1,
+        3650,
+      ),
+    },
+    streaming: {
+      mode,
+      shardCount: requireRange('streaming.shardCount', sm.shardCount ?? 1, 1, 500),
+      retentionHours: requireRange('streaming.retentionHours', sm.retentionHours ?? 168, 168, 8760),
+      bufferIntervalSeconds: requireRange('streaming.bufferIntervalSeconds', sm.bufferIntervalSeconds ?? 300, 0, 900),
+      bufferSizeMiB: requireRange('streaming.bufferSizeMiB', sm.bufferSizeMiB ?? 64, 1, 128),
+    },
+    etl: {
+      glueVersion: etl.glueVersion ?? '5.1',
+      workerType: etl.workerType ?? 'G.1X',
+      numberOfWorkers: requireRange('etl.numberOfWorkers', etl.numberOfWorkers ?? 2, 2, 299),
+      timeoutMinutes: requireRange('etl.timeoutMinutes', etl.timeoutMinutes ?? 60, 1, 2880),
+      maxRetries: requireRange('etl.maxRetries', etl.maxRetries ?? 1, 0, 10),
+      batchSchedule: etl.batchSchedule ?? 'cron(0 2 * * ? *)',
+      streamSchedule: etl.streamSchedule ?? 'cron(0/15 * * * ? *)',
+    },
+    query: {
+      bytesScannedCutoffMiB: requireRange('query.bytesScannedCutoffMiB', q.bytesScannedCutoffMiB ?? 10240, 10, 1024 * 1024 * 1024),
+    },
+    api: {
+      throttlingRateLimit: requireRange('api.throttlingRateLimit', api.throttlingRateLimit ?? 20, 1, 10000),
+      throttlingBurstLimit: requireRange('api.throttlingBurstLimit', api.throttlingBurstLimit ?? 40, 1, 5000),
+      reservedConcurrency: requireRange('api.reservedConcurrency', api.reservedConcurrency ?? 10, 1, 1000),
+      memoryMiB: requireRange('api.memoryMiB', api.memoryMiB ?? 512, 128, 10240),
+      waf: api.waf ?? false,
+      wafRateLimit: requireRange('api.wafRateLimit', api.wafRateLimit ?? 1000, 10, 2000000000),
+      principalRoles: checkPrincipalRoles(api.principalRoles ?? {}),
+    },
+    monitoring: {
+      alarmEmail: mon.alarmEmail,
+      iteratorAgeMs: requireRange('monitoring.iteratorAgeMs', mon.iteratorAgeMs ?? 600000, 1000, 604800000),
+      firehoseFreshnessSeconds: requireRange('monitoring.firehoseFreshnessSeconds', mon.firehoseFreshnessSeconds ?? 900, 60, 86400),
+      apiLatencyP99Ms: requireRange('monitoring.apiLatencyP99Ms', mon.apiLatencyP99Ms ?? 10000, 100, 29000),
+    },
+  };
+}
+
+/** Minimal view of a construct node's context, so this module needs no CDK import. */
+export interface ContextReader {
+  tryGetContext(key: string): unknown;
+}
+
+/** Reads `-c env=<name>` (default `dev`) and its settings from `lake:environments`. */
+export function lakeConfigFromContext(node: ContextReader, env: NodeJS.ProcessEnv = process.env): LakeConfig {
+  const envName = (node.tryGetContext(ENV_CONTEXT_KEY) as string | undefined) ?? DEFAULT_ENV;
+  const all = (node.tryGetContext(ENVIRONMENTS_CONTEXT_KEY) as Record<string, LakeEnvironmentSettings> | undefined) ?? {};
+  const settings = all[envName];
+  if (settings === undefined) {
+    throw new Error(`lake config: environment '${envName}' is not in cdk.json context '${ENVIRONMENTS_CONTEXT_KEY}' (known: ${Object.keys(all).join(', ') || 'none'})`);
+  }
+  return resolveLakeConfig(envName, settings, {
+    destroyDataOverride: node.tryGetContext(DESTROY_DATA_CONTEXT_KEY),
+    defaultAccount: env.CDK_DEFAULT_ACCOUNT,
+    defaultRegion: env.CDK_DEFAULT_REGION,
+  });
+}
+
+/** `shoplake-dev` -> `shoplake_dev`: Glue database and Athena-visible names allow no dashes. */
+export function catalogPrefix(prefix: string): string {
+  return prefix.replace(/-/g, '_');
+}

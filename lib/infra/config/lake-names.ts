@@ -1,0 +1,40 @@
+import type { DatasetName, TableName } from '../../contracts';
+import { catalogPrefix } from './lake-config';
+
+/**
+ * Every physical name the app gives a resource, derived from the environment prefix in one place, so that two
+ * environments never collide in one account. Buckets are left unnamed (CloudFormation names them).
+ */
+export class LakeNames {
+  /** `shoplake_dev`: prefix of Glue databases. */
+  readonly catalog: string;
+
+  constructor(readonly prefix: string) {
+    this.catalog = catalogPrefix(prefix);
+  }
+
+  stack(part: string): string {
+    return `${this.prefix}-${part}`;
+  }
+
+  /** Glue database of a zone: `shoplake_dev_raw`, `shoplake_dev_processed`, `shoplake_dev_curated`. */
+  database(zone: 'raw' | 'processed' | 'curated'): string {
+    return `${this.catalog}_${zone}`;
+  }
+
+  job(table: DatasetName | 'curated'): string {
+    return `${this.prefix}-${table.replace(/_/g, '-')}`;
+  }
+
+  workgroup(name: 'api' | 'analysts' | 'bi'): string {
+    return `${this.prefix}-${name}`;
+  }
+
+  ruleset(table: TableName): string {
+    return `${this.prefix}-${table.replace(/_/g, '-')}-dq`;
+  }
+
+  resource(name: string): string {
+    return `${this.prefix}-${name}`;
+  }
+}

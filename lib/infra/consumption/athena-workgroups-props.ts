@@ -1,0 +1,15 @@
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { LakeNames } from '../config/lake-names';
+
+export type WorkgroupName = 'api' | 'analysts' | 'bi';
+
+export interface AthenaWorkgroupsProps {
+  readonly names: LakeNames;
+  readonly resultsBucket: IBucket;
+  readonly key: IKey;
+  /** Per-query bytes-scanned cutoff, in MiB. @default 10240 */
+  readonly bytesScannedCutoffMiB?: number;
+  /** Delete the workgroups' saved queries and history with the stack. @default false */
+  readonly recursiveDelete?: boolean;
+}

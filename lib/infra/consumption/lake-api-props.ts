@@ -1,0 +1,45 @@
+import type { Duration } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { DataRole } from '../../governance/grants';
+import type { LakeNames } from '../config/lake-names';
+
+/** A role the Lambda can run queries as: its workgroup and the IAM role it assumes. */
+export interface ApiDataRole {
+  readonly workgroup: string;
+  readonly roleArn: string;
+}
+
+export interface LakeApiProps {
+  readonly names: LakeNames;
+  /** Glue database names the handler queries. */
+  readonly databases: Readonly<Record<'processed' | 'curated', string>>;
+  /** Per grants-model role: the workgroup and IAM role the Lambda assumes for that caller. */
+  readonly dataRoles: Readonly<Partial<Record<DataRole, ApiDataRole>>>;
+  /** IAM principal ARN (role or user) -> data role. Callers not listed get 403. @default {} */
+  readonly principalRoles?: Readonly<Record<string, DataRole>>;
+  /** Execution role (the data roles trust it). @default a new role trusted by Lambda */
+  readonly role?: IRole;
+  /** Handler file (exports `handler`). @default '<repo>/lambdas/api/handler.ts' */
+  readonly entry?: string;
+  /** Reserved concurrency (the Lambda's ceiling). @default 10 */
+  readonly reservedConcurrency?: number;
+  /** @default 512 */
+  readonly memoryMiB?: number;
+  /** Synchronous query budget before the API answers 202 + poll URL (ms, < 29 s). @default 10000 */
+  readonly syncBudgetMs?: number;
+  /** Lambda timeout (API Gateway stops waiting at 29 s). @default Duration.seconds(28) */
+  readonly timeout?: Duration;
+  /** Stage steady-state requests per second. @default 20 */
+  readonly throttlingRateLimit?: number;
+  /** Stage burst. @default 40 */
+  readonly throttlingBurstLimit?: number;
+  /** Attach a WAF web ACL to the stage. @default false */
+  readonly waf?: boolean;
+  /** Requests per 5 minutes per IP before WAF blocks (with `waf`). @default 1000 */
+  readonly wafRateLimit?: number;
+  /** Retention of the function and access log groups. @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+  /** Stage name. @default 'v1' */
+  readonly stageName?: string;
+}

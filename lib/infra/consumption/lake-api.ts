@@ -1,0 +1,186 @@
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RequestValidator,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IResource } from 'aws-cdk-lib/aws-apigateway';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { allRoutes } from '../../../lambdas/api/routes';
+import type { LakeApiProps } from './lake-api-props';
+
+export const DEFAULT_API_ENTRY = join(__dirname, '..', '..', '..', 'lambdas', 'api', 'handler.ts');
+/** The newest Node.js runtime aws-cdk-lib offers. */
+export const API_RUNTIME = Runtime.NODEJS_24_X;
+
+/** `?from=..&to=..` are required on query routes; their other parameters are declared (optional). */
+function requestParameters(path: string): Record<string, boolean> {
+  const route = allRoutes.find((r) => r.path === path);
+  const params: Record<string, boolean> = {};
+  for (const m of path.matchAll(/\{([a-z]+)\}/g)) params[`method.request.path.${m[1]}`] = true;
+  if (route?.kind === 'query') {
+    params['method.request.querystring.from'] = true;
+    params['method.request.querystring.to'] = true;
+    for (const p of ['fields', 'limit', 'cursor', ...route.filters.map((f) => f.param)]) params[`method.request.querystring.${p}`] = false;
+  }
+  return params;
+}
+
+/**
+ * The lake's REST API: one resource per route of the API's route table (lambdas/api/routes.ts), GET only, IAM
+ * (SigV4) auth on every method, request parameters validated, stage throttling, JSON access logs, X-Ray, and an
+ * optional WAF web ACL. One Lambda (Node.js 24, bundled by the local esbuild, Powertools logger, tracing,
+ * reserved concurrency) serves every route and assumes the caller's data role for Athena.
+ */
+export class LakeApi extends Construct {
+  public readonly api: RestApi;
+  public readonly handler: NodejsFunction;
+  public readonly accessLogs: LogGroup;
+  public readonly cursorSecret: Secret;
+  public readonly webAcl?: CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: LakeApiProps) {
+    super(scope, id);
+    const names = props.names;
+    const logRetention = props.logRetention ?? RetentionDays.THREE_MONTHS;
+
+    this.cursorSecret = new Secret(this, 'CursorSecret', {
+      description: `${names.prefix}: HMAC key sealing the API's pagination cursors`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+
+    const fnLogs = new LogGroup(this, 'HandlerLogs', { retention: logRetention });
+    const role = props.role ?? new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    fnLogs.grantWrite(role);
+    this.handler = new NodejsFunction(this, 'Handler', {
+      entry: props.entry ?? DEFAULT_API_ENTRY,
+      handler: 'handler',
+      runtime: API_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMiB ?? 512,
+      timeout: props.timeout ?? Duration.seconds(28),
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      tracing: Tracing.ACTIVE,
+      logGroup: fnLogs,
+      role,
+      description: `${names.prefix}: the lake API (queries through Athena as the caller's data role)`,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `${names.prefix}-api`,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        LAKE_PROCESSED_DATABASE: props.databases.processed,
+        LAKE_CURATED_DATABASE: props.databases.curated,
+        LAKE_ROLE_CONFIG: Stack.of(this).toJsonString(props.dataRoles),
+        LAKE_PRINCIPAL_ROLES: Stack.of(this).toJsonString(props.principalRoles ?? {}),
+        // resolved by CloudFormation at deploy time (dynamic reference), never in the template
+        LAKE_CURSOR_SECRET: this.cursorSecret.secretValue.unsafeUnwrap(),
+        LAKE_SYNC_BUDGET_MS: String(props.syncBudgetMs ?? 10000),
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.CJS,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    const roleArns = Object.values(props.dataRoles).map((r) => r.roleArn);
+    if (roleArns.length > 0) {
+      this.handler.addToRolePolicy(
+        new PolicyStatement({ sid: 'AssumeDataRoles', effect: Effect.ALLOW, actions: ['sts:AssumeRole'], resources: roleArns }),
+      );
+    }
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: names.resource('api'),
+      description: 'Shop data lake API: IAM (SigV4) auth, queries through Athena under Lake Formation grants.',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: props.stageName ?? 'v1',
+        throttlingRateLimit: props.throttlingRateLimit ?? 20,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 40,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+      },
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+    });
+    const validator = new RequestValidator(this, 'Validator', {
+      restApi: this.api,
+      requestValidatorName: 'parameters',
+      validateRequestParameters: true,
+      validateRequestBody: false,
+    });
+    const integration = new LambdaIntegration(this.handler, { proxy: true });
+    for (const route of allRoutes) {
+      let res: IResource = this.api.root;
+      for (const seg of route.path.split('/').filter((s) => s !== '')) res = res.getResource(seg) ?? res.addResource(seg);
+      res.addMethod('GET', integration, {
+        authorizationType: AuthorizationType.IAM,
+        requestValidator: validator,
+        requestParameters: requestParameters(route.path),
+        operationName: route.operationId,
+      });
+    }
+
+    if (props.waf ?? false) {
+      const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
+        name,
+        priority,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+      });
+      this.webAcl = new CfnWebACL(this, 'WebAcl', {
+        name: names.resource('api'),
+        scope: 'REGIONAL',
+        defaultAction: { allow: {} },
+        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${names.prefix}-api`, sampledRequestsEnabled: true },
+        rules: [
+          managed('AWSManagedRulesCommonRuleSet', 0),
+          managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
+          managed('AWSManagedRulesAmazonIpReputationList', 2),
+          {
+            name: 'rate-limit-per-ip',
+            priority: 3,
+            action: { block: {} },
+            statement: { rateBasedStatement: { limit: props.wafRateLimit ?? 1000, aggregateKeyType: 'IP' } },
+            visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
+          },
+        ],
+      });
+      new CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: this.api.deploymentStage.stageArn,
+        webAclArn: this.webAcl.attrArn,
+      });
+    }
+  }
+}

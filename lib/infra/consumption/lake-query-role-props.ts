@@ -1,0 +1,20 @@
+import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { DataRole } from '../../governance/grants';
+import type { LakeNames } from '../config/lake-names';
+import type { WorkgroupName } from './athena-workgroups-props';
+
+export interface LakeQueryRoleProps {
+  readonly names: LakeNames;
+  /** The grants-model role whose Lake Formation grants this IAM role receives. */
+  readonly dataRole: DataRole;
+  /** Workgroup the role queries in. */
+  readonly workgroup: WorkgroupName;
+  /** Who may assume the role. */
+  readonly assumedBy: IPrincipal;
+  readonly resultsBucket: IBucket;
+  readonly key: IKey;
+  /** @default 'Queries the lake as <dataRole> in the <workgroup> workgroup' */
+  readonly description?: string;
+}

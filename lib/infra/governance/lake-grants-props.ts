@@ -1,0 +1,18 @@
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { AnyContract } from '../../contracts';
+import type { DataRole } from '../../governance/grants';
+import type { LakeNames } from '../config/lake-names';
+
+/** What a principal may do: read per the grants model, or run the ETL (write processed and curated). */
+export type LakeAccess =
+  | { readonly kind: 'read'; readonly role: DataRole }
+  | { readonly kind: 'etl'; readonly writeLocations: readonly IBucket[] };
+
+export interface LakeGrantsProps {
+  readonly names: LakeNames;
+  /** IAM role ARN receiving the grants. */
+  readonly principalArn: string;
+  readonly access: LakeAccess;
+  /** Tables the grants model may refer to. @default every table of lib/contracts */
+  readonly contracts?: readonly AnyContract[];
+}

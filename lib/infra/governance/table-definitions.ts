@@ -1,0 +1,187 @@
+/**
+ * Pure functions from the dataset contracts to Glue table definitions and Glue Data Quality rulesets (DQDL).
+ * No construct in here: the catalog construct feeds these into L1 resources, and tests check them directly.
+ */
+import type { AnyContract, Column, ColumnType, DatasetContract } from '../../contracts';
+
+export interface GlueColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly comment: string;
+}
+
+/** Glue column list of a processed or curated table, comments from the contract. */
+export function glueColumns(contract: AnyContract): GlueColumn[] {
+  return contract.columns.map((c) => ({ name: c.name, type: c.type, comment: comment(c) }));
+}
+
+function comment(c: Column): string {
+  const text = c.pii ? `${c.description} [PII]` : c.description;
+  return text.length > 255 ? `${text.slice(0, 252)}...` : text;
+}
+
+/** Iceberg type of a contract type (`timestamp` is an instant: `timestamptz`, what Spark writes). */
+export function icebergType(type: ColumnType, elementId: number): string {
+  switch (type) {
+    case 'bigint':
+      return 'long';
+    case 'timestamp':
+      return 'timestamptz';
+    case 'array<string>':
+      return JSON.stringify({ type: 'list', 'element-id': elementId, element: 'string', 'element-required': false });
+    default:
+      return type;
+  }
+}
+
+export interface IcebergField {
+  readonly id: number;
+  readonly name: string;
+  readonly type: string;
+  readonly required: boolean;
+  readonly doc: string;
+}
+
+/** Iceberg schema (field ids 1..n, list element ids after them) and the `days(timeColumn)` partition spec. */
+export function icebergSchema(contract: AnyContract): {
+  fields: IcebergField[];
+  partitionFields: { sourceId: number; fieldId: number; name: string; transform: string }[];
+} {
+  let nextElementId = contract.columns.length + 1;
+  const fields = contract.columns.map((c, i) => {
+    const elementId = c.type === 'array<string>' ? nextElementId++ : 0;
+    return { id: i + 1, name: c.name, type: icebergType(c.type, elementId), required: false, doc: comment(c) };
+  });
+  const time = fields.find((f) => f.name === contract.timeColumn);
+  if (!time) throw new Error(`${contract.name}: timeColumn ${contract.timeColumn} is not a column`);
+  return { fields, partitionFields: [{ sourceId: time.id, fieldId: 1000, name: `${contract.timeColumn}_day`, transform: 'day' }] };
+}
+
+/** Raw-zone table: how analysts can look at landed files (Hive external table, partition projection). */
+export interface RawTableDefinition {
+  readonly columns: GlueColumn[];
+  readonly partitionKeys: GlueColumn[];
+  readonly serde: { readonly library: string; readonly parameters: Record<string, string> };
+  readonly inputFormat: string;
+  readonly outputFormat: string;
+  readonly parameters: Record<string, string>;
+  /** Location relative to the raw bucket root, e.g. `transactions/`. */
+  readonly prefix: string;
+}
+
+const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
+const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
+/** nginx/Apache combined log format; one capture group per raw column. */
+export const COMBINED_LOG_REGEX =
+  '^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] "(\\S+) ([^"]*?) (\\S+)" (\\d{3}) (\\S+) "([^"]*)" "([^"]*)".*$';
+
+function rawColumns(contract: DatasetContract): Column[] {
+  return contract.columns.filter((c) => c.source === 'raw');
+}
+
+/** Hive type of a JSON field: nested raw names (`user.id`) become structs. */
+function jsonColumns(contract: DatasetContract): GlueColumn[] {
+  const top = new Map<string, { type: ColumnType; children: { name: string; type: string }[] }>();
+  for (const c of rawColumns(contract)) {
+    const path = (c.rawName ?? c.name).split('.');
+    const head = path[0] ?? c.name;
+    const entry = top.get(head) ?? { type: c.type, children: [] };
+    if (path.length > 1) entry.children.push({ name: path.slice(1).join('.'), type: hiveJsonType(c.type) });
+    top.set(head, entry);
+  }
+  return [...top.entries()].map(([name, e]) => ({
+    name,
+    type: e.children.length > 0 ? `struct<${e.children.map((ch) => `${ch.name}:${ch.type}`).join(',')}>` : hiveJsonType(e.type),
+    comment: e.children.length > 0 ? `Nested object: ${e.children.map((ch) => ch.name).join(', ')}.` : 'As landed.',
+  }));
+}
+
+/** Raw JSON keeps timestamps and decimals as text (they arrive as strings with offsets or as JSON numbers). */
+function hiveJsonType(type: ColumnType): string {
+  if (type === 'timestamp') return 'string';
+  if (type.startsWith('decimal')) return 'double';
+  return type;
+}
+
+export function rawTableDefinition(contract: DatasetContract, rawBucketName: string): RawTableDefinition {
+  const location = (p: string): string => `s3://${rawBucketName}/${p}`;
+  const isStream = contract.raw.format === 'ndjson_gzip';
+  const partitionKeys = isStream
+    ? [{ name: 'delivery_hour', type: 'string', comment: 'UTC hour Firehose delivered the records (yyyy/MM/dd/HH).' }]
+    : [{ name: 'ingest_date', type: 'string', comment: 'UTC day the file was landed (yyyy-MM-dd).' }];
+  const projection: Record<string, string> = isStream
+    ? {
+        'projection.enabled': 'true',
+        'projection.delivery_hour.type': 'date',
+        'projection.delivery_hour.format': 'yyyy/MM/dd/HH',
+        'projection.delivery_hour.range': '2024/01/01/00,NOW',
+        'projection.delivery_hour.interval': '1',
+        'projection.delivery_hour.interval.unit': 'HOURS',
+        'storage.location.template': `${location(contract.raw.prefix)}\${delivery_hour}/`,
+      }
+    : {
+        'projection.enabled': 'true',
+        'projection.ingest_date.type': 'date',
+        'projection.ingest_date.format': 'yyyy-MM-dd',
+        'projection.ingest_date.range': '2024-01-01,NOW',
+        'projection.ingest_date.interval': '1',
+        'projection.ingest_date.interval.unit': 'DAYS',
+        'storage.location.template': `${location(contract.raw.prefix)}ingest_date=\${ingest_date}/`,
+      };
+  const base = { partitionKeys, inputFormat: TEXT_INPUT, outputFormat: TEXT_OUTPUT, prefix: contract.raw.prefix };
+  switch (contract.raw.format) {
+    case 'csv':
+      return {
+        ...base,
+        columns: rawColumns(contract).map((c) => ({ name: c.name, type: 'string', comment: `As landed (text). ${comment(c)}`.slice(0, 255) })),
+        serde: {
+          library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
+          parameters: { separatorChar: ',', quoteChar: '"', escapeChar: '\\' },
+        },
+        parameters: { ...projection, classification: 'csv', 'skip.header.line.count': '1' },
+      };
+    case 'combined_log':
+      return {
+        ...base,
+        columns: ['client_ip', 'ident', 'remote_user', 'time_local', 'method', 'request_target', 'protocol', 'status', 'bytes_sent', 'referrer', 'user_agent'].map(
+          (name) => ({ name, type: 'string', comment: `Combined log field ${name}, as landed.` }),
+        ),
+        serde: { library: 'org.apache.hadoop.hive.serde2.RegexSerDe', parameters: { 'input.regex': COMBINED_LOG_REGEX } },
+        parameters: { ...projection, classification: 'combined_log' },
+      };
+    case 'json':
+    case 'ndjson_gzip':
+      return {
+        ...base,
+        columns: jsonColumns(contract),
+        serde: { library: 'org.openx.data.jsonserde.JsonSerDe', parameters: { 'ignore.malformed.json': 'true' } },
+        parameters: { ...projection, classification: 'json', ...(isStream ? { compressionType: 'gzip' } : {}) },
+      };
+  }
+}
+
+function dqString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Glue Data Quality ruleset (DQDL) of a table, generated from the contract's column rules and business key.
+ * Nullable columns accept NULL (the jobs quarantine by the same rules, so a failing processed table means drift).
+ */
+export function dqdlRuleset(contract: AnyContract): string {
+  const rules: string[] = ['RowCount > 0', `IsPrimaryKey ${contract.businessKey.map(dqString).join(' ')}`];
+  for (const c of contract.columns) {
+    const r = c.rules;
+    if (!r) continue;
+    const col = dqString(c.name);
+    const orNull = (rule: string): string => (r.required ? rule : `(${rule}) or (ColumnValues ${col} = NULL)`);
+    if (r.required) rules.push(`IsComplete ${col}`);
+    if (r.requiredWhen) rules.push(`IsComplete ${col} where ${dqString(`${r.requiredWhen.column} = '${r.requiredWhen.equals}'`)}`);
+    if (r.min !== undefined) rules.push(orNull(`ColumnValues ${col} >= ${r.min}`));
+    if (r.max !== undefined) rules.push(orNull(`ColumnValues ${col} <= ${r.max}`));
+    if (r.allowed) rules.push(orNull(`ColumnValues ${col} in [${r.allowed.map(dqString).join(', ')}]`));
+    if (r.pattern !== undefined) rules.push(orNull(`ColumnValues ${col} matches ${dqString(r.pattern)}`));
+    if (r.maxLength !== undefined) rules.push(orNull(`ColumnLength ${col} <= ${r.maxLength}`));
+  }
+  return `Rules = [\n  ${rules.join(',\n  ')}\n]`;
+}

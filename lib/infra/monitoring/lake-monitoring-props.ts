@@ -1,0 +1,27 @@
+import type { Duration } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { LakeNames } from '../config/lake-names';
+
+export interface LakeMonitoringProps {
+  readonly names: LakeNames;
+  readonly stream: IStream;
+  readonly deliveryStreamName: string;
+  readonly apiFunction: IFunction;
+  readonly api: RestApi;
+  /** Names of the Glue jobs whose failures alert. */
+  readonly glueJobNames: readonly string[];
+  /** Data Quality ruleset names whose failures alert. */
+  readonly rulesetNames: readonly string[];
+  /** Subscribed to the alarm topic. @default no subscription */
+  readonly alarmEmail?: string;
+  /** @default 600000 */
+  readonly iteratorAgeMs?: number;
+  /** @default 900 */
+  readonly firehoseFreshnessSeconds?: number;
+  /** @default 10000 */
+  readonly apiLatencyP99Ms?: number;
+  /** Period of every alarm metric. @default Duration.minutes(5) */
+  readonly period?: Duration;
+}

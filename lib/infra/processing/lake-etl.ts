@@ -1,0 +1,240 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArnFormat, Aws, DockerImage, FileSystem, Stack } from 'aws-cdk-lib';
+import { CfnJob, CfnSecurityConfiguration, CfnTrigger, CfnWorkflow } from 'aws-cdk-lib/aws-glue';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { datasets as allDatasets } from '../../contracts';
+import type { DatasetName } from '../../contracts';
+import type { LakeEtlProps } from './lake-etl-props';
+
+export const DEFAULT_GLUE_JOBS_DIR = join(__dirname, '..', '..', '..', 'glue-jobs');
+/** The Spark catalog name the Glue jobs use for the Glue Data Catalog (Iceberg). */
+export const GLUE_SPARK_CATALOG = 'glue_catalog';
+
+/** Spark settings that make `glue_catalog` an Iceberg catalog backed by the Glue Data Catalog and S3. */
+export function icebergSparkConf(warehouse: string): string {
+  const c = `spark.sql.catalog.${GLUE_SPARK_CATALOG}`;
+  return [
+    'spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
+    `${c}=org.apache.iceberg.spark.SparkCatalog`,
+    `${c}.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog`,
+    `${c}.io-impl=org.apache.iceberg.aws.s3.S3FileIO`,
+    `${c}.warehouse=${warehouse}`,
+    `${c}.glue.lakeformation-enabled=true`,
+    'spark.sql.session.timeZone=UTC',
+  ].join(' --conf ');
+}
+
+/**
+ * The batch and stream ETL on AWS Glue 5.1: one job per dataset (`glue_entry/<dataset>_job.py`) and one curated
+ * job (`glue_entry/curated_job.py`), all shipping the `lake_jobs` package as `--extra-py-files`, Iceberg enabled
+ * with the Glue catalog, bookmarks on, encrypted by a security configuration. Two workflows: `batch` (schedule ->
+ * batch datasets -> curated after transactions succeeded) and `stream` (ad_events every few minutes).
+ */
+export class LakeEtl extends Construct {
+  public readonly role: Role;
+  public readonly securityConfiguration: CfnSecurityConfiguration;
+  public readonly jobs: ReadonlyMap<DatasetName | 'curated', CfnJob>;
+  public readonly workflows: { readonly batch: CfnWorkflow; readonly stream: CfnWorkflow };
+  public readonly libraryAsset: Asset;
+
+  constructor(scope: Construct, id: string, props: LakeEtlProps) {
+    super(scope, id);
+    const names = props.names;
+    const dir = props.glueJobsDir ?? DEFAULT_GLUE_JOBS_DIR;
+    const datasets = props.datasets ?? allDatasets.map((d) => d.name);
+    const streamed = new Set(props.streamedDatasets ?? ['ad_events']);
+    const stack = Stack.of(this);
+
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('glue.amazonaws.com'),
+      description: `${names.prefix}: runs the lake's Glue jobs (Lake Formation grants decide table access)`,
+    });
+    this.securityConfiguration = new CfnSecurityConfiguration(this, 'Security', {
+      name: names.resource('etl'),
+      encryptionConfiguration: {
+        s3Encryptions: [{ s3EncryptionMode: 'SSE-KMS', kmsKeyArn: props.key.keyArn }],
+        cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: props.key.keyArn },
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: props.key.keyArn },
+      },
+    });
+
+    this.libraryAsset = new Asset(this, 'LakeJobsPackage', {
+      path: join(dir, 'lake_jobs'),
+      exclude: ['__pycache__', '*.pyc', '.pytest_cache', '.ruff_cache'],
+      // The zip must hold `lake_jobs/` at its root for `--extra-py-files`: bundle it into a sub-folder, locally.
+      bundling: {
+        image: DockerImage.fromRegistry('local-bundling-only'),
+        local: {
+          tryBundle(outputDir: string): boolean {
+            FileSystem.copyDirectory(join(dir, 'lake_jobs'), join(outputDir, 'lake_jobs'), {
+              exclude: ['__pycache__', '*.pyc', '.pytest_cache', '.ruff_cache'],
+            });
+            return true;
+          },
+        },
+      },
+    });
+    this.libraryAsset.grantRead(this.role);
+
+    const processedRoot = `s3://${props.processedBucket.bucketName}`;
+    const commonArgs: Record<string, string> = {
+      '--datalake-formats': 'iceberg',
+      '--conf': icebergSparkConf(`${processedRoot}/`),
+      '--extra-py-files': this.libraryAsset.s3ObjectUrl,
+      '--job-bookmark-option': 'job-bookmark-enable',
+      '--enable-metrics': 'true',
+      '--enable-observability-metrics': 'true',
+      '--enable-continuous-cloudwatch-log': 'true',
+      '--enable-glue-datacatalog': 'true',
+      '--enable-job-insights': 'true',
+      '--TempDir': `${processedRoot}/_glue/tmp/`,
+      '--lake_catalog': GLUE_SPARK_CATALOG,
+      '--processed_db': names.database('processed'),
+      '--curated_db': names.database('curated'),
+      '--raw_db': names.database('raw'),
+      '--raw_root': `s3://${props.rawBucket.bucketName}`,
+      '--warehouse': `${processedRoot}/`,
+      '--curated_warehouse': `s3://${props.curatedBucket.bucketName}/`,
+      '--quarantine_root': `s3://${props.quarantineBucket.bucketName}`,
+      '--reports_root': `${processedRoot}/_reports`,
+      '--state_root': `${processedRoot}/_state`,
+    };
+
+    const jobs = new Map<DatasetName | 'curated', CfnJob>();
+    const job = (name: DatasetName | 'curated', extra: Record<string, string>): CfnJob => {
+      const scriptPath = join(dir, 'glue_entry', `${name}_job.py`);
+      if (!existsSync(scriptPath)) {
+        throw new Error(`LakeEtl: Glue entry script ${scriptPath} is missing (glue-jobs/glue_entry/<name>_job.py)`);
+      }
+      const script = new Asset(this, `Script-${name}`, { path: scriptPath });
+      script.grantRead(this.role);
+      const j = new CfnJob(this, `Job-${name}`, {
+        name: names.job(name),
+        description: name === 'curated' ? 'Recomputes the curated tables whose inputs changed.' : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
+        role: this.role.roleArn,
+        command: { name: 'glueetl', pythonVersion: '3', scriptLocation: script.s3ObjectUrl },
+        glueVersion: props.glueVersion ?? '5.1',
+        workerType: props.workerType ?? 'G.1X',
+        numberOfWorkers: props.numberOfWorkers ?? 2,
+        timeout: props.timeoutMinutes ?? 60,
+        maxRetries: props.maxRetries ?? 1,
+        executionProperty: { maxConcurrentRuns: 1 },
+        securityConfiguration: this.securityConfiguration.ref,
+        defaultArguments: { ...commonArgs, ...extra },
+      });
+      j.addResourceDependency(this.securityConfiguration);
+      jobs.set(name, j);
+      return j;
+    };
+    for (const d of datasets) job(d, { '--dataset': d, '--dq_ruleset': names.ruleset(d) });
+    const curatedJob = job('curated', { '--dq_ruleset_prefix': `${names.prefix}-` });
+    this.jobs = jobs;
+
+    this.workflows = {
+      batch: new CfnWorkflow(this, 'BatchWorkflow', {
+        name: names.resource('batch'),
+        description: 'Batch datasets on a schedule, then the curated tables once transactions are in.',
+        maxConcurrentRuns: 1,
+      }),
+      stream: new CfnWorkflow(this, 'StreamWorkflow', {
+        name: names.resource('stream'),
+        description: 'Streamed datasets (Firehose deliveries) every few minutes.',
+        maxConcurrentRuns: 1,
+      }),
+    };
+    const startOnCreation = props.startTriggers ?? true;
+    const scheduled = (wf: 'batch' | 'stream', schedule: string, members: DatasetName[]): void => {
+      if (members.length === 0) return;
+      const t = new CfnTrigger(this, `${wf}-schedule`, {
+        name: names.resource(`${wf}-schedule`),
+        type: 'SCHEDULED',
+        schedule,
+        startOnCreation,
+        workflowName: this.workflows[wf].ref,
+        actions: members.map((m) => ({ jobName: names.job(m) })),
+      });
+      for (const m of members) t.addResourceDependency(jobs.get(m) as CfnJob);
+    };
+    const batchMembers = datasets.filter((d) => !streamed.has(d));
+    const streamMembers = datasets.filter((d) => streamed.has(d));
+    scheduled('batch', props.batchSchedule ?? 'cron(0 2 * * ? *)', batchMembers);
+    scheduled('stream', props.streamSchedule ?? 'cron(0/15 * * * ? *)', streamMembers);
+    if (batchMembers.includes('transactions')) {
+      const after = new CfnTrigger(this, 'curated-after-inputs', {
+        name: names.resource('curated-after-inputs'),
+        type: 'CONDITIONAL',
+        startOnCreation,
+        workflowName: this.workflows.batch.ref,
+        predicate: { logical: 'AND', conditions: [{ logicalOperator: 'EQUALS', jobName: names.job('transactions'), state: 'SUCCEEDED' }] },
+        actions: [{ jobName: curatedJob.name }],
+      });
+      after.addResourceDependency(curatedJob);
+      after.addResourceDependency(jobs.get('transactions') as CfnJob);
+    }
+
+    this.grantPermissions(props, stack);
+  }
+
+  private grantPermissions(props: LakeEtlProps, stack: Stack): void {
+    const names = props.names;
+    props.rawBucket.grantRead(this.role);
+    for (const b of [props.processedBucket, props.curatedBucket, props.quarantineBucket]) b.grantReadWrite(this.role);
+    props.key.grantEncryptDecrypt(this.role);
+    const arn = (resource: string, resourceName?: string): string =>
+      stack.formatArn({ service: 'glue', resource, resourceName, region: Aws.REGION, account: Aws.ACCOUNT_ID });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'GlueCatalogOfThisLake',
+        effect: Effect.ALLOW,
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetDatabases',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:CreateTable',
+          'glue:UpdateTable',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+          'glue:BatchGetPartition',
+        ],
+        resources: [arn('catalog'), arn('database', `${names.catalog}_*`), arn('table', `${names.catalog}_*/*`)],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DataQualityOfThisLake',
+        effect: Effect.ALLOW,
+        actions: ['glue:GetDataQualityRuleset', 'glue:PublishDataQuality', 'glue:GetDataQualityResult', 'glue:StartDataQualityRulesetEvaluationRun'],
+        resources: [arn('dataQualityRuleset', `${names.prefix}-*`), arn('table', `${names.catalog}_*/*`)],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'LakeFormationCredentialVending',
+        effect: Effect.ALLOW,
+        actions: ['lakeformation:GetDataAccess'],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'JobLogsAndMetrics',
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
+        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'JobMetrics',
+        effect: Effect.ALLOW,
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': ['Glue', 'Glue Data Quality'] } },
+      }),
+    );
+  }
+}

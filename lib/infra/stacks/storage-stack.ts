@@ -1,0 +1,28 @@
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { DataLakeStorage } from '../storage/data-lake-storage';
+import type { LakeStackProps } from './lake-stack-props';
+
+/** KMS key and the zone buckets. */
+export class StorageStack extends Stack {
+  public readonly storage: DataLakeStorage;
+
+  constructor(scope: Construct, id: string, props: LakeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.storage = new DataLakeStorage(this, 'Storage', {
+      prefix: config.prefix,
+      removalPolicy: config.destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      ...config.storage,
+    });
+    const out = (name: string, value: string, description: string): void => {
+      new CfnOutput(this, name, { value, description });
+    };
+    out('RawBucket', this.storage.raw.bucketName, 'Raw zone: land batch files under <dataset>/ingest_date=YYYY-MM-DD/batch=<id>/');
+    out('ProcessedBucket', this.storage.processed.bucketName, 'Processed zone (Iceberg tables)');
+    out('CuratedBucket', this.storage.curated.bucketName, 'Curated zone (Iceberg tables)');
+    out('QuarantineBucket', this.storage.quarantine.bucketName, 'Rejected records with their reasons');
+    out('AthenaResultsBucket', this.storage.athenaResults.bucketName, 'Athena query results (per workgroup prefix)');
+    out('LakeKeyArn', this.storage.key.keyArn, 'KMS key of the lake');
+  }
+}

@@ -1,0 +1,35 @@
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DataLakeStorage } from '../storage/data-lake-storage';
+import { AdEventsStream } from '../streaming/ad-events-stream';
+import type { LakeStackProps } from './lake-stack-props';
+import { retention } from './retention';
+
+export interface StreamingStackProps extends LakeStackProps {
+  readonly storage: DataLakeStorage;
+}
+
+/** Kinesis -> Firehose -> raw zone, for ad events. */
+export class StreamingStack extends Stack {
+  public readonly adEvents: AdEventsStream;
+
+  constructor(scope: Construct, id: string, props: StreamingStackProps) {
+    super(scope, id, props);
+    const { config, storage } = props;
+    const s = config.streaming;
+    this.adEvents = new AdEventsStream(this, 'AdEvents', {
+      prefix: config.prefix,
+      key: storage.key,
+      rawBucket: storage.raw,
+      capacityMode: s.mode,
+      shardCount: s.shardCount,
+      retentionPeriod: Duration.hours(s.retentionHours),
+      bufferingInterval: Duration.seconds(s.bufferIntervalSeconds),
+      bufferingSize: Size.mebibytes(s.bufferSizeMiB),
+      logRetention: retention(config.logRetentionDays),
+      removalPolicy: config.destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    new CfnOutput(this, 'StreamName', { value: this.adEvents.stream.streamName, description: 'Kinesis stream producers write ad events to' });
+    new CfnOutput(this, 'DeliveryStreamName', { value: this.adEvents.deliveryStream.deliveryStreamName, description: 'Firehose delivery stream to raw' });
+  }
+}
