@@ -17,7 +17,9 @@ import { register as registerApi } from './api-commands';
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('lake')
-    .description('The shop data lake on one machine: land, process (local Spark + Iceberg) and query (DuckDB) the data.')
+    .description(
+      'The shop data lake on one machine: land, process (local Spark + Iceberg) and query (DuckDB) the data.',
+    )
     .option('--home <dir>', 'lake home folder (default: $LAKE_HOME or ./.lake)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -54,7 +56,8 @@ export async function run(argv: readonly string[]): Promise<number> {
 function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
     // commander has already printed its message (or the help)
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return ExitCode.ok;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version')
+      return ExitCode.ok;
     return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   const debug = process.env.LAKE_DEBUG === '1';

@@ -1,0 +1,97 @@
+/**
+ * Bench section (issue 2, Performance): the transactions Spark job on N generated rows (default 1,000,000) against
+ * DuckDB's own CSV-to-Parquet COPY of the same file, in the same run. Prints rows/s of both and the ratio.
+ */
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { writeTransactionsCsv } from '../generate';
+import { ingestPaths } from '../local/ingest';
+import { layout } from '../local/layout';
+import { runJobs } from '../local/runner';
+import { registerBenchSection } from './bench';
+import type { BenchContext } from './bench';
+
+async function duckdbCopy(csv: string, parquet: string): Promise<{ ms: number; rows: number }> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+    const t0 = performance.now();
+    await conn.run(`COPY (SELECT * FROM read_csv(${lit(csv)})) TO ${lit(parquet)} (FORMAT parquet)`);
+    const ms = performance.now() - t0;
+    const r = await conn.runAndReadAll(`SELECT count(*) FROM read_parquet(${lit(parquet)})`);
+    return { ms, rows: Number(r.getRows()[0]?.[0] ?? 0) };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function run(b: BenchContext): Promise<void> {
+  const rows = Number(b.options.rows ?? 1_000_000);
+  b.ensureToolchain();
+  const csv = join(b.scratch, 'orders_export_bench.csv');
+  b.log(`writing ${rows.toLocaleString('en-US')} transaction rows to ${csv} ...`);
+  const written = await writeTransactionsCsv(csv, rows, 7, { days: 30 });
+  b.figure({
+    label: 'CSV generated',
+    value: written.rows,
+    unit: 'rows',
+    note: `${(written.bytes / 1048576).toFixed(0)} MiB in ${(written.ms / 1000).toFixed(1)} s`,
+  });
+  const manifest = await ingestPaths(b.home, 'transactions', [csv]);
+  const landed = join(layout(b.home).raw, ...(manifest.files[0]?.key ?? '').split('/'));
+
+  b.log('running the transactions Spark job (local[*]) ...');
+  const s0 = performance.now();
+  const result = await runJobs(b.home, { datasets: ['transactions'], onLog: () => undefined });
+  const sparkWallMs = performance.now() - s0;
+  const report = result.reports.find((r) => r.dataset === 'transactions');
+  if (!report || report.status !== 'succeeded')
+    throw new Error(`the transactions job did not succeed: ${report?.error ?? `exit ${result.exitCode}`}`);
+  const sparkRowsPerS = (report.input_rows / sparkWallMs) * 1000;
+  b.figure({
+    label: 'Spark transactions job, wall clock (JVM start included)',
+    value: sparkWallMs / 1000,
+    unit: 's',
+  });
+  b.figure({
+    label: 'Spark transactions job, run report duration',
+    value: report.duration_ms / 1000,
+    unit: 's',
+  });
+  b.figure({
+    label: 'Spark transactions job throughput (wall clock)',
+    value: sparkRowsPerS,
+    unit: 'rows/s',
+    note: `${report.input_rows} in, ${report.output_rows} out, ${report.quarantined_rows} quarantined`,
+  });
+  b.figure({
+    label: 'Spark transactions job throughput (run report)',
+    value: (report.input_rows / report.duration_ms) * 1000,
+    unit: 'rows/s',
+  });
+
+  b.log("running DuckDB's COPY (SELECT * FROM read_csv(...)) TO parquet ...");
+  const duck = await duckdbCopy(landed, join(b.scratch, 'duckdb.parquet'));
+  const duckRowsPerS = (duck.rows / duck.ms) * 1000;
+  b.figure({ label: 'DuckDB CSV -> Parquet COPY', value: duck.ms / 1000, unit: 's' });
+  b.figure({
+    label: 'DuckDB CSV -> Parquet COPY throughput',
+    value: duckRowsPerS,
+    unit: 'rows/s',
+    note: `${duck.rows} rows`,
+  });
+  b.figure({
+    label: 'ratio DuckDB / Spark job (wall clock)',
+    value: duckRowsPerS / sparkRowsPerS,
+    unit: 'x',
+    note: 'the job also validates, deduplicates, enriches and MERGEs into Iceberg',
+  });
+}
+
+registerBenchSection({
+  name: 'transactions',
+  title: 'Transactions job vs DuckDB CSV -> Parquet (issue 2)',
+  run,
+});

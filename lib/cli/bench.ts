@@ -1,0 +1,114 @@
+/**
+ * `lake bench`: a registry of benchmark sections. A section measures something and prints figures; it never asserts
+ * them. Other parts add sections from their own module:
+ *
+ *   import { registerBenchSection } from '../cli/bench';
+ *   registerBenchSection({ name: 'stream', title: 'Stream: producer to raw', run: async (b) => { ...; b.figure(...) } });
+ *
+ * and list that module in lib/cli/bench-sections.ts (one import line).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BenchFigure {
+  readonly label: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly note?: string;
+}
+
+export interface BenchContext {
+  /** a scratch lake home for this bench run (shared by the sections, removed at the end unless --keep) */
+  readonly home: string;
+  /** a scratch folder for the section's own files */
+  readonly scratch: string;
+  /** options given on the command line (e.g. rows) */
+  readonly options: Readonly<Record<string, string | number | boolean | undefined>>;
+  log(line: string): void;
+  /** records and prints one figure */
+  figure(f: BenchFigure): void;
+  /** sets up the Python environment and the Iceberg jar */
+  ensureToolchain(): void;
+}
+
+export interface BenchSection {
+  /** short id for `lake bench --only <name>` */
+  readonly name: string;
+  readonly title: string;
+  run(ctx: BenchContext): Promise<void>;
+}
+
+const sections: BenchSection[] = [];
+
+export function registerBenchSection(section: BenchSection): void {
+  if (sections.some((s) => s.name === section.name))
+    throw new Error(`bench section '${section.name}' is registered twice`);
+  sections.push(section);
+}
+
+export function benchSections(): readonly BenchSection[] {
+  return sections;
+}
+
+export interface BenchRunOptions {
+  readonly only?: readonly string[];
+  readonly keep?: boolean;
+  readonly dir?: string;
+  readonly options: Readonly<Record<string, string | number | boolean | undefined>>;
+  readonly out: (line: string) => void;
+  readonly log: (line: string) => void;
+  readonly ensureToolchain: () => void;
+}
+
+export interface BenchReport {
+  readonly section: string;
+  readonly figures: BenchFigure[];
+  readonly error?: string;
+}
+
+export function formatFigure(f: BenchFigure): string {
+  const v = Math.abs(f.value) >= 100 ? Math.round(f.value).toLocaleString('en-US') : f.value.toFixed(2);
+  return `  ${f.label}: ${v} ${f.unit}${f.note ? `  (${f.note})` : ''}`;
+}
+
+export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
+  const chosen = o.only && o.only.length > 0 ? sections.filter((s) => o.only?.includes(s.name)) : sections;
+  const unknown = (o.only ?? []).filter((n) => !sections.some((s) => s.name === n));
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown bench section(s): ${unknown.join(', ')} (known: ${sections.map((s) => s.name).join(', ')})`,
+    );
+  const root = o.dir ?? mkdtempSync(join(tmpdir(), 'lake-bench-'));
+  const home = join(root, 'lake');
+  const reports: BenchReport[] = [];
+  try {
+    for (const s of chosen) {
+      const figures: BenchFigure[] = [];
+      o.out(`== ${s.title}`);
+      const scratch = mkdtempSync(join(root, `${s.name}-`));
+      try {
+        await s.run({
+          home,
+          scratch,
+          options: o.options,
+          log: o.log,
+          ensureToolchain: o.ensureToolchain,
+          figure: (f) => {
+            figures.push(f);
+            o.out(formatFigure(f));
+          },
+        });
+        reports.push({ section: s.name, figures });
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        o.out(`  failed: ${error}`);
+        reports.push({ section: s.name, figures, error });
+      }
+    }
+  } finally {
+    if (o.keep) o.log(`bench files kept in ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+  return reports;
+}

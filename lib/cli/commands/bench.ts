@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { benchSections, runBench } from '../bench';
+import '../bench-sections';
+import { dim } from '../context';
+import type { CliContext } from '../context';
+import { positiveInt } from './generate';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('bench')
+    .description(
+      'Benchmarks (figures are printed, never asserted): the transactions job vs DuckDB COPY, and the sections other parts add.',
+    )
+    .option('--rows <n>', 'transaction rows for the transactions section', positiveInt('rows'), 1_000_000)
+    .option(
+      '--only <names...>',
+      `run only these sections (${
+        benchSections()
+          .map((s) => s.name)
+          .join(', ') || 'none registered'
+      })`,
+    )
+    .option('--dir <dir>', 'scratch folder (default: a new temp folder)')
+    .option('--keep', 'keep the scratch lake and files')
+    .action(async (opts: { rows: number; only?: string[]; dir?: string; keep?: boolean }) => {
+      const started = Date.now();
+      await runBench({
+        only: opts.only,
+        keep: opts.keep,
+        dir: opts.dir,
+        options: { rows: opts.rows },
+        out: (l) => ctx.out(l),
+        log: (l) => ctx.log(dim(l, ctx.colour)),
+        ensureToolchain: () => ctx.ensureToolchain({ quiet: true }),
+      }).then((reports) => {
+        ctx.log(dim(`bench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`, ctx.colour));
+        if (reports.some((r) => r.error)) process.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,152 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { generateDefaults } from '../../generate';
+import { describeCatalog } from '../../local/catalog';
+import { landRawKeys } from '../../local/land';
+import type { RunReport } from '../../local/runner';
+import { CliError, dim } from '../context';
+import type { CliContext } from '../context';
+import { formatCount, formatDuration, renderTable } from '../format';
+import { runEtl } from './etl';
+import { generateAndLand } from '../generator';
+import { positiveInt, nonNegativeNumber } from './generate';
+
+function hasData(home: string): boolean {
+  return ['raw', 'warehouse'].some((z) => existsSync(join(home, z)) && readdirSync(join(home, z)).length > 0);
+}
+
+function looksLikeLakeHome(home: string): boolean {
+  return readdirSync(home).every((e) => ['raw', 'warehouse', 'quarantine', 'reports', 'state'].includes(e));
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('demo')
+    .description(
+      'Build the lake end to end on this machine: set up, generate sample data, stream the ad events, run every job, summarise.',
+    )
+    .option('--days <n>', 'days of data', positiveInt('days'), generateDefaults.days)
+    .option('--scale <s>', 'size factor', nonNegativeNumber('scale'), generateDefaults.scale)
+    .option('--seed <n>', 'random seed', positiveInt('seed'), generateDefaults.seed)
+    .option(
+      '--bad-rate <r>',
+      'share of malformed records, 0..1',
+      nonNegativeNumber('bad-rate', 1),
+      generateDefaults.badRate,
+    )
+    .option('--fresh', 'delete the lake home first (only a folder that holds nothing but a lake)')
+    .option('--no-stream', 'land the ad events directly instead of through the Kinesis emulator')
+    .action(
+      async (opts: {
+        days: number;
+        scale: number;
+        seed: number;
+        badRate: number;
+        fresh?: boolean;
+        stream: boolean;
+      }) => {
+        const started = Date.now();
+        const home = ctx.home();
+        const step = (s: string): void => ctx.log(`\n== ${s}`);
+        if (opts.fresh && existsSync(home)) {
+          if (!looksLikeLakeHome(home))
+            throw new CliError(`--fresh: ${home} holds files that are not a lake's; not deleting it`);
+          rmSync(home, { recursive: true, force: true });
+        }
+        step('1/4 toolchain');
+        ctx.ensureToolchain();
+        ctx.log('toolchain ready');
+
+        if (hasData(home)) {
+          step('2/4 sample data');
+          ctx.log(`${home} already holds a lake: not generating again (lake demo --fresh starts over)`);
+          step('3/4 stream');
+          ctx.log('skipped');
+        } else {
+          step(`2/4 sample data (${opts.days} days, scale ${opts.scale}, seed ${opts.seed})`);
+          const { lake, landed } = await generateAndLand(
+            home,
+            { days: opts.days, scale: opts.scale, seed: opts.seed, badRate: opts.badRate },
+            false,
+          );
+          for (const m of landed.manifests)
+            ctx.log(`${m.dataset}: ${m.files.length} file(s) landed, batch ${m.batch_id}`);
+          step(`3/4 stream: ${formatCount(lake.adEvents.length)} ad events`);
+          let streamed = false;
+          if (opts.stream) {
+            try {
+              const { produceAndDeliver } = await import('../demo-stream');
+              const r = await produceAndDeliver(home, lake.adEvents, (l) => ctx.log(l));
+              ctx.log(
+                `produced ${formatCount(r.produced)} records (${formatCount(Math.round(r.producedPerSecond))}/s), delivered ${formatCount(r.deliveredRecords)} to raw/ad_events/ and ${formatCount(r.deliveredErrorRecords)} to raw/ad_events_errors/ in ${r.files} file(s)`,
+              );
+              streamed = true;
+            } catch (e) {
+              ctx.warn(
+                `the stream leg failed (${(e as Error).message}); landing the ad events directly instead`,
+              );
+            }
+          }
+          if (!streamed) {
+            const keys = landRawKeys(home, lake.deliveryFiles);
+            ctx.log(
+              `landed ${formatCount(lake.adEvents.length)} ad events as ${keys.length} delivery file(s) under raw/ad_events/`,
+            );
+          }
+        }
+
+        step('4/4 ETL on local Spark');
+        const reports = await runEtl(ctx, { quiet: false });
+        ctx.out(await summary(ctx, reports, Date.now() - started));
+      },
+    );
+}
+
+async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: number): Promise<string> {
+  const home = ctx.home();
+  const entries = await describeCatalog(home);
+  const rows = entries.map((e) => [
+    e.qualifiedName,
+    e.rowCount === null ? '-' : e.rowCount,
+    e.version ? e.version.snapshotId : '-',
+  ]);
+  const reasons = new Map<string, number>();
+  for (const r of reports)
+    for (const [k, v] of Object.entries(r.quarantine_reasons ?? {}))
+      reasons.set(`${r.dataset}  ${k}`, (reasons.get(`${r.dataset}  ${k}`) ?? 0) + v);
+  const failed = reports.filter((r) => r.status === 'failed');
+  const q = (s: string): string => JSON.stringify(s);
+  return [
+    '',
+    `== the lake is built (${formatDuration(tookMs)})${failed.length > 0 ? ` -- ${failed.length} run(s) FAILED: ${failed.map((r) => r.dataset).join(', ')}` : ''}`,
+    '',
+    'rows per table:',
+    renderTable(['table', 'rows', 'current snapshot'], rows),
+    '',
+    'quarantined rows by reason (this run):',
+    reasons.size === 0
+      ? '  none'
+      : renderTable(
+          ['dataset  reason', 'rows'],
+          [...reasons.entries()].sort((a, b) => b[1] - a[1]),
+        ),
+    '',
+    'where the data is:',
+    `  lake home    ${home}`,
+    `  raw zone     ${join(home, 'raw')}   (files as they arrived, never rewritten)`,
+    `  tables       ${join(home, 'warehouse')}   (Iceberg: processed.*, curated.*)`,
+    `  quarantine   ${join(home, 'quarantine')}   (rejected records with their reason)`,
+    `  run reports  ${join(home, 'reports')}`,
+    '',
+    'next:',
+    `  npx lake query ${q('SELECT status, count(*) AS lines, sum(amount_usd) AS usd FROM processed.transactions GROUP BY status ORDER BY lines DESC')}`,
+    `  npx lake query ${q('SELECT order_date, sum(revenue_usd) AS revenue FROM curated.daily_sales GROUP BY 1 ORDER BY 1')}`,
+    `  npx lake query ${q('SELECT status_class, count(*) FROM processed.server_logs GROUP BY 1 ORDER BY 1')} --format csv`,
+    `  npx lake query ${q('SELECT campaign_id, sum(clicks) clicks, sum(revenue_usd) revenue FROM curated.campaign_performance GROUP BY 1 ORDER BY revenue DESC LIMIT 5')}`,
+    '  npx lake catalog                 # tables, freshness, versions;  npx lake catalog transactions   # columns, PII',
+    '  npx lake serve                   # the HTTP API on 127.0.0.1 (npx lake keys create --role analyst)',
+    '  npx lake etl --json              # run again: nothing new, nothing changes',
+    dim('', ctx.colour),
+  ].join('\n');
+}

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { allTables, isTableName } from '../../contracts';
+import { runJobs } from '../../local/runner';
+import type { RunReport } from '../../local/runner';
+import { CliError, dim } from '../context';
+import type { CliContext } from '../context';
+import { formatCount, formatDuration, renderTable } from '../format';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('etl')
+    .description(
+      'Run the Spark jobs on local Spark: raw -> Iceberg tables (processed, then the curated tables whose inputs changed).',
+    )
+    .argument(
+      '[datasets...]',
+      `datasets to run (default: all; known: ${allTables.map((t) => t.name).join(', ')})`,
+    )
+    .option('--json', 'print the run reports as JSON Lines, exactly as the runner prints them')
+    .option('--reprocess', 'read every raw file again, not only the new ones')
+    .option('--quiet', "don't show the jobs' logs")
+    .action(async (names: string[], opts: { json?: boolean; reprocess?: boolean; quiet?: boolean }) => {
+      for (const n of names)
+        if (!isTableName(n))
+          throw new CliError(`unknown dataset '${n}' (known: ${allTables.map((t) => t.name).join(', ')})`);
+      const reports = await runEtl(ctx, {
+        datasets: names,
+        reprocess: opts.reprocess,
+        json: opts.json,
+        quiet: opts.quiet,
+      });
+      if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
+    });
+}
+
+export interface EtlOptions {
+  readonly datasets?: readonly string[];
+  readonly reprocess?: boolean;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** Sets up the toolchain, runs the jobs with their logs on stderr, prints the reports; throws when the runner failed. */
+export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunReport[]> {
+  ctx.ensureToolchain({ quiet: opts.quiet });
+  const started = Date.now();
+  if (!opts.quiet) ctx.log(dim(`running the Spark jobs on ${ctx.home()} ...`, ctx.colour));
+  const result = await runJobs(ctx.home(), {
+    datasets: opts.datasets,
+    reprocess: opts.reprocess,
+    onLog: opts.quiet ? undefined : (line) => ctx.log(dim(`  spark | ${line}`, ctx.colour)),
+    onReport: opts.json ? (_r, line) => ctx.out(line) : undefined,
+  });
+  if (!opts.json) ctx.out(describeReports(result.reports));
+  if (!opts.quiet) ctx.log(dim(`etl finished in ${formatDuration(Date.now() - started)}`, ctx.colour));
+  if (result.exitCode !== 0 && !result.reports.some((r) => r.status === 'failed')) {
+    throw new CliError(
+      `the job runner exited with code ${result.exitCode}${result.reports.length === 0 ? ' before reporting any run' : ''}`,
+    );
+  }
+  if (result.exitCode !== 0) process.exitCode = 1;
+  return result.reports;
+}
+
+export function describeReports(reports: readonly RunReport[]): string {
+  if (reports.length === 0) return 'no run reports';
+  const table = renderTable(
+    ['dataset', 'status', 'input', 'output', 'quarantined', 'duplicates', 'snapshot', 'took'],
+    reports.map((r) => [
+      r.dataset,
+      r.status,
+      r.input_rows,
+      r.output_rows,
+      r.quarantined_rows,
+      r.duplicate_rows,
+      r.snapshot_id ?? '-',
+      formatDuration(r.duration_ms),
+    ]),
+  );
+  const lines = [table];
+  for (const r of reports) {
+    const reasons = Object.entries(r.quarantine_reasons ?? {}).sort((a, b) => b[1] - a[1]);
+    if (reasons.length > 0)
+      lines.push(`${r.dataset} quarantined: ${reasons.map(([k, v]) => `${k} ${formatCount(v)}`).join(', ')}`);
+    if (r.status === 'failed') lines.push(`${r.dataset} FAILED: ${r.error ?? 'no error message'}`);
+  }
+  return lines.join('\n');
+}

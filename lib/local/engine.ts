@@ -1,0 +1,345 @@
+/**
+ * The local query engine: an in-memory DuckDB with one view per contract table (`processed.<dataset>`,
+ * `curated.<table>`) over exactly the live data files of the table's current Iceberg snapshot (see iceberg.ts),
+ * selecting the contract's columns in contract order with the contract's types. A table that has no snapshot yet is
+ * an empty view with the same columns and types.
+ *
+ * User SQL is read-only: one statement, which DuckDB itself classifies as SELECT (WITH, VALUES, DESCRIBE, SUMMARIZE,
+ * read-only PRAGMAs are SELECTs to it) or EXPLAIN. Once the views exist, file access is limited to exactly the
+ * current snapshot's files (`allowed_paths`) and then disabled (`enable_external_access=false`), and the
+ * configuration is locked, so that user SQL cannot read or write any other file nor undo the settings.
+ *
+ * Values come back JSON-friendly: timestamps as ISO-8601 UTC strings with 'Z', dates 'YYYY-MM-DD', decimals and
+ * bigints as numbers, lists as arrays, structs as objects.
+ */
+import { DuckDBInstance, DuckDBTypeId, StatementType, JsonDuckDBValueConverter } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
+import {
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+} from '@duckdb/node-api';
+import { allTables } from '../contracts';
+import type { AnyContract, ColumnType, TableName } from '../contracts';
+import { readCurrentSnapshot } from './iceberg';
+import type { DataFile, TableSnapshot } from './iceberg';
+import { layout, tableDir } from './layout';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface QueryColumn {
+  readonly name: string;
+  /** DuckDB's type name, e.g. VARCHAR, TIMESTAMP, DECIMAL(18,2), VARCHAR[] */
+  readonly type: string;
+}
+
+export interface QueryResult {
+  readonly columns: QueryColumn[];
+  readonly rows: Record<string, JsonValue>[];
+}
+
+export type QueryParam = string | number | boolean | null;
+
+/** What a view of the engine reads. */
+export interface EngineTable {
+  readonly contract: AnyContract;
+  /** `processed.transactions`, `curated.daily_sales`, ... */
+  readonly qualifiedName: string;
+  /** null when the table has no Iceberg snapshot yet (the view is empty) */
+  readonly snapshot: TableSnapshot | null;
+  readonly files: readonly DataFile[];
+}
+
+export interface LocalEngine {
+  readonly home: string;
+  /** One read-only statement; `?` are positional parameters. */
+  query(sql: string, params?: readonly QueryParam[]): Promise<QueryResult>;
+  /** The tables behind the views, as read at open time (snapshot, files). */
+  tables(): readonly EngineTable[];
+  close(): Promise<void>;
+}
+
+/** The user asked for something the engine does not do (a write, several statements, a file access). */
+export class QueryRefusedError extends Error {
+  override name = 'QueryRefusedError';
+}
+
+/** The statement was a read but DuckDB could not run it (syntax, unknown column, ...). */
+export class QueryError extends Error {
+  override name = 'QueryError';
+}
+
+const duckType: Record<ColumnType, string> = {
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  'decimal(18,2)': 'DECIMAL(18,2)',
+  'decimal(18,4)': 'DECIMAL(18,4)',
+  'array<string>': 'VARCHAR[]',
+};
+
+export function duckDbType(t: ColumnType): string {
+  return duckType[t];
+}
+
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** The SELECT behind a table's view: contract columns, contract order, contract types. */
+export function viewSql(
+  contract: AnyContract,
+  files: readonly string[],
+  presentColumns?: ReadonlySet<string>,
+): string {
+  if (files.length === 0) {
+    const cols = contract.columns
+      .map((c) => `CAST(NULL AS ${duckDbType(c.type)}) AS ${ident(c.name)}`)
+      .join(', ');
+    return `SELECT ${cols} WHERE false`;
+  }
+  const cols = contract.columns
+    .map(
+      (c) =>
+        (presentColumns && !presentColumns.has(c.name)
+          ? `CAST(NULL AS ${duckDbType(c.type)})`
+          : `CAST(${ident(c.name)} AS ${duckDbType(c.type)})`) + ` AS ${ident(c.name)}`,
+    )
+    .join(', ');
+  return `SELECT ${cols} FROM read_parquet([${files.map(literal).join(', ')}], hive_partitioning = false)`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// values
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+function isoFromMicros(micros: bigint): string {
+  const ms = Number(micros / 1000n);
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return String(micros);
+  let frac = Number(((micros % 1_000_000n) + 1_000_000n) % 1_000_000n);
+  const base = `${d.getUTCFullYear() < 0 ? '-' : ''}${pad(Math.abs(d.getUTCFullYear()), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (frac === 0) return `${base}Z`;
+  let digits = 6;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  return `${base}.${pad(frac, digits)}Z`;
+}
+
+const timestampToIso: DuckDBValueConverter<JsonValue> = (v) => {
+  if (v instanceof DuckDBTimestampValue || v instanceof DuckDBTimestampTZValue)
+    return v.isFinite ? isoFromMicros(v.micros) : v.toString();
+  const micros = (v as { micros?: bigint }).micros;
+  if (typeof micros === 'bigint') return isoFromMicros(micros);
+  return String(v);
+};
+
+const dateToString: DuckDBValueConverter<JsonValue> = (v) =>
+  v instanceof DuckDBDateValue ? v.toString() : String(v);
+const toNumber: DuckDBValueConverter<JsonValue> = (v) => {
+  if (v instanceof DuckDBDecimalValue) return v.toDouble();
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  return Number(v);
+};
+const secondsTimestamp: DuckDBValueConverter<JsonValue> = (v) =>
+  isoFromMicros(BigInt((v as { seconds: bigint }).seconds) * 1_000_000n);
+const millisTimestamp: DuckDBValueConverter<JsonValue> = (v) =>
+  isoFromMicros(BigInt((v as { millis: bigint }).millis) * 1000n);
+const nanosTimestamp: DuckDBValueConverter<JsonValue> = (v) =>
+  isoFromMicros(BigInt((v as { nanos: bigint }).nanos) / 1000n);
+
+const fallback = JsonDuckDBValueConverter as unknown as DuckDBValueConverter<JsonValue>;
+const overrides: Partial<Record<DuckDBTypeId, DuckDBValueConverter<JsonValue>>> = {
+  [DuckDBTypeId.BIGINT]: toNumber,
+  [DuckDBTypeId.UBIGINT]: toNumber,
+  [DuckDBTypeId.HUGEINT]: toNumber,
+  [DuckDBTypeId.UHUGEINT]: toNumber,
+  [DuckDBTypeId.DECIMAL]: toNumber,
+  [DuckDBTypeId.FLOAT]: toNumber,
+  [DuckDBTypeId.DOUBLE]: toNumber,
+  [DuckDBTypeId.TIMESTAMP]: timestampToIso,
+  [DuckDBTypeId.TIMESTAMP_TZ]: timestampToIso,
+  [DuckDBTypeId.TIMESTAMP_S]: secondsTimestamp,
+  [DuckDBTypeId.TIMESTAMP_MS]: millisTimestamp,
+  [DuckDBTypeId.TIMESTAMP_NS]: nanosTimestamp,
+  [DuckDBTypeId.DATE]: dateToString,
+};
+
+/** DuckDB values -> JSON-friendly values (recursing through lists, structs, maps with the same rules). */
+export const jsonValueConverter: DuckDBValueConverter<JsonValue> = (
+  value: DuckDBValue,
+  type: DuckDBType,
+  converter: DuckDBValueConverter<JsonValue>,
+) => {
+  if (value === null) return null;
+  const own = overrides[type.typeId];
+  if (own) return own(value, type, converter);
+  return fallback(value, type, converter);
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// engine
+
+async function classify(conn: DuckDBConnection, sql: string): Promise<'read' | 'write' | 'unknown'> {
+  try {
+    const r = await conn.runAndReadAll('SELECT json_serialize_sql(?::VARCHAR) AS j', [sql]);
+    const j = JSON.parse(String(r.getRows()[0]?.[0] ?? '{}')) as { error?: boolean; error_message?: string };
+    if (!j.error) return 'read';
+    return /only select/i.test(j.error_message ?? '') ? 'write' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const allowedTypes = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+
+function refused(what: string): QueryRefusedError {
+  return new QueryRefusedError(
+    `refused: ${what}. The local engine is read-only: send one SELECT (or WITH ... SELECT, EXPLAIN) statement.`,
+  );
+}
+
+function cleanMessage(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).trim();
+}
+
+function bindParams(params: readonly QueryParam[]): (string | number | boolean | null | bigint)[] {
+  return params.map((p, i) => {
+    if (p === null || typeof p === 'string' || typeof p === 'boolean') return p;
+    if (typeof p === 'number') {
+      if (!Number.isFinite(p)) throw new QueryError(`parameter ${i + 1} is not a finite number`);
+      return Number.isSafeInteger(p) ? BigInt(p) : p;
+    }
+    throw new QueryError(`parameter ${i + 1} has unsupported type ${typeof p}`);
+  });
+}
+
+export interface OpenOptions {
+  /** DuckDB threads (default: DuckDB's choice) */
+  readonly threads?: number;
+}
+
+/** Opens the engine over the current snapshot of every contract table in the lake home. */
+export async function openLocalEngine(home: string, opts: OpenOptions = {}): Promise<LocalEngine> {
+  const l = layout(home);
+  const tables: EngineTable[] = [];
+  for (const contract of allTables) {
+    const snapshot = await readCurrentSnapshot(tableDir(l, contract.database, contract.name));
+    tables.push({
+      contract,
+      qualifiedName: `${contract.database}.${contract.name}`,
+      snapshot,
+      files: snapshot?.files ?? [],
+    });
+  }
+  const instance = await DuckDBInstance.create(':memory:');
+  const setup = await instance.connect();
+  try {
+    await setup.run("SET GLOBAL TimeZone = 'UTC'");
+    if (opts.threads) await setup.run(`SET GLOBAL threads = ${Math.max(1, Math.floor(opts.threads))}`);
+    for (const schema of new Set(allTables.map((t) => t.database)))
+      await setup.run(`CREATE SCHEMA ${ident(schema)}`);
+    for (const t of tables) {
+      const present = t.snapshot ? new Set(t.snapshot.metadata.schema.map((c) => c.name)) : undefined;
+      const sql = viewSql(
+        t.contract,
+        t.files.map((f) => f.path),
+        present,
+      );
+      await setup.run(`CREATE VIEW ${ident(t.contract.database)}.${ident(t.contract.name)} AS ${sql}`);
+    }
+    const files = tables.flatMap((t) => t.files.map((f) => f.path));
+    await setup.run(`SET GLOBAL allowed_paths = [${files.map(literal).join(', ')}]`);
+    await setup.run('SET GLOBAL allowed_directories = []');
+    await setup.run('SET GLOBAL enable_external_access = false');
+    await setup.run('SET GLOBAL autoload_known_extensions = false');
+    await setup.run('SET GLOBAL autoinstall_known_extensions = false');
+    await setup.run('SET GLOBAL lock_configuration = true');
+  } catch (e) {
+    setup.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+  setup.closeSync();
+  let closed = false;
+
+  async function query(sql: string, params: readonly QueryParam[] = []): Promise<QueryResult> {
+    if (closed) throw new QueryError('the engine is closed');
+    if (typeof sql !== 'string' || sql.trim() === '') throw new QueryError('empty query');
+    const conn = await instance.connect();
+    try {
+      let extracted;
+      try {
+        extracted = await conn.extractStatements(sql);
+      } catch (e) {
+        throw new QueryError(cleanMessage(e));
+      }
+      if (extracted.count === 0) throw new QueryError('empty query');
+      if (extracted.count > 1) throw refused(`${extracted.count} statements in one query`);
+      let prepared;
+      try {
+        prepared = await extracted.prepare(0);
+      } catch (e) {
+        const msg = cleanMessage(e);
+        if (/Permission Error|file system operations are disabled/i.test(msg))
+          throw refused(`file access outside the lake's tables (${msg.split('\n')[0]})`);
+        if ((await classify(conn, sql)) === 'write') throw refused('not a read statement');
+        throw new QueryError(msg);
+      }
+      try {
+        if (!allowedTypes.has(prepared.statementType))
+          throw refused(`${StatementType[prepared.statementType] ?? 'this'} statement`);
+        if (prepared.parameterCount !== params.length) {
+          throw new QueryError(
+            `the query has ${prepared.parameterCount} parameter(s) but ${params.length} value(s) were given`,
+          );
+        }
+        if (params.length > 0) prepared.bind(bindParams(params));
+        let reader;
+        try {
+          reader = await prepared.runAndReadAll();
+        } catch (e) {
+          const msg = cleanMessage(e);
+          if (/Permission Error|file system operations are disabled/i.test(msg))
+            throw refused(`file access outside the lake's tables (${msg.split('\n')[0]})`);
+          throw new QueryError(msg);
+        }
+        const names = reader.deduplicatedColumnNames();
+        const types = reader.columnTypes();
+        const columns = names.map((name, i) => ({ name, type: String(types[i]) }));
+        const rows = reader.convertRowObjects(jsonValueConverter) as Record<string, JsonValue>[];
+        return { columns, rows };
+      } finally {
+        prepared.destroySync();
+      }
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  return {
+    home: l.home,
+    query,
+    tables: () => tables,
+    async close() {
+      if (closed) return;
+      closed = true;
+      instance.closeSync();
+    },
+  };
+}
+
+/** The view name of a table: `processed.transactions`. */
+export function qualifiedName(table: TableName): string {
+  const c = allTables.find((t) => t.name === table);
+  if (!c) throw new Error(`unknown table ${table}`);
+  return `${c.database}.${c.name}`;
+}

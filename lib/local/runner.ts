@@ -1,0 +1,137 @@
+/**
+ * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]`, which
+ * prints one JSON run report per line on stdout and logs on stderr (interface 1 of the team brief).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, venvPython } from '../setup/toolchain';
+import { layout } from './layout';
+
+export type RunStatus = 'succeeded' | 'failed' | 'no_new_data';
+
+export interface RunReport {
+  readonly dataset: string;
+  readonly run_id: string;
+  readonly status: RunStatus;
+  readonly input_rows: number;
+  readonly output_rows: number;
+  readonly quarantined_rows: number;
+  readonly duplicate_rows: number;
+  readonly quarantine_reasons: Readonly<Record<string, number>>;
+  readonly snapshot_id: string | null;
+  readonly duration_ms: number;
+  readonly started_at: string;
+  readonly files?: readonly string[];
+  readonly error?: string | null;
+}
+
+export interface RunJobsOptions {
+  /** datasets (or curated tables) to run; default: what the runner runs by default (all) */
+  readonly datasets?: readonly string[];
+  readonly reprocess?: boolean;
+  /** each stderr line of the runner */
+  readonly onLog?: (line: string) => void;
+  /** each report, with the exact line it came from */
+  readonly onReport?: (report: RunReport, line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+  /** the interpreter (default: the project's .venv) */
+  readonly python?: string;
+}
+
+export interface RunJobsResult {
+  readonly reports: RunReport[];
+  /** stdout lines exactly as printed (JSON Lines) */
+  readonly lines: string[];
+  readonly exitCode: number;
+  /** stdout lines that were not JSON (should not happen; kept for diagnosis) */
+  readonly stray: string[];
+}
+
+export function runnerArgs(
+  home: string,
+  opts: Pick<RunJobsOptions, 'datasets' | 'reprocess'> = {},
+): string[] {
+  const args = ['-m', 'lake_jobs.run', '--home', home];
+  for (const d of opts.datasets ?? []) args.push('--dataset', d);
+  if (opts.reprocess) args.push('--reprocess');
+  return args;
+}
+
+function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      rest += chunk.toString('utf8');
+      let i: number;
+      while ((i = rest.indexOf('\n')) >= 0) {
+        onLine(rest.slice(0, i).replace(/\r$/, ''));
+        rest = rest.slice(i + 1);
+      }
+    },
+    end() {
+      if (rest !== '') onLine(rest);
+      rest = '';
+    },
+  };
+}
+
+export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJobsResult> {
+  const python = opts.python ?? venvPython;
+  if (!existsSync(python))
+    return Promise.reject(new Error(`the Python environment is missing (${python}); run 'lake setup'`));
+  const reports: RunReport[] = [];
+  const lines: string[] = [];
+  const stray: string[] = [];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(python, runnerArgs(layout(home).home, opts), {
+      cwd: repoRoot,
+      env: { ...process.env, PYTHONUNBUFFERED: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = lineSplitter((line) => {
+      if (line.trim() === '') return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        stray.push(line);
+        opts.onLog?.(line);
+        return;
+      }
+      if (parsed && typeof parsed === 'object' && 'dataset' in parsed && 'status' in parsed) {
+        lines.push(line);
+        reports.push(parsed as RunReport);
+        opts.onReport?.(parsed as RunReport, line);
+      } else {
+        stray.push(line);
+        opts.onLog?.(line);
+      }
+    });
+    const err = lineSplitter((line) => opts.onLog?.(line));
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      out.end();
+      err.end();
+      resolvePromise({ reports, lines, stray, exitCode: code ?? (signal ? 128 : 1) });
+    });
+  });
+}
+
+/** Run reports of a table kept in <home>/reports/<dataset>/, oldest first. */
+export function readRunReports(home: string, dataset: string): RunReport[] {
+  const dir = join(layout(home).reports, dataset);
+  if (!existsSync(dir)) return [];
+  const out: RunReport[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      out.push(JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunReport);
+    } catch {
+      // a report being written or damaged: not a run we can describe
+    }
+  }
+  return out.sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0));
+}
