@@ -151,12 +151,12 @@ export function createRouter(deps: RouterDeps): Router {
         noQueryParams(req);
         return json(200, { data: readable(p.role).map((t) => catalogEntry(t, p.role)) });
       case 'dataset': {
-        noQueryParams(req);
         const name = params.name ?? '';
         if (!isTableName(name)) throw new ApiError('not_found', `no dataset '${name}'`, { name });
         const t = allTables.find((x) => x.name === name) as AnyContract;
         if (!canRead(p.role, t.name))
           throw new ApiError('forbidden', `role '${p.role}' may not read ${t.name}`, { table: t.name });
+        noQueryParams(req);
         const ctx: QueryContext = { role: p.role, requestId: req.requestId };
         return json(200, {
           ...catalogEntry(t, p.role),

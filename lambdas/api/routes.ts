@@ -209,7 +209,7 @@ function productMentionsRoute(): QueryRouteDef {
     columns: [
       m('day', 'date', 'UTC day.', col('t', 'post_date')),
       m('product_id', 'string', 'Catalog product mentioned.', col('u', 'product_id')),
-      m('mentions', 'bigint', 'Posts mentioning the product.', 'count(*)'),
+      m('posts', 'bigint', 'Posts mentioning the product.', 'count(*)'),
       m('avg_sentiment', 'double', 'Mean sentiment score (-1 .. 1).', `avg(${col('t', 'sentiment_score')})`),
       m('positive', 'bigint', 'Positive posts.', countWhen(`${col('t', 'sentiment_label')} = 'positive'`)),
       m('negative', 'bigint', 'Negative posts.', countWhen(`${col('t', 'sentiment_label')} = 'negative'`)),
