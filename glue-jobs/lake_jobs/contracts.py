@@ -1,0 +1,151 @@
+"""The dataset contracts (contracts.json, exported from lib/contracts) as Python objects and Spark schemas."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyspark.sql import types as T
+
+from lake_jobs.reference import Reference
+
+CONTRACTS_PATH = Path(__file__).with_name("contracts.json")
+
+
+def spark_type(contract_type: str) -> T.DataType:
+    """Contract column type (Glue/Athena spelling) -> Spark type. `timestamp` is an instant (UTC)."""
+    simple: dict[str, T.DataType] = {
+        "string": T.StringType(),
+        "int": T.IntegerType(),
+        "bigint": T.LongType(),
+        "double": T.DoubleType(),
+        "boolean": T.BooleanType(),
+        "timestamp": T.TimestampType(),
+        "date": T.DateType(),
+        "array<string>": T.ArrayType(T.StringType()),
+    }
+    if contract_type in simple:
+        return simple[contract_type]
+    if contract_type.startswith("decimal(") and contract_type.endswith(")"):
+        precision, scale = (int(x) for x in contract_type[len("decimal(") : -1].split(","))
+        return T.DecimalType(precision, scale)
+    raise ValueError(f"unknown contract column type {contract_type!r}")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    source: str
+    pii: bool = False
+    raw_name: str | None = None
+    rules: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spark_type(self) -> T.DataType:
+        return spark_type(self.type)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A processed dataset or a curated table."""
+
+    name: str
+    database: str
+    description: str
+    columns: tuple[Column, ...]
+    business_key: tuple[str, ...]
+    time_column: str
+    raw_format: str | None = None
+    raw_prefix: str | None = None
+    inputs: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def columns_by_source(self, *sources: str) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.source in sources)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def parsed_columns(self) -> tuple[Column, ...]:
+        """Columns `parse` delivers: the raw ones plus derived business-key columns (server_logs' log_id)."""
+        return tuple(
+            c
+            for c in self.columns
+            if c.source == "raw" or (c.name in self.business_key and c.source == "derived")
+        )
+
+    @property
+    def hashed_columns(self) -> tuple[Column, ...]:
+        """Columns that make up `record_hash`: every contract column except lineage."""
+        return tuple(c for c in self.columns if c.source != "lineage")
+
+    def schema(self) -> T.StructType:
+        return T.StructType(
+            [T.StructField(c.name, c.spark_type, True, {"comment": c.description}) for c in self.columns]
+        )
+
+
+def _column(doc: dict[str, Any]) -> Column:
+    return Column(
+        name=doc["name"],
+        type=doc["type"],
+        description=doc["description"],
+        source=doc["source"],
+        pii=bool(doc.get("pii", False)),
+        raw_name=doc.get("rawName"),
+        rules=dict(doc.get("rules", {})),
+    )
+
+
+def _table(doc: dict[str, Any]) -> Table:
+    raw = doc.get("raw") or {}
+    return Table(
+        name=doc["name"],
+        database=doc["database"],
+        description=doc["description"],
+        columns=tuple(_column(c) for c in doc["columns"]),
+        business_key=tuple(doc["businessKey"]),
+        time_column=doc["timeColumn"],
+        raw_format=raw.get("format"),
+        raw_prefix=raw.get("prefix"),
+        inputs=tuple(doc.get("inputs", ())),
+    )
+
+
+@dataclass(frozen=True)
+class Contracts:
+    datasets: dict[str, Table]
+    curated: dict[str, Table]
+    reference: Reference
+
+    def table(self, name: str) -> Table:
+        if name in self.datasets:
+            return self.datasets[name]
+        if name in self.curated:
+            return self.curated[name]
+        raise KeyError(f"unknown table {name!r}")
+
+
+def parse_contracts(doc: dict[str, Any]) -> Contracts:
+    return Contracts(
+        datasets={d["name"]: _table(d) for d in doc["datasets"]},
+        curated={d["name"]: _table(d) for d in doc["curated"]},
+        reference=Reference.from_document(doc),
+    )
+
+
+@cache
+def load_contracts(path: str = str(CONTRACTS_PATH)) -> Contracts:
+    return parse_contracts(json.loads(Path(path).read_text(encoding="utf-8")))

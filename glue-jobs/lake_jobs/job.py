@@ -1,0 +1,178 @@
+"""One dataset's job run: raw files -> processed.<dataset> (Iceberg), quarantine, ledger and run report.
+
+The transforms (`check`, `prepare`) are pure; `run_dataset` does the I/O in this order:
+list new raw files (ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe in the batch and
+against the table -> write quarantine -> MERGE INTO the table (only when something changed: no new snapshot
+otherwise) -> ledger -> report.
+
+A file that cannot be read does not stop the run: the other files are processed and committed, the report
+names the file in `failed_files` and `error`, the status is 'failed' (so the runner exits 1 and the file is
+noticed), and the file stays out of the ledger so that the next run tries it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from lake_jobs import dedupe, quality, quarantine, tables
+from lake_jobs.config import LakeConfig
+from lake_jobs.contracts import Contracts, Table, load_contracts
+from lake_jobs.datasets import DatasetModule, dataset_module
+from lake_jobs.ledger import Ledger
+from lake_jobs.readers import RawFile, read_records
+from lake_jobs.reference import Reference
+from lake_jobs.report import NO_NEW_DATA, RunReport
+from lake_jobs.storage import storage_for
+
+log = logging.getLogger("lake_jobs")
+
+PASS_THROUGH = ("record_no", "raw_text", "raw_base64", "ingest_batch_id", "source_file")
+
+
+def check(records: DataFrame, module: DatasetModule, table: Table) -> DataFrame:
+    """Pure: raw records -> parsed, contract-typed records with `reasons` / `reason` (empty / null when
+    valid)."""
+    parsed = module.parse(records)
+    parsed = parsed.withColumn("parse_error", F.coalesce(F.col("reader_error"), F.col("parse_error")))
+    return quality.annotate(parsed, table)
+
+
+def prepare(valid: DataFrame, module: DatasetModule, table: Table, ref: Reference, run_id: str) -> DataFrame:
+    """Pure: valid records -> the table's columns (cast, lineage, record_hash) plus `record_no`, `raw_text`,
+    `raw_base64` (for ordering and for quarantining conflicts)."""
+    enriched = module.enrich(valid, ref).withColumn("etl_run_id", F.lit(run_id))
+    extras = [c for c in PASS_THROUGH if c not in table.column_names]
+    rows = enriched.select(
+        *[F.col(c.name).cast(c.spark_type).alias(c.name) for c in table.columns if c.name != "record_hash"],
+        *extras,
+    )
+    return rows.withColumn("record_hash", dedupe.record_hash(table))
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Test seams: called at points of a run (e.g. raise after the commit to simulate a killed run)."""
+
+    after_commit: Callable[[], None] | None = None
+
+
+def _reason_counts(checked: DataFrame) -> tuple[int, dict[str, int]]:
+    rows = checked.groupBy(quality.REASON).count().collect()
+    valid = sum(r["count"] for r in rows if r[quality.REASON] is None)
+    return valid, {r[quality.REASON]: r["count"] for r in rows if r[quality.REASON] is not None}
+
+
+def run_dataset(
+    spark: SparkSession,
+    config: LakeConfig,
+    name: str,
+    *,
+    reprocess: bool = False,
+    contracts: Contracts | None = None,
+    hooks: Hooks | None = None,
+) -> RunReport:
+    """Runs one dataset's job; never raises for data or I/O problems: they end in the report."""
+    contracts = contracts or load_contracts()
+    table = contracts.datasets[name]
+    report = RunReport.start(name, f"{config.database(table.database)}.{name}")
+    storage = storage_for(spark, config.raw_root)
+    cached: list[DataFrame] = []
+    try:
+        module = dataset_module(name)
+        table_name = tables.ensure_table(spark, config, table)
+        ledger = Ledger.load(storage, f"{config.state_root.rstrip('/')}/ledger/{name}.json")
+        listed = storage.list_files(config.raw_root, table.raw_prefix or f"{name}/")
+        todo = listed if reprocess else ledger.new_files(listed)
+        report.files = [f.key for f in todo]
+        if not todo:
+            report.status = NO_NEW_DATA
+            report.snapshot_id = tables.current_snapshot_id(spark, table_name)
+            return report.finish()
+        _process(spark, config, table, table_name, module, contracts.reference, todo, report, cached, hooks)
+        readable = [f for f in todo if f.key not in {x["file"] for x in report.failed_files}]
+        ledger.record(readable, report.run_id)
+        ledger.save(storage)
+        if report.failed_files:
+            names = "; ".join(f"{x['file']}: {x['error']}" for x in report.failed_files)
+            report.fail(f"{len(report.failed_files)} raw file(s) could not be read: {names}")
+        return report.finish()
+    except Exception as e:  # noqa: BLE001 - a failed run is reported, the runner goes on with the next dataset
+        log.exception("%s run %s failed", name, report.run_id)
+        committed = report.snapshot_id
+        report.input_rows = report.output_rows = report.quarantined_rows = report.duplicate_rows = 0
+        report.quarantine_reasons = {}
+        report.fail(f"{type(e).__name__}: {e}")
+        if committed is None:
+            try:
+                report.snapshot_id = tables.current_snapshot_id(spark, config.table(table.database, name))
+            except Exception:  # noqa: BLE001
+                report.snapshot_id = None
+        return report.finish()
+    finally:
+        for df in cached:
+            df.unpersist()
+
+
+def _process(
+    spark: SparkSession,
+    config: LakeConfig,
+    table: Table,
+    table_name: str,
+    module: DatasetModule,
+    ref: Reference,
+    files: list[RawFile],
+    report: RunReport,
+    cached: list[DataFrame],
+    hooks: Hooks | None,
+) -> None:
+    expected = [c.raw_name or c.name for c in table.columns_by_source("raw")]
+    read = read_records(spark, files, table.raw_format or "", expected)
+    cached.append(read.cached)
+    records, failures = read.records, read.failures
+    report.failed_files = [{"file": f.key, "error": f.error} for f in failures]
+    for f in failures:
+        log.error("%s: cannot read raw file %s: %s", table.name, f.key, f.error)
+
+    checked = check(records, module, table).persist(StorageLevel.MEMORY_AND_DISK)
+    cached.append(checked)
+    valid_count, reasons = _reason_counts(checked)
+    valid, invalid = quality.split(checked)
+
+    rows = prepare(valid, module, table, ref, report.run_id)
+    existing = spark.table(table_name).select(*table.business_key, "record_hash")
+    classified = dedupe.classify(dedupe.dedupe_batch(rows, table), existing, table)
+    classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
+    cached.append(classified)
+    outcomes = {r[dedupe.OUTCOME]: r["count"] for r in classified.groupBy(dedupe.OUTCOME).count().collect()}
+
+    conflicts = outcomes.get(dedupe.CONFLICT, 0)
+    if conflicts:
+        reasons[dedupe.conflict_reason(table)] = reasons.get(dedupe.conflict_reason(table), 0) + conflicts
+    report.input_rows = valid_count + sum(reasons.values()) - conflicts
+    report.quarantined_rows = sum(reasons.values())
+    report.quarantine_reasons = dict(sorted(reasons.items()))
+    report.duplicate_rows = outcomes.get(dedupe.DUPLICATE, 0)
+    report.output_rows = outcomes.get(dedupe.INSERT, 0) + outcomes.get(dedupe.UPDATE, 0)
+    report.check()
+
+    if report.quarantined_rows:
+        q = quarantine.from_checks(invalid).unionByName(
+            quarantine.from_conflicts(classified.where(F.col(dedupe.OUTCOME) == dedupe.CONFLICT), table)
+        )
+        path = quarantine.write(q, config.quarantine_root, table.name, report.run_id)
+        log.info("%s: %d record(s) quarantined in %s", table.name, report.quarantined_rows, path)
+
+    if report.output_rows:
+        changes = classified.where(F.col(dedupe.OUTCOME).isin(dedupe.INSERT, dedupe.UPDATE)).select(
+            *table.column_names
+        )
+        tables.merge(spark, table_name, changes, table.business_key, f"lake_changes_{table.name}")
+    report.snapshot_id = tables.current_snapshot_id(spark, table_name)
+    if hooks and hooks.after_commit:
+        hooks.after_commit()

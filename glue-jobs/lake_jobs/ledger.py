@@ -1,0 +1,40 @@
+"""The ledger of raw files a dataset's job has processed (<state>/ledger/<dataset>.json locally).
+
+A file is new when its key is not in the ledger or its size or modification time differ. The job records files
+only AFTER its Iceberg commit: a run killed before that re-reads its files, and MERGE makes the re-run
+harmless.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from lake_jobs.readers import RawFile
+from lake_jobs.storage import Storage
+
+
+@dataclass
+class Ledger:
+    path: str
+    files: dict[str, dict] = field(default_factory=dict)
+
+    @staticmethod
+    def load(storage: Storage, path: str) -> Ledger:
+        text = storage.read_text(path)
+        doc = json.loads(text) if text else {}
+        return Ledger(path, dict(doc.get("files", {})))
+
+    def is_new(self, f: RawFile) -> bool:
+        seen = self.files.get(f.key)
+        return seen is None or seen.get("size") != f.size or seen.get("mtime_ms") != f.mtime_ms
+
+    def new_files(self, files: list[RawFile]) -> list[RawFile]:
+        return [f for f in files if self.is_new(f)]
+
+    def record(self, files: list[RawFile], run_id: str) -> None:
+        for f in files:
+            self.files[f.key] = {"size": f.size, "mtime_ms": f.mtime_ms, "run_id": run_id}
+
+    def save(self, storage: Storage) -> None:
+        storage.write_text(self.path, json.dumps({"files": self.files}, indent=1, sort_keys=True) + "\n")

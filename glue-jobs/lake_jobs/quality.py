@@ -1,0 +1,131 @@
+"""Generic validation of parsed records against a contract's rules (pure DataFrame transforms).
+
+Reason codes are `<rule>:<column>` (`type`, `required`, `min`, `max`, `allowed`, `pattern`, `max_length`;
+`requiredWhen` reports as `required:<col>`) plus the record-level `parse:<what>` of the reader/parser. A
+record
+that failed to parse gets only its parse reason. Otherwise every failing check is listed in `reasons`, in
+contract column order and, per column, in the order above; `reason` is the first of them (the run report
+counts
+records by `reason`, so its counts add up to the quarantined rows).
+"""
+
+from __future__ import annotations
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from lake_jobs.contracts import Column, Table
+from lake_jobs.parsing import empty_to_null, timestamp_utc
+
+REASONS = "reasons"
+REASON = "reason"
+
+_INTEGER = r"^[+-]?\d+$"
+_DECIMAL = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+_DOUBLE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_BOOLEAN = r"^(?i)(true|false)$"
+
+
+def _from_string(value: SparkColumn, target: T.DataType) -> SparkColumn:
+    """Strict string -> `target` conversion: null when the string is not a literal of the type."""
+    s = F.trim(value)
+    if isinstance(target, T.TimestampType):
+        return timestamp_utc(s)
+    if isinstance(target, T.IntegerType | T.LongType):
+        return F.when(s.rlike(_INTEGER), s.cast(target))
+    if isinstance(target, T.DecimalType):
+        return F.when(s.rlike(_DECIMAL), s.cast(target))
+    if isinstance(target, T.DoubleType):
+        return F.when(s.rlike(_DOUBLE), s.cast(target))
+    if isinstance(target, T.BooleanType):
+        return F.when(s.rlike(_BOOLEAN), F.lower(s) == "true")
+    if isinstance(target, T.DateType):
+        return F.when(s.rlike(_DATE), F.to_date(s, "yyyy-MM-dd"))
+    if isinstance(target, T.ArrayType):
+        return F.from_json(value, target)
+    return value.cast(target)
+
+
+def typed_value(df: DataFrame, column: Column) -> tuple[SparkColumn, SparkColumn]:
+    """(value cast to the contract type, condition "the value did not cast") for one parsed column."""
+    source_type = df.schema[column.name].dataType
+    target = column.spark_type
+    raw = F.col(column.name)
+    if isinstance(source_type, T.StringType):
+        raw = empty_to_null(raw)
+        if isinstance(target, T.StringType):
+            return raw, F.lit(False)
+        typed = _from_string(raw, target)
+    elif source_type == target:
+        return raw, F.lit(False)
+    else:
+        typed = raw.cast(target)
+    return typed, raw.isNotNull() & typed.isNull()
+
+
+def _is_empty(value: SparkColumn, target: T.DataType) -> SparkColumn:
+    if isinstance(target, T.StringType):
+        return value.isNull() | (value == "")
+    if isinstance(target, T.ArrayType):
+        return value.isNull() | (F.size(value) == 0)
+    return value.isNull()
+
+
+def _rule_checks(table: Table, column: Column, value: SparkColumn, typed: dict[str, SparkColumn]) -> list:
+    """(reason, failing condition) per rule of `column`, on its typed value."""
+    rules = column.rules
+    target = column.spark_type
+    checks: list[tuple[str, SparkColumn]] = []
+    name = column.name
+    if rules.get("required"):
+        checks.append((f"required:{name}", _is_empty(value, target)))
+    when = rules.get("requiredWhen")
+    if when:
+        other = typed[when["column"]].cast("string")
+        checks.append((f"required:{name}", (other == F.lit(when["equals"])) & _is_empty(value, target)))
+    if "min" in rules:
+        checks.append((f"min:{name}", value < F.lit(rules["min"]).cast(target)))
+    if "max" in rules:
+        checks.append((f"max:{name}", value > F.lit(rules["max"]).cast(target)))
+    if "allowed" in rules:
+        checks.append((f"allowed:{name}", ~value.cast("string").isin(list(rules["allowed"]))))
+    if "pattern" in rules:
+        checks.append((f"pattern:{name}", ~value.cast("string").rlike(f"^(?:{rules['pattern']})$")))
+    if "maxLength" in rules:
+        checks.append((f"max_length:{name}", F.length(value.cast("string")) > F.lit(rules["maxLength"])))
+    return checks
+
+
+def annotate(parsed: DataFrame, table: Table) -> DataFrame:
+    """Casts the parsed columns to their contract types and adds `reasons` (array, empty when valid) and
+    `reason` (the first one, null when valid). Expects `parse_error` (null when the record parsed)."""
+    columns = table.parsed_columns
+    typed: dict[str, SparkColumn] = {}
+    type_errors: dict[str, SparkColumn] = {}
+    for c in columns:
+        typed[c.name], type_errors[c.name] = typed_value(parsed, c)
+    checks: list[SparkColumn] = []
+    for c in columns:
+        checks.append(F.when(type_errors[c.name], F.lit(f"type:{c.name}")))
+        for reason, failing in _rule_checks(table, c, typed[c.name], typed):
+            # A value that did not cast is reported once, as `type:`; null comparisons are "not failing".
+            checks.append(F.when(~type_errors[c.name] & F.coalesce(failing, F.lit(False)), F.lit(reason)))
+    rule_reasons = F.filter(F.array(*checks), lambda r: r.isNotNull())
+    reasons = F.when(F.col("parse_error").isNotNull(), F.array(F.col("parse_error"))).otherwise(rule_reasons)
+    # Reasons first: their expressions read the parsed (untyped) values, which the next step replaces.
+    out = parsed.withColumn(REASONS, reasons).withColumns({c.name: typed[c.name] for c in columns})
+    return out.withColumn(REASON, F.element_at(F.col(REASONS), 1))
+
+
+def split(annotated: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """(valid, quarantined) of an annotated DataFrame."""
+    failed = F.size(F.col(REASONS)) > 0
+    return annotated.where(~failed), annotated.where(failed)
+
+
+def validate(parsed: DataFrame, table: Table) -> tuple[DataFrame, DataFrame]:
+    """Pure: parsed records -> (valid with contract-typed columns, quarantined with `reasons`/`reason`)."""
+    return split(annotate(parsed, table))

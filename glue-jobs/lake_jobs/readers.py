@@ -1,0 +1,271 @@
+"""Raw readers: raw files -> the raw-record DataFrame of lake_jobs.datasets (one row per record).
+
+Bytes are split into records by plain Python in the Spark workers (one task reads whole files), so that every
+record keeps its file, its number and its original text, whatever the format:
+
+- ``csv``: a header line, RFC 4180 quoting (quoted fields may span lines), UTF-8 with or without BOM, LF or
+  CRLF. Each record becomes ``csv`` (header name -> value). A record whose field count differs from the
+  header's, or with broken quoting, is ``parse:csv``; a header that lacks contract columns or has unknown or
+  repeated ones makes every record of the file ``parse:header`` with the names in ``error_detail``. Blank
+  lines
+  are skipped; ``record_no`` counts data records.
+- ``combined_log`` and ``ndjson_gzip``: one record per non-blank line, ``record_no`` = line number.
+- ``json``: JSON Lines, or a file whose first non-blank character is ``[`` holding one JSON array (then one
+  record per element, re-serialized; an array that does not parse is one ``parse:json`` record).
+
+Files starting with the gzip magic bytes are decompressed first (any format). A record whose bytes are not
+UTF-8 is ``parse:encoding``; its text is decoded with U+FFFD replacements and the bytes kept as base64.
+An empty
+file gives zero records. A file that cannot be read at all (I/O error, corrupt gzip) gives no records but a
+:class:`FileFailure` naming the file; the job reports it (see lake_jobs.job).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import gzip
+import hashlib
+import io
+import json
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import types as T
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+RECORD_FIELDS: list[T.StructField] = [
+    T.StructField("source_file", T.StringType(), False),
+    T.StructField("ingest_batch_id", T.StringType(), True),
+    T.StructField("file_sha256", T.StringType(), True),
+    T.StructField("record_no", T.LongType(), False),
+    T.StructField("raw_text", T.StringType(), True),
+    T.StructField("raw_base64", T.StringType(), True),
+    T.StructField("reader_error", T.StringType(), True),
+    T.StructField("error_detail", T.StringType(), True),
+]
+CSV_FIELD = T.StructField("csv", T.MapType(T.StringType(), T.StringType(), True), True)
+MAX_ERROR_TEXT = 1_000_000
+"""An unparseable JSON array file is kept as one record; its text is cut to this many characters."""
+_FILE_FAILURE_NO = 0
+"""`record_no` of the in-band row that carries a file failure from a worker to the driver."""
+
+_SURROGATES = re.compile("[\udc80-\udcff]")
+_BATCH = re.compile(r"(?:^|/)batch=([^/]+)/")
+
+
+def record_schema(raw_format: str) -> T.StructType:
+    return T.StructType(RECORD_FIELDS + ([CSV_FIELD] if raw_format == "csv" else []))
+
+
+@dataclass(frozen=True)
+class RawFile:
+    key: str
+    """Key relative to the raw root, e.g. `transactions/ingest_date=2026-11-28/batch=b1/orders.csv`."""
+    path: str
+    """Absolute path or URI Spark can read."""
+    size: int
+    mtime_ms: int
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    key: str
+    error: str
+
+
+def ingest_batch_id(key: str) -> str:
+    m = _BATCH.search(key)
+    if m:
+        return m.group(1)
+    name = key.rsplit("/", 1)[-1]
+    return name.split(".", 1)[0]
+
+
+def _text_of(raw: str) -> tuple[str, str | None, bool]:
+    """(UTF-8-clean text, base64 of the original bytes or None, had invalid bytes) of a surrogateescape'd
+    str."""
+    if not _SURROGATES.search(raw):
+        return raw, None, False
+    original = raw.encode("utf-8", "surrogateescape")
+    return original.decode("utf-8", "replace"), base64.b64encode(original).decode("ascii"), True
+
+
+def _decompress(data: bytes) -> bytes:
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as e:
+        raise UnreadableFileError(f"corrupt gzip: {e}") from e
+
+
+class UnreadableFileError(Exception):
+    pass
+
+
+def _strip_line_end(s: str) -> str:
+    return s.rstrip("\r\n")
+
+
+def _record(
+    meta: tuple[str, str, str], no: int, raw: str, error: str | None = None, detail: str | None = None
+):
+    text, b64, bad = _text_of(raw)
+    if bad and error is None:
+        error, detail = "parse:encoding", "bytes that are not UTF-8"
+    return (*meta[:1], meta[1], meta[2], no, text, b64, error, detail)
+
+
+def _line_records(meta: tuple[str, str, str], text: str) -> Iterator[tuple]:
+    for no, line in enumerate(io.StringIO(text, newline=""), start=1):
+        body = _strip_line_end(line)
+        if body.strip():
+            yield _record(meta, no, body)
+
+
+def _json_records(meta: tuple[str, str, str], text: str) -> Iterator[tuple]:
+    if not text.lstrip().startswith("["):
+        yield from _line_records(meta, text)
+        return
+    try:
+        elements = json.loads(text)
+    except ValueError as e:
+        yield _record(meta, 1, text[:MAX_ERROR_TEXT], "parse:json", f"JSON array file does not parse: {e}")
+        return
+    for no, element in enumerate(elements, start=1):
+        yield _record(meta, no, json.dumps(element, ensure_ascii=False))
+
+
+def header_problems(header: list[str], expected: Iterable[str]) -> str | None:
+    """Names what is wrong with a CSV header, or None when it has exactly the expected columns."""
+    expected = list(expected)
+    problems = []
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in expected]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if missing:
+        problems.append("missing columns: " + ", ".join(missing))
+    if unknown:
+        problems.append("unexpected columns: " + ", ".join(unknown))
+    if repeated:
+        problems.append("repeated columns: " + ", ".join(repeated))
+    return "; ".join(problems) or None
+
+
+def _csv_records(meta: tuple[str, str, str], text: str, expected: list[str]) -> Iterator[tuple]:
+    consumed: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    source = lines()
+    header: list[str] | None = None
+    header_error: str | None = None
+    no = 0
+    while True:
+        reader = csv.reader(source, strict=True)
+        try:
+            for fields in reader:
+                raw = _strip_line_end("".join(consumed))
+                consumed.clear()
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue
+                if header is None:
+                    header = [f.strip() for f in fields]
+                    header_error = header_problems(header, expected)
+                    continue
+                no += 1
+                if header_error:
+                    yield (*_record(meta, no, raw, "parse:header", header_error), None)
+                elif len(fields) != len(header):
+                    detail = f"record has {len(fields)} fields, the header has {len(header)}"
+                    yield (*_record(meta, no, raw, "parse:csv", detail), None)
+                else:
+                    rec = _record(meta, no, raw)
+                    values = dict(zip(header, fields, strict=True)) if rec[6] is None else None
+                    if values is not None and any(_SURROGATES.search(v) for v in values.values()):
+                        values = None
+                    yield (*rec, values)
+            return
+        except csv.Error as e:
+            raw = _strip_line_end("".join(consumed))
+            consumed.clear()
+            no += 1
+            yield (*_record(meta, no, raw, "parse:csv", f"bad CSV quoting: {e}"), None)
+
+
+def split_records(
+    raw_format: str, key: str, data: bytes, expected_header: list[str] | None = None
+) -> list[tuple]:
+    """Pure: the bytes of one raw file -> raw-record tuples (in ``record_schema(raw_format)`` order).
+
+    Raises UnreadableFileError for a file that cannot be decoded at all (corrupt gzip)."""
+    meta = (key, ingest_batch_id(key), hashlib.sha256(data).hexdigest())
+    text = _decompress(data).decode("utf-8", "surrogateescape")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if raw_format == "csv":
+        return list(_csv_records(meta, text, list(expected_header or [])))
+    if raw_format in ("combined_log", "ndjson_gzip"):
+        return list(_line_records(meta, text))
+    if raw_format == "json":
+        return list(_json_records(meta, text))
+    raise ValueError(f"unknown raw format {raw_format!r}")
+
+
+def _normalize(path: str) -> str:
+    path = unquote(path)
+    if path.startswith("file:"):
+        return "/" + path[len("file:") :].lstrip("/")
+    return path
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    records: DataFrame
+    """The raw-record DataFrame (backed by `cached`)."""
+    failures: list[FileFailure]
+    cached: DataFrame
+    """What read_records persisted; unpersist it when done."""
+
+
+def read_records(
+    spark: SparkSession, files: list[RawFile], raw_format: str, expected_header: list[str] | None = None
+) -> ReadResult:
+    """Raw files -> raw records and the files that could not be read. Reads each file once (the records are
+    persisted, memory and disk); call `result.cached.unpersist()` when done."""
+    schema = record_schema(raw_format)
+    if not files:
+        empty = spark.createDataFrame([], schema)
+        return ReadResult(empty, [], empty)
+    keys = {_normalize(f.path): f.key for f in files}
+    width = len(schema.fields)
+
+    def file_rows(row) -> list[tuple]:
+        key = keys.get(_normalize(row.path), _normalize(row.path))
+        try:
+            return split_records(raw_format, key, bytes(row.content), expected_header)
+        except Exception as e:  # noqa: BLE001 - any failure of one file is reported, the others go on
+            failure = [None] * width
+            failure[0], failure[3], failure[7] = key, _FILE_FAILURE_NO, f"{type(e).__name__}: {e}"
+            return [tuple(failure)]
+
+    binary = (
+        spark.read.format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .load([f.path for f in files])
+        .select("path", "content")
+    )
+    full = spark.createDataFrame(binary.rdd.flatMap(file_rows), schema).persist(StorageLevel.MEMORY_AND_DISK)
+    failed = full.where(full.record_no == _FILE_FAILURE_NO).select("source_file", "error_detail").collect()
+    failures = [FileFailure(r.source_file, r.error_detail) for r in failed]
+    return ReadResult(full.where(full.record_no != _FILE_FAILURE_NO), failures, full)

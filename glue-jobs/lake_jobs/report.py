@@ -1,0 +1,104 @@
+"""Run reports: one JSON document per job run, at <reports>/<dataset>/<run_id>.json and on stdout (JSON
+Lines).
+
+Fields: dataset, table, run_id, status ('succeeded' | 'failed' | 'no_new_data'), input_rows, output_rows,
+quarantined_rows, duplicate_rows, quarantine_reasons {reason: count} (counted by each record's first
+reason, so
+they add up to quarantined_rows), snapshot_id (string or null: the table's current snapshot after the run),
+duration_ms, started_at (ISO 8601 UTC), files (raw keys read), failed_files [{file, error}], error (null
+unless
+failed). For curated tables also deleted_rows. input_rows = output_rows + quarantined_rows +
+duplicate_rows always.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from lake_jobs.storage import Storage
+
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+NO_NEW_DATA = "no_new_data"
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """`YYYYMMDDTHHMMSSZ-<6 hex>`: sorts by start time, unique across concurrent runs."""
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+class CountsDoNotAddUpError(AssertionError):
+    pass
+
+
+@dataclass
+class RunReport:
+    dataset: str
+    table: str
+    run_id: str
+    started_at: str
+    status: str = SUCCEEDED
+    input_rows: int = 0
+    output_rows: int = 0
+    quarantined_rows: int = 0
+    duplicate_rows: int = 0
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    snapshot_id: str | None = None
+    duration_ms: int = 0
+    files: list[str] = field(default_factory=list)
+    failed_files: list[dict[str, str]] = field(default_factory=list)
+    error: str | None = None
+    deleted_rows: int | None = None
+    _t0: float = field(default=0.0, repr=False)
+
+    @staticmethod
+    def start(dataset: str, table: str) -> RunReport:
+        now = datetime.now(UTC)
+        return RunReport(
+            dataset=dataset,
+            table=table,
+            run_id=new_run_id(now),
+            started_at=now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            _t0=time.monotonic(),
+        )
+
+    def check(self) -> None:
+        """The accounting rule every report must satisfy."""
+        total = self.output_rows + self.quarantined_rows + self.duplicate_rows
+        if self.input_rows != total:
+            raise CountsDoNotAddUpError(
+                f"{self.dataset} run {self.run_id}: input_rows {self.input_rows} != output {self.output_rows}"
+                f" + quarantined {self.quarantined_rows} + duplicates {self.duplicate_rows}"
+            )
+        if sum(self.quarantine_reasons.values()) != self.quarantined_rows:
+            raise CountsDoNotAddUpError(f"{self.dataset} run {self.run_id}: quarantine reasons do not add up")
+
+    def fail(self, error: str) -> None:
+        """Marks the run failed; counts of work that was not committed are dropped so they still add up."""
+        self.status = FAILED
+        self.error = error
+
+    def finish(self) -> RunReport:
+        self.duration_ms = int((time.monotonic() - self._t0) * 1000)
+        self.check()
+        return self
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("_t0")
+        if d["deleted_rows"] is None:
+            d.pop("deleted_rows")
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=False)
+
+    def write(self, storage: Storage, reports_root: str) -> str:
+        path = f"{reports_root.rstrip('/')}/{self.dataset}/{self.run_id}.json"
+        storage.write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
+        return path

@@ -1,0 +1,112 @@
+"""Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess] [--master M]`.
+
+Runs the named datasets (default: all, in contract order) and then the curated tables whose inputs were among
+them (a curated run is a no-op when its inputs did not change), in ONE Spark session with the Iceberg Hadoop
+catalog `lake` at <HOME>/warehouse. `--dataset` also accepts a curated table name. Prints one JSON run report
+per line on stdout (logs go to stderr), writes each to <HOME>/reports/<dataset>/<run_id>.json, and exits
+0 when
+no run failed, 1 otherwise (2 for bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Iterable
+
+from pyspark.sql import SparkSession
+
+from lake_jobs.config import LakeConfig
+from lake_jobs.contracts import Contracts, load_contracts
+from lake_jobs.curate import run_curated
+from lake_jobs.job import Hooks, run_dataset
+from lake_jobs.report import FAILED, RunReport
+from lake_jobs.spark import local_session
+from lake_jobs.storage import storage_for
+
+log = logging.getLogger("lake_jobs")
+
+
+def plan(contracts: Contracts, selected: Iterable[str] | None) -> tuple[list[str], list[str]]:
+    """(datasets, curated tables) to run, in contract order."""
+    names = list(selected or [])
+    unknown = [n for n in names if n not in contracts.datasets and n not in contracts.curated]
+    if unknown:
+        known = ", ".join([*contracts.datasets, *contracts.curated])
+        raise ValueError(f"unknown dataset(s): {', '.join(unknown)}; known: {known}")
+    if not names:
+        return list(contracts.datasets), list(contracts.curated)
+    datasets = [d for d in contracts.datasets if d in names]
+    curated = [c for c, t in contracts.curated.items() if c in names or any(i in datasets for i in t.inputs)]
+    return datasets, curated
+
+
+def run_all(
+    spark: SparkSession,
+    config: LakeConfig,
+    selected: Iterable[str] | None = None,
+    *,
+    reprocess: bool = False,
+    emit=None,
+    hooks: Hooks | None = None,
+) -> list[RunReport]:
+    """Runs the plan; each report is written to the reports zone and passed to `emit` as soon as it is
+    done."""
+    contracts = load_contracts()
+    datasets, curated = plan(contracts, selected)
+    storage = storage_for(spark, config.reports_root)
+    reports: list[RunReport] = []
+    for name in datasets:
+        reports.append(
+            run_dataset(spark, config, name, reprocess=reprocess, contracts=contracts, hooks=hooks)
+        )
+        _publish(reports[-1], storage, config, emit)
+    for name in curated:
+        reports.append(run_curated(spark, config, name, contracts=contracts))
+        _publish(reports[-1], storage, config, emit)
+    return reports
+
+
+def _publish(report: RunReport, storage, config: LakeConfig, emit) -> None:
+    report.write(storage, config.reports_root)
+    log.info("%s: %s (%d in, %d out)", report.dataset, report.status, report.input_rows, report.output_rows)
+    if emit:
+        emit(report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lake_jobs.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--home", default=os.environ.get("LAKE_HOME", ".lake"), help="lake home (default ./.lake)"
+    )
+    parser.add_argument("--dataset", action="append", dest="datasets", metavar="NAME", help="repeatable")
+    parser.add_argument(
+        "--reprocess", action="store_true", help="read all raw files again (ignore the ledger)"
+    )
+    parser.add_argument("--master", default=os.environ.get("LAKE_SPARK_MASTER", "local[*]"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+
+    contracts = load_contracts()
+    try:
+        plan(contracts, args.datasets)
+    except ValueError as e:
+        parser.error(str(e))
+    config = LakeConfig.local(args.home)
+    spark = local_session(master=args.master, catalogs={config.catalog: config.warehouse})
+
+    def emit(report: RunReport) -> None:
+        sys.stdout.write(report.to_json() + "\n")
+        sys.stdout.flush()
+
+    try:
+        reports = run_all(spark, config, args.datasets, reprocess=args.reprocess, emit=emit)
+    finally:
+        spark.stop()
+    return 1 if any(r.status == FAILED for r in reports) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
