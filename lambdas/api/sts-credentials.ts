@@ -30,25 +30,24 @@ export function assumeRoleCredentials(
         // a failed AssumeRole is retried on the next call
       }
     }
-    const p = sts
-      .send(
+    const p = (async (): Promise<TemporaryCredentials> => {
+      const out = await sts.send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
           RoleSessionName: `lake-api-${role}`,
           DurationSeconds: opts.durationSeconds ?? 3600,
         }),
-      )
-      .then((out) => {
-        const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration)
-          throw new Error(`STS returned no credentials for ${roleArn}`);
-        return {
-          accessKeyId: c.AccessKeyId,
-          secretAccessKey: c.SecretAccessKey,
-          sessionToken: c.SessionToken,
-          expiration: c.Expiration,
-        };
-      });
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration)
+        throw new Error(`STS returned no credentials for ${roleArn}`);
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      };
+    })();
     cache.set(roleArn, p);
     return p;
   };
