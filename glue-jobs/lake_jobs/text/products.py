@@ -8,7 +8,7 @@ whitespace (or none, as in a hashtag: "#NimbusSmartWatch") between the name's wo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -20,9 +20,9 @@ def name_pattern(name: str) -> str:
     return r"(?i)(?<![\p{L}\p{N}])" + r"\s*".join(words) + r"(?:e?s)?(?![\p{L}\p{N}])"
 
 
-def product_mentions(text: Column, products: Iterable[Mapping[str, object]]) -> Column:
-    """Ids of the catalog products (`{"id", "name", ...}` mappings) whose names `text` mentions, in
-    catalog order; an empty array when none, null for a null text."""
-    hits = [F.when(text.rlike(name_pattern(str(p["name"]))), F.lit(str(p["id"]))) for p in products]
+def product_mentions(text: Column, products: Iterable[tuple[str, str]]) -> Column:
+    """Ids of the catalog products (`(id, name)` pairs) whose names `text` mentions, in catalog order; an
+    empty array when none, null for a null text."""
+    hits = [F.when(text.rlike(name_pattern(name)), F.lit(pid)) for pid, name in products]
     found = F.array_compact(F.array(*hits)) if hits else F.array().cast("array<string>")
     return F.when(text.isNull(), F.lit(None).cast("array<string>")).otherwise(found)

@@ -1,0 +1,74 @@
+"""JSON-object records -> the contract's raw columns, flattened by their `rawName` paths (no Python UDF).
+
+Every leaf is read as a string (Spark's JSON reader renders numbers, booleans, arrays and objects as their
+JSON text), so that a value of the wrong type reaches the quality step as a string that does not cast
+(`type:<col>`) instead of silently becoming null. A record that is not one JSON object (truncated, not JSON,
+an array or a scalar, trailing garbage) is `parse:json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from lake_jobs.contracts import Column
+
+JSON_ERROR = "parse:json"
+
+
+def raw_path(column: Column) -> list[str]:
+    return (column.raw_name or column.name).split(".")
+
+
+def string_schema(columns: Sequence[Column]) -> T.StructType:
+    """A schema with a string leaf at each column's path (nested structs for dotted paths)."""
+    tree: dict = {}
+    for c in columns:
+        node = tree
+        *parents, leaf = raw_path(c)
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = None
+
+    def struct(node: dict) -> T.StructType:
+        return T.StructType(
+            [T.StructField(k, T.StringType() if v is None else struct(v), True) for k, v in node.items()]
+        )
+
+    return struct(tree)
+
+
+def is_json_object(text: SparkColumn) -> SparkColumn:
+    """True when `text` is one complete JSON object (nothing but white space after its closing brace)."""
+    return F.coalesce(F.json_object_keys(text).isNotNull() & text.rlike(r"\}\s*$"), F.lit(False))
+
+
+def flatten(records: DataFrame, columns: Sequence[Column], text_column: str = "raw_text") -> DataFrame:
+    """`records` plus one string column per contract column (named by `name`, read from `rawName`) and
+    `parse_error` (null, or `parse:json`)."""
+    text = records[text_column]
+    parsed = F.from_json(text, string_schema(columns))
+    values = {}
+    for c in columns:
+        value = parsed
+        for part in raw_path(c):
+            value = value.getField(part)
+        values[c.name] = value
+    ok = is_json_object(text)
+    return records.select(
+        "*",
+        *[v.alias(name) for name, v in values.items()],
+        F.when(~ok, F.lit(JSON_ERROR)).alias("parse_error"),
+    )
+
+
+def normalize_array(json_text: SparkColumn, element: Callable[[SparkColumn], SparkColumn]) -> SparkColumn:
+    """A JSON array of strings (as text) with `element` applied to each item and empty items dropped, as
+    JSON text again; a value that is not a JSON array is returned unchanged (it becomes `type:<col>`)."""
+    items = F.from_json(json_text, T.ArrayType(T.StringType()))
+    cleaned = F.filter(F.transform(items, element), lambda x: x.isNotNull() & (x != ""))
+    return F.when(items.isNotNull(), F.to_json(cleaned)).otherwise(json_text)
