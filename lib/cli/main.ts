@@ -14,6 +14,7 @@ import { register as registerCatalog } from './commands/catalog';
 import { register as registerDemo } from './commands/demo';
 import { register as registerBench } from './commands/bench';
 import { register as registerApi } from './api-commands';
+import { register as registerStream } from './stream-commands';
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('lake')
@@ -33,6 +34,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerDemo(program, ctx);
   registerBench(program, ctx);
   registerApi(program, ctx);
+  registerStream(program, ctx);
   // every subcommand (including those registered by other modules) reports usage errors instead of exiting itself
   const override = (cmd: Command): void => {
     cmd.exitOverride();

@@ -8,6 +8,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { StreamTarget } from './config';
 
 export function createKinesisClient(target: StreamTarget): KinesisClient {
+  // the project supports Node >= 20.19 (package.json engines); the SDK's notice about its future Node 22 floor is noise here
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const local = target.kind !== 'aws';
   if (local && target.endpoint === undefined)
     throw new Error(`no endpoint for the ${target.kind} stream target yet`);
