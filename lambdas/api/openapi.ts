@@ -181,11 +181,13 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
       description: 'One table.',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Dataset' } } },
     },
+    '403': ref('Forbidden'),
     '404': ref('NotFound'),
   },
   'query-status': {
     '200': { description: 'The first page of the query, as its route would have answered.' },
     '202': ref('Pending'),
+    '400': ref('BadRequest'),
     '404': ref('NotFound'),
   },
 };
@@ -204,7 +206,9 @@ function staticOperation(route: StaticRouteDef) {
     parameters: params,
     responses: {
       ...staticResponses[route.kind],
+      '400': ref('BadRequest'),
       '401': ref('Unauthorized'),
+      '403': ref('Forbidden'),
       '429': ref('Throttled'),
       '500': ref('Internal'),
     },

@@ -1,0 +1,178 @@
+/** `lake serve`'s server over real HTTP on 127.0.0.1 (random port): API keys, throttling, the OpenAPI contract. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonLogger } from '../../lambdas/api/logger';
+import { queryRoutes, staticRoutes } from '../../lambdas/api/routes';
+import { apiKeysFile, createKey } from '../../lib/api/api-keys';
+import { createLocalRouter } from '../../lib/api/local-app';
+import { startServer, type RunningServer } from '../../lib/api/server';
+import { canRead, roles, type DataRole } from '../../lib/governance/grants';
+import { openMemoryLake, type MemoryLake } from './support/memory-lake';
+
+let home: string;
+let lake: MemoryLake;
+let srv: RunningServer;
+const keys = {} as Record<DataRole, string>;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'lake-api-'));
+  for (const r of roles) keys[r] = createKey(home, r, `test ${r}`).key;
+  lake = await openMemoryLake({ days: 10, perDay: 6 });
+  const router = createLocalRouter({
+    home,
+    engine: lake,
+    logger: jsonLogger({ write: (l) => logLines.push(l) }),
+    throttle: { ratePerSecond: 1000, burst: 1000 },
+  });
+  srv = await startServer(router, { port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await srv.close();
+  await lake.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function get(path: string, key?: string, headers: Record<string, string> = {}) {
+  const res = await fetch(srv.url + path, { headers: { ...(key ? { 'x-api-key': key } : {}), ...headers } });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: JSON.parse(text) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+describe('API keys', () => {
+  it('listens on the loopback interface', () => {
+    expect(srv.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('401s without a key, with an unknown or forged key; accepts x-api-key and Bearer', async () => {
+    expect((await get('/health')).status).toBe(401);
+    expect((await get('/health', 'lake_000000000000_' + 'A'.repeat(43))).status).toBe(401);
+    const real = keys.analyst;
+    const forged = real.slice(0, -1) + (real.endsWith('A') ? 'B' : 'A');
+    expect((await get('/health', forged)).status).toBe(401);
+    const ok = await get('/health', real);
+    expect(ok.status).toBe(200);
+    expect(ok.body.role).toBe('analyst');
+    const bearer = await get('/health', undefined, { authorization: `Bearer ${keys.bi}` });
+    expect(bearer.body.role).toBe('bi');
+  });
+
+  it('stores keys hashed, with their role', () => {
+    const text = readFileSync(apiKeysFile(home), 'utf8');
+    for (const r of roles) expect(text).not.toContain(keys[r].split('_')[2]);
+    const stored = JSON.parse(text).keys as { role: string }[];
+    expect(stored.map((k) => k.role).sort()).toEqual([...roles].sort());
+  });
+
+  it('puts a request id on every response and logs one JSON line per request', async () => {
+    const ids = new Set<string>();
+    for (const path of ['/health', '/nope', '/v1/transactions']) {
+      const r = await fetch(srv.url + path, { headers: { 'x-api-key': keys.admin } });
+      const id = r.headers.get('x-request-id');
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      ids.add(id as string);
+    }
+    expect(ids.size).toBe(3);
+    const logged = logLines.map(
+      (l) => JSON.parse(l) as { requestId?: string; status?: number; level: string },
+    );
+    for (const id of ids) expect(logged.find((l) => l.requestId === id)?.level).toBe('INFO');
+  });
+});
+
+describe('throttling', () => {
+  it('429s a key over its token bucket, with Retry-After, and leaves other keys alone', async () => {
+    const router = createLocalRouter({
+      home,
+      engine: lake,
+      logger: jsonLogger({ level: 'silent' }),
+      throttle: { ratePerSecond: 1, burst: 3 },
+    });
+    const s = await startServer(router, { port: 0 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await fetch(`${s.url}/health`, { headers: { 'x-api-key': keys.analyst } });
+        statuses.push(r.status);
+        if (r.status === 429) {
+          expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+          expect(((await r.json()) as { error: { code: string } }).error.code).toBe('throttled');
+        } else await r.text();
+      }
+      expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+      const other = await fetch(`${s.url}/health`, { headers: { 'x-api-key': keys.bi } });
+      expect(other.status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  $ref?: string;
+};
+const jsonType = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
+function conforms(v: unknown, s: Schema): boolean {
+  if (!s.type) return true;
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  const t = jsonType(v);
+  return types.includes(t) || (t === 'integer' && types.includes('number'));
+}
+
+describe('every route behaves as openapi.json documents it', () => {
+  it.each(roles)('for role %s', async (role) => {
+    const doc = (await get('/v1/openapi.json', keys[role])).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.keys(doc.paths as object);
+    // the document lists exactly the routes the role may use
+    const expected = [
+      ...staticRoutes.map((r) => r.path),
+      ...queryRoutes.filter((r) => canRead(role, r.table.name)).map((r) => r.path),
+    ];
+    expect(documented.sort()).toEqual(expected.sort());
+    for (const r of queryRoutes.filter((q) => !canRead(role, q.table.name)))
+      expect((await get(`${r.path}?from=2024-01-01&to=2024-01-02`, keys[role])).status).toBe(403);
+
+    for (const path of documented) {
+      const op = doc.paths[path].get;
+      const params = op.parameters as { name: string; in: string; required: boolean; example?: string }[];
+      if (params.some((p) => p.in === 'path' && p.example === undefined)) continue; // /v1/queries/{id}: see the 202 tests
+      let url = path;
+      const qs = new URLSearchParams();
+      for (const p of params) {
+        if (p.in === 'path') url = url.replace(`{${p.name}}`, encodeURIComponent(p.example as string));
+        else if (p.example !== undefined) qs.set(p.name, p.example);
+      }
+      const r = await get(qs.size > 0 ? `${url}?${qs}` : url, keys[role]);
+      expect(Object.keys(op.responses)).toContain(String(r.status));
+      if (r.status !== 200) {
+        expect(r.body.error.code).toEqual(expect.any(String));
+        continue;
+      }
+      const schema = op.responses['200'].content['application/json'].schema as Schema;
+      if (schema.properties?.data?.items?.properties) {
+        const props = schema.properties.data.items.properties;
+        const fields = qs.get('fields')?.split(',');
+        expect(r.body.data.length).toBeGreaterThan(0);
+        for (const row of r.body.data as Record<string, unknown>[]) {
+          expect(Object.keys(row).sort()).toEqual([...(fields ?? Object.keys(props))].sort());
+          for (const [k, v] of Object.entries(row))
+            expect({ k, ok: conforms(v, props[k] as Schema) }).toEqual({ k, ok: true });
+        }
+        expect(Object.keys(r.body.page).sort()).toEqual(['count', 'limit', 'next']);
+      }
+      // invalid input is a documented 400 on query routes
+      if (path.startsWith('/v1/') && params.some((p) => p.name === 'from')) {
+        const bad = await get(`${url}?from=yesterday&to=2024-01-02`, keys[role]);
+        expect(bad.status).toBe(400);
+        expect(Object.keys(op.responses)).toContain('400');
+      }
+    }
+  });
+});
