@@ -51,11 +51,15 @@ def run_all(
     reprocess: bool = False,
     emit=None,
     hooks: Hooks | None = None,
+    include_curated: bool = True,
 ) -> list[RunReport]:
     """Runs the plan; each report is written to the reports zone and passed to `emit` as soon as it is
-    done."""
+    done. `include_curated=False` runs exactly the named tables (Glue runs curated tables as their own
+    job)."""
     contracts = load_contracts()
     datasets, curated = plan(contracts, selected)
+    if not include_curated:
+        curated = [c for c in curated if c in (selected or [])]
     storage = storage_for(spark, config.reports_root)
     reports: list[RunReport] = []
     for name in datasets:

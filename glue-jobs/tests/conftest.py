@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from lake_jobs.config import LakeConfig
+from lake_jobs.readers import record_schema, split_records
 from lake_jobs.spark import configure_catalog, local_session
 
 _catalog_ids = itertools.count(1)
@@ -34,3 +35,19 @@ def lake(spark: SparkSession, tmp_path: Path) -> LakeConfig:
     config = LakeConfig.local(str(tmp_path / "home"), catalog=name)
     configure_catalog(spark, name, config.warehouse)
     return config
+
+
+@pytest.fixture()
+def records_of(spark: SparkSession):
+    """Factory: raw files given in memory -> the raw-record DataFrame `parse` receives, exactly as the reader
+    builds it (same splitting, same columns). Usage::
+
+        records = records_of("json", {"social_posts/batch=b1/p.json": b'{"post_id": "1"}\\n'})
+        records = records_of("csv", {"transactions/batch=b1/t.csv": data}, header=[...expected columns...])
+    """
+
+    def make(raw_format: str, files: dict[str, bytes], header: list[str] | None = None) -> DataFrame:
+        rows = [r for key, data in files.items() for r in split_records(raw_format, key, data, header)]
+        return spark.createDataFrame(rows, record_schema(raw_format))
+
+    return make
