@@ -1,0 +1,62 @@
+/**
+ * Bench section `stream` (issue 3, Performance): producer-to-raw throughput on this machine (against the 1,000
+ * records/s per shard of real Kinesis), and the event-to-queryable latency p50/p95 with the default settings.
+ * Knobs: LAKE_BENCH_STREAM_EVENTS (throughput events, default 20,000), LAKE_BENCH_STREAM_SECONDS (latency run, default 60).
+ */
+import { openLocalEngine } from '../local/engine';
+import { runJobs } from '../local/runner';
+import { measureLatency, measureThroughput } from '../stream/bench';
+import { registerBenchSection } from './bench';
+
+registerBenchSection({
+  name: 'stream',
+  title:
+    'Stream: producer to raw throughput, event-to-queryable latency (local Kinesis emulator, local Spark)',
+  async run(b) {
+    const events = Number(b.options.streamEvents ?? process.env.LAKE_BENCH_STREAM_EVENTS ?? 20_000);
+    const t = await measureThroughput(b.home, events);
+    b.figure({
+      label: 'produce (PutRecords to the emulator)',
+      value: t.produceEventsPerSecond,
+      unit: 'events/s',
+      note: `${t.events} events, ${t.shards} shards`,
+    });
+    b.figure({
+      label: 'deliver (stream to gzip NDJSON in raw)',
+      value: t.deliverEventsPerSecond,
+      unit: 'events/s',
+    });
+    b.figure({
+      label: 'producer to raw',
+      value: t.endToEndEventsPerSecond,
+      unit: 'events/s',
+      note: `real Kinesis takes 1,000 records/s and 1 MiB/s per shard: this producer rate needs ${t.kinesisShardsForRate} shard(s)`,
+    });
+    b.ensureToolchain();
+    const seconds = Number(b.options.streamSeconds ?? process.env.LAKE_BENCH_STREAM_SECONDS ?? 60);
+    b.log(
+      `latency: streaming for ${seconds} s at the default settings (50 events/s, 1 MiB / 5 s buffers, a job run every 10 s) ...`,
+    );
+    const l = await measureLatency(
+      b.home,
+      (h) => runJobs(h, { datasets: ['ad_events', 'campaign_performance'] }),
+      { seconds, log: (x) => b.log(x) },
+    );
+    const note = `${l.run.delaysMs.length} events over ${l.run.jobRuns.length} job runs`;
+    b.figure({ label: 'event to queryable, p50', value: l.p50Ms / 1000, unit: 's', note });
+    b.figure({ label: 'event to queryable, p95', value: l.p95Ms / 1000, unit: 's' });
+    b.figure({ label: 'event to queryable, max', value: l.maxMs / 1000, unit: 's' });
+    const engine = await openLocalEngine(b.home);
+    try {
+      const r = await engine.query('SELECT count(*) AS n FROM processed.ad_events');
+      b.figure({
+        label: 'rows visible in processed.ad_events',
+        value: Number(r.rows[0]?.n ?? 0),
+        unit: 'rows',
+        note: 'through the local engine',
+      });
+    } finally {
+      await engine.close();
+    }
+  },
+});
