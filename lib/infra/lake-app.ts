@@ -39,21 +39,21 @@ export function buildLakeApp(app: App, config: LakeConfig, opts: LakeAppOptions 
   };
   const stack = (part: string, description: string) => ({ ...base, stackName: names.stack(part), description: `${config.prefix}: ${description}` });
 
-  const storage = new StorageStack(app, names.stack('storage'), { ...stack('storage', 'KMS key and data lake buckets'), });
+  const storage = new StorageStack(app, names.stack('storage'), stack('storage', 'KMS key and data lake buckets'));
   const catalog = new CatalogStack(app, names.stack('catalog'), {
     ...stack('catalog', 'Glue catalog from the contracts, Data Quality rulesets, Lake Formation'),
-    storage: storage.storage,
+    storage,
   });
-  const streaming = new StreamingStack(app, names.stack('streaming'), { ...stack('streaming', 'Kinesis and Firehose to raw'), storage: storage.storage });
+  const streaming = new StreamingStack(app, names.stack('streaming'), { ...stack('streaming', 'Kinesis and Firehose to raw'), storage });
   const processing = new ProcessingStack(app, names.stack('processing'), {
     ...stack('processing', 'Glue 5.1 jobs, workflows and triggers'),
-    storage: storage.storage,
+    storage,
     glueJobsDir: opts.glueJobsDir,
   });
   processing.addStackDependency(catalog, 'Lake Formation settings, tables and locations exist before the ETL grants');
   const access = new AccessStack(app, names.stack('access'), {
     ...stack('access', 'Athena workgroups, data roles, REST API'),
-    storage: storage.storage,
+    storage,
     apiEntry: opts.apiEntry,
   });
   access.addStackDependency(catalog, 'tables exist before their Lake Formation grants');

@@ -19,6 +19,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { allRoutes } from '../../../lambdas/api/routes';
+import { acknowledge } from '../nag';
 import type { LakeApiProps } from './lake-api-props';
 
 export const DEFAULT_API_ENTRY = join(__dirname, '..', '..', '..', 'lambdas', 'api', 'handler.ts');
@@ -137,7 +138,7 @@ export class LakeApi extends Construct {
       restApi: this.api,
       requestValidatorName: 'parameters',
       validateRequestParameters: true,
-      validateRequestBody: false,
+      validateRequestBody: true,
     });
     const integration = new LambdaIntegration(this.handler, { proxy: true });
     for (const route of allRoutes) {
@@ -149,6 +150,19 @@ export class LakeApi extends Construct {
         requestParameters: requestParameters(route.path),
         operationName: route.operationId,
       });
+    }
+
+    acknowledge(this.cursorSecret, 'AwsSolutions-SMG4', 'An HMAC key that only seals pagination cursors; rotating it would just invalidate open cursors, so it is rotated by redeploying with a new secret.');
+    acknowledge(this.handler, 'Serverless-LambdaDLQ', 'API Gateway invokes the function synchronously: the caller gets the error, there is no asynchronous event to dead-letter.');
+    acknowledge(this.api, 'AwsSolutions-COG4', 'Every method uses IAM (SigV4) authorization: callers are AWS principals mapped to data roles, not Cognito users.');
+    acknowledge(
+      this.api.node.findChild('CloudWatchRole'),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'The account-level role API Gateway needs for execution logs; this AWS managed policy is the documented one and only allows writing logs.',
+    );
+    acknowledge(role.node.tryFindChild('DefaultPolicy') ?? role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.');
+    if (!(props.waf ?? false)) {
+      acknowledge(this.api.deploymentStage, 'AwsSolutions-APIG3', 'WAF is off in this environment by configuration (api.waf); every method still requires SigV4 and the stage is throttled.');
     }
 
     if (props.waf ?? false) {

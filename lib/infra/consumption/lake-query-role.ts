@@ -2,7 +2,11 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LakeGrants } from '../governance/lake-grants';
+import { acknowledge, iam5 } from '../nag';
+import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { LakeQueryRoleProps } from './lake-query-role-props';
+
+const ZONES = ['raw', 'processed', 'curated'] as const;
 
 /**
  * An IAM role that queries the lake through Athena as one role of the grants model: IAM allows Athena in its
@@ -53,14 +57,28 @@ export class LakeQueryRole extends Construct {
         sid: 'CatalogOfThisLake',
         effect: Effect.ALLOW,
         actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
-        resources: [glue('catalog'), glue('database', `${names.catalog}_*`), glue('table', `${names.catalog}_*/*`)],
+        resources: [
+          glue('catalog'),
+          ...ZONES.map((z) => glue('database', names.database(z))),
+          ...ZONES.map((z) => glue('table', `${names.database(z)}/*`)),
+        ],
       }),
     );
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ sid: 'LakeFormationCredentialVending', effect: Effect.ALLOW, actions: ['lakeformation:GetDataAccess'], resources: ['*'] }),
     );
-    props.resultsBucket.grantReadWrite(this.role, `${props.workgroup}/*`);
-    props.key.grantEncryptDecrypt(this.role);
+    for (const st of bucketStatements(props.resultsBucket, 'readwrite', [`${props.workgroup}/`])) this.role.addToPrincipalPolicy(st);
+    this.role.addToPrincipalPolicy(keyStatement(props.key, 'encrypt-decrypt'));
+    const policy = this.role.node.findChild('DefaultPolicy');
+    acknowledge(policy, iam5(policy, props.resultsBucket.arnForObjects(`${props.workgroup}/*`)), `Athena writes result objects with generated names under the ${props.workgroup}/ prefix of the results bucket; the role is limited to that prefix.`);
+    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', 'lakeformation:GetDataAccess supports no resource-level permissions; Lake Formation grants decide what the vended credentials reach.');
+    for (const z of ZONES) {
+      acknowledge(
+        policy,
+        iam5(policy, glue('table', `${names.database(z)}/*`)),
+        `Catalog reads of the tables of ${names.database(z)} only; which tables and columns the role may query is decided by Lake Formation grants.`,
+      );
+    }
     this.grants = new LakeGrants(this, 'Grants', {
       names,
       principalArn: this.role.roleArn,

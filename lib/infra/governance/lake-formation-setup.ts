@@ -1,8 +1,10 @@
 import { Aws, Fn } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDataLakeSettings, CfnResource as CfnLfResource, CfnTag, CfnTagAssociation } from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
+import { acknowledge, iam5 } from '../nag';
+import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { LakeFormationSetupProps } from './lake-formation-setup-props';
 
 /** The CDK bootstrap role CloudFormation deploys with (the default Lake Formation admin). */
@@ -42,15 +44,14 @@ export class LakeFormationSetup extends Construct {
       description: `${props.prefix}: Lake Formation reads and writes the registered lake locations with this role`,
     });
     for (const bucket of props.locations) {
-      this.dataAccessRole.addToPrincipalPolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:GetBucketLocation'],
-          resources: [bucket.bucketArn, bucket.arnForObjects('*')],
-        }),
-      );
+      for (const st of bucketStatements(bucket, 'readwrite')) this.dataAccessRole.addToPrincipalPolicy(st);
     }
-    props.key.grantEncryptDecrypt(this.dataAccessRole);
+    this.dataAccessRole.addToPrincipalPolicy(keyStatement(props.key, 'encrypt-decrypt'));
+
+    const policy = this.dataAccessRole.node.findChild('DefaultPolicy');
+    for (const bucket of props.locations) {
+      acknowledge(policy, iam5(policy, bucket.arnForObjects('*')), `Lake Formation vends credentials for any object of the registered location ${bucket.node.id}; table-level grants narrow what each principal gets.`);
+    }
 
     props.locations.forEach((bucket, i) => {
       const r = new CfnLfResource(this, `Location${i}`, {

@@ -8,7 +8,9 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
 import type { LakeMonitoringProps } from './lake-monitoring-props';
 
 /**
@@ -22,6 +24,7 @@ export class LakeMonitoring extends Construct {
   public readonly key: Key;
   public readonly alarms: Alarm[] = [];
   public readonly dashboard: Dashboard;
+  public readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: LakeMonitoringProps) {
     super(scope, id);
@@ -75,6 +78,17 @@ export class LakeMonitoring extends Construct {
     alarm('api-5xx', api5xx, 0, 'The API answered 5xx.');
     alarm('api-latency-p99', apiLatency, props.apiLatencyP99Ms ?? 10000, 'API p99 latency is high.');
 
+    this.deadLetters = new Queue(this, 'NotificationDeadLetters', {
+      queueName: names.resource('alarm-dead-letters'),
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.deadLetters, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the EventBridge notification targets.');
+    acknowledge(this.deadLetters, 'Serverless-SQSRedrivePolicy', 'A dead-letter queue has no further redrive target; operators inspect and replay its messages.');
+    const target = (message?: RuleTargetInput): SnsTopic => new SnsTopic(this.topic, { message, deadLetterQueue: this.deadLetters, retryAttempts: 10 });
+
     const glueFailures = new Rule(this, 'GlueJobFailures', {
       ruleName: names.resource('glue-job-failures'),
       description: 'A Glue job of the lake failed, timed out or errored.',
@@ -85,11 +99,11 @@ export class LakeMonitoring extends Construct {
       },
     });
     glueFailures.addTarget(
-      new SnsTopic(this.topic, {
-        message: RuleTargetInput.fromText(
+      target(
+        RuleTargetInput.fromText(
           `Glue job ${EventField.fromPath('$.detail.jobName')} ended ${EventField.fromPath('$.detail.state')}: ${EventField.fromPath('$.detail.message')} (run ${EventField.fromPath('$.detail.jobRunId')})`,
         ),
-      }),
+      ),
     );
     const dqFailures = new Rule(this, 'DataQualityFailures', {
       ruleName: names.resource('dq-failures'),
@@ -100,7 +114,7 @@ export class LakeMonitoring extends Construct {
         detail: { rulesetNames: [...props.rulesetNames], state: ['FAILED'] },
       },
     });
-    dqFailures.addTarget(new SnsTopic(this.topic));
+    dqFailures.addTarget(target());
 
     const glueMetric = (job: string, metricName: string): Metric =>
       new Metric({ namespace: 'Glue', metricName, dimensionsMap: { JobName: job, JobRunId: 'ALL', Type: 'count' }, statistic: 'Sum', period });

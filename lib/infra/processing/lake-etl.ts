@@ -5,9 +5,18 @@ import { CfnJob, CfnSecurityConfiguration, CfnTrigger, CfnWorkflow } from 'aws-c
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { datasets as allDatasets } from '../../contracts';
+import { curatedTables as allCurated, datasets as allDatasets } from '../../contracts';
+import { acknowledge, iam5 } from '../nag';
+import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { DatasetName } from '../../contracts';
 import type { LakeEtlProps } from './lake-etl-props';
+
+const ZONES = ['raw', 'processed', 'curated'] as const;
+
+/** The job reads exactly this asset object (CDK's asset bucket is shared by the whole bootstrap). */
+function assetRead(asset: Asset): PolicyStatement {
+  return new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] });
+}
 
 export const DEFAULT_GLUE_JOBS_DIR = join(__dirname, '..', '..', '..', 'glue-jobs');
 /** The Spark catalog name the Glue jobs use for the Glue Data Catalog (Iceberg). */
@@ -77,7 +86,7 @@ export class LakeEtl extends Construct {
         },
       },
     });
-    this.libraryAsset.grantRead(this.role);
+    this.role.addToPrincipalPolicy(assetRead(this.libraryAsset));
 
     const processedRoot = `s3://${props.processedBucket.bucketName}`;
     const commonArgs: Record<string, string> = {
@@ -91,26 +100,26 @@ export class LakeEtl extends Construct {
       '--enable-glue-datacatalog': 'true',
       '--enable-job-insights': 'true',
       '--TempDir': `${processedRoot}/_glue/tmp/`,
-      '--lake_catalog': GLUE_SPARK_CATALOG,
-      '--processed_db': names.database('processed'),
-      '--curated_db': names.database('curated'),
-      '--raw_db': names.database('raw'),
+      // lake_jobs.glue_runtime.ARGS: the same LakeConfig as locally, with S3 roots and the deployed names
+      '--catalog': GLUE_SPARK_CATALOG,
+      '--processed_database': names.database('processed'),
+      '--curated_database': names.database('curated'),
       '--raw_root': `s3://${props.rawBucket.bucketName}`,
       '--warehouse': `${processedRoot}/`,
-      '--curated_warehouse': `s3://${props.curatedBucket.bucketName}/`,
       '--quarantine_root': `s3://${props.quarantineBucket.bucketName}`,
       '--reports_root': `${processedRoot}/_reports`,
       '--state_root': `${processedRoot}/_state`,
+      '--reprocess': 'false',
     };
 
     const jobs = new Map<DatasetName | 'curated', CfnJob>();
-    const job = (name: DatasetName | 'curated', extra: Record<string, string>): CfnJob => {
+    const job = (name: DatasetName | 'curated'): CfnJob => {
       const scriptPath = join(dir, 'glue_entry', `${name}_job.py`);
       if (!existsSync(scriptPath)) {
         throw new Error(`LakeEtl: Glue entry script ${scriptPath} is missing (glue-jobs/glue_entry/<name>_job.py)`);
       }
       const script = new Asset(this, `Script-${name}`, { path: scriptPath });
-      script.grantRead(this.role);
+      this.role.addToPrincipalPolicy(assetRead(script));
       const j = new CfnJob(this, `Job-${name}`, {
         name: names.job(name),
         description: name === 'curated' ? 'Recomputes the curated tables whose inputs changed.' : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
@@ -123,14 +132,14 @@ export class LakeEtl extends Construct {
         maxRetries: props.maxRetries ?? 1,
         executionProperty: { maxConcurrentRuns: 1 },
         securityConfiguration: this.securityConfiguration.ref,
-        defaultArguments: { ...commonArgs, ...extra },
+        defaultArguments: commonArgs,
       });
       j.addResourceDependency(this.securityConfiguration);
       jobs.set(name, j);
       return j;
     };
-    for (const d of datasets) job(d, { '--dataset': d, '--dq_ruleset': names.ruleset(d) });
-    const curatedJob = job('curated', { '--dq_ruleset_prefix': `${names.prefix}-` });
+    for (const d of datasets) job(d);
+    const curatedJob = job('curated');
     this.jobs = jobs;
 
     this.workflows = {
@@ -175,14 +184,21 @@ export class LakeEtl extends Construct {
       after.addResourceDependency(jobs.get('transactions') as CfnJob);
     }
 
-    this.grantPermissions(props, stack);
+    const rulesetNames = [...datasets.map((d) => names.ruleset(d)), ...allCurated.map((c) => names.ruleset(c.name))];
+    this.grantPermissions(props, stack, rulesetNames);
   }
 
-  private grantPermissions(props: LakeEtlProps, stack: Stack): void {
+  private grantPermissions(props: LakeEtlProps, stack: Stack, rulesetNames: string[]): void {
     const names = props.names;
-    props.rawBucket.grantRead(this.role);
-    for (const b of [props.processedBucket, props.curatedBucket, props.quarantineBucket]) b.grantReadWrite(this.role);
-    props.key.grantEncryptDecrypt(this.role);
+    const statements = [
+      ...bucketStatements(props.rawBucket, 'read'),
+      ...bucketStatements(props.processedBucket, 'readwrite'),
+      ...bucketStatements(props.curatedBucket, 'readwrite'),
+      ...bucketStatements(props.quarantineBucket, 'readwrite'),
+      keyStatement(props.key, 'encrypt-decrypt'),
+    ];
+    for (const st of statements) this.role.addToPrincipalPolicy(st);
+    const glueLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const arn = (resource: string, resourceName?: string): string =>
       stack.formatArn({ service: 'glue', resource, resourceName, region: Aws.REGION, account: Aws.ACCOUNT_ID });
     this.role.addToPrincipalPolicy(
@@ -200,7 +216,11 @@ export class LakeEtl extends Construct {
           'glue:GetPartitions',
           'glue:BatchGetPartition',
         ],
-        resources: [arn('catalog'), arn('database', `${names.catalog}_*`), arn('table', `${names.catalog}_*/*`)],
+        resources: [
+          arn('catalog'),
+          ...ZONES.map((z) => arn('database', names.database(z))),
+          ...ZONES.map((z) => arn('table', `${names.database(z)}/*`)),
+        ],
       }),
     );
     this.role.addToPrincipalPolicy(
@@ -208,7 +228,11 @@ export class LakeEtl extends Construct {
         sid: 'DataQualityOfThisLake',
         effect: Effect.ALLOW,
         actions: ['glue:GetDataQualityRuleset', 'glue:PublishDataQuality', 'glue:GetDataQualityResult', 'glue:StartDataQualityRulesetEvaluationRun'],
-        resources: [arn('dataQualityRuleset', `${names.prefix}-*`), arn('table', `${names.catalog}_*/*`)],
+        resources: [
+          ...rulesetNames.map((r) => arn('dataQualityRuleset', r)),
+          arn('table', `${names.database('processed')}/*`),
+          arn('table', `${names.database('curated')}/*`),
+        ],
       }),
     );
     this.role.addToPrincipalPolicy(
@@ -224,8 +248,26 @@ export class LakeEtl extends Construct {
         sid: 'JobLogsAndMetrics',
         effect: Effect.ALLOW,
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
-        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+        resources: [glueLogs],
       }),
+    );
+    const policy = this.role.node.findChild('DefaultPolicy');
+    const buckets = { raw: props.rawBucket, processed: props.processedBucket, curated: props.curatedBucket, quarantine: props.quarantineBucket };
+    for (const [zone, bucket] of Object.entries(buckets)) {
+      acknowledge(policy, iam5(policy, bucket.arnForObjects('*')), `The jobs read or write files with run-generated names anywhere in the ${zone} zone (Iceberg data and metadata, quarantine and report files).`);
+    }
+    for (const z of ZONES) {
+      acknowledge(
+        policy,
+        iam5(policy, arn('table', `${names.database(z)}/*`)),
+        `The jobs read and commit the tables of ${names.database(z)} (Iceberg commits update the Glue table); Lake Formation grants bound them further.`,
+      );
+    }
+    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', 'lakeformation:GetDataAccess has no resource-level permissions, and cloudwatch:PutMetricData is limited by a namespace condition (Glue, Glue Data Quality).');
+    acknowledge(
+      policy,
+      iam5(policy, glueLogs),
+      'Glue names its job log groups under /aws-glue/ (suffixed with the security configuration) at run time.',
     );
     this.role.addToPrincipalPolicy(
       new PolicyStatement({

@@ -7,12 +7,13 @@ import { AthenaWorkgroups } from '../consumption/athena-workgroups';
 import { LakeApi } from '../consumption/lake-api';
 import type { ApiDataRole } from '../consumption/lake-api-props';
 import { LakeQueryRole } from '../consumption/lake-query-role';
-import type { DataLakeStorage } from '../storage/data-lake-storage';
+import { ImportedLakeZones } from '../storage/lake-zones';
+import type { StorageStack } from './storage-stack';
 import type { LakeStackProps } from './lake-stack-props';
 import { retention } from './retention';
 
 export interface AccessStackProps extends LakeStackProps {
-  readonly storage: DataLakeStorage;
+  readonly storage: StorageStack;
   /** The API handler file. @default '<repo>/lambdas/api/handler.ts' */
   readonly apiEntry?: string;
 }
@@ -30,15 +31,17 @@ export class AccessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id, props);
-    const { config, names, storage } = props;
+    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const { config, names } = props;
     this.workgroups = new AthenaWorkgroups(this, 'Workgroups', {
       names,
-      resultsBucket: storage.athenaResults,
-      key: storage.key,
+      resultsBucket: zones.athenaResults,
+      key: zones.key,
       bytesScannedCutoffMiB: config.query.bytesScannedCutoffMiB,
       recursiveDelete: config.destroyData,
     });
-    const common = { names, resultsBucket: storage.athenaResults, key: storage.key };
+    const common = { names, resultsBucket: zones.athenaResults, key: zones.key };
 
     const apiRole = new Role(this, 'ApiFunctionRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

@@ -2,11 +2,12 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DataLakeCatalog } from '../governance/data-lake-catalog';
 import { LakeFormationSetup } from '../governance/lake-formation-setup';
-import type { DataLakeStorage } from '../storage/data-lake-storage';
+import { ImportedLakeZones } from '../storage/lake-zones';
+import type { StorageStack } from './storage-stack';
 import type { LakeStackProps } from './lake-stack-props';
 
 export interface CatalogStackProps extends LakeStackProps {
-  readonly storage: DataLakeStorage;
+  readonly storage: StorageStack;
 }
 
 /** Glue databases and tables from the contracts, Data Quality rulesets, Lake Formation settings and tags. */
@@ -16,18 +17,20 @@ export class CatalogStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CatalogStackProps) {
     super(scope, id, props);
-    const { config, names, storage } = props;
+    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const { config, names } = props;
     this.catalog = new DataLakeCatalog(this, 'Catalog', {
       names,
-      rawBucket: storage.raw,
-      processedBucket: storage.processed,
-      curatedBucket: storage.curated,
+      rawBucket: zones.raw,
+      processedBucket: zones.processed,
+      curatedBucket: zones.curated,
     });
     this.lakeFormation = new LakeFormationSetup(this, 'LakeFormation', {
       prefix: config.prefix,
       catalog: this.catalog,
-      locations: [storage.raw, storage.processed, storage.curated],
-      key: storage.key,
+      locations: [zones.raw, zones.processed, zones.curated],
+      key: zones.key,
       admins: config.lakeFormationAdmins,
       cdkQualifier: config.cdkQualifier,
     });

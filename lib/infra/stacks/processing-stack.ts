@@ -2,11 +2,12 @@ import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LakeGrants } from '../governance/lake-grants';
 import { LakeEtl } from '../processing/lake-etl';
-import type { DataLakeStorage } from '../storage/data-lake-storage';
+import { ImportedLakeZones } from '../storage/lake-zones';
+import type { StorageStack } from './storage-stack';
 import type { LakeStackProps } from './lake-stack-props';
 
 export interface ProcessingStackProps extends LakeStackProps {
-  readonly storage: DataLakeStorage;
+  readonly storage: StorageStack;
   /** Folder of the Glue code. @default '<repo>/glue-jobs' */
   readonly glueJobsDir?: string;
 }
@@ -18,21 +19,23 @@ export class ProcessingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
-    const { config, names, storage } = props;
+    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const { config, names } = props;
     this.etl = new LakeEtl(this, 'Etl', {
       names,
-      key: storage.key,
-      rawBucket: storage.raw,
-      processedBucket: storage.processed,
-      curatedBucket: storage.curated,
-      quarantineBucket: storage.quarantine,
+      key: zones.key,
+      rawBucket: zones.raw,
+      processedBucket: zones.processed,
+      curatedBucket: zones.curated,
+      quarantineBucket: zones.quarantine,
       glueJobsDir: props.glueJobsDir,
       ...config.etl,
     });
     this.grants = new LakeGrants(this, 'EtlGrants', {
       names,
       principalArn: this.etl.role.roleArn,
-      access: { kind: 'etl', writeLocations: [storage.processed, storage.curated] },
+      access: { kind: 'etl', writeLocations: [zones.processed, zones.curated] },
     });
   }
 }

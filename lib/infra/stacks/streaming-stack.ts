@@ -1,12 +1,13 @@
 import { CfnOutput, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { DataLakeStorage } from '../storage/data-lake-storage';
+import { ImportedLakeZones } from '../storage/lake-zones';
+import type { StorageStack } from './storage-stack';
 import { AdEventsStream } from '../streaming/ad-events-stream';
 import type { LakeStackProps } from './lake-stack-props';
 import { retention } from './retention';
 
 export interface StreamingStackProps extends LakeStackProps {
-  readonly storage: DataLakeStorage;
+  readonly storage: StorageStack;
 }
 
 /** Kinesis -> Firehose -> raw zone, for ad events. */
@@ -15,12 +16,14 @@ export class StreamingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StreamingStackProps) {
     super(scope, id, props);
-    const { config, storage } = props;
+    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const { config } = props;
     const s = config.streaming;
     this.adEvents = new AdEventsStream(this, 'AdEvents', {
       prefix: config.prefix,
-      key: storage.key,
-      rawBucket: storage.raw,
+      key: zones.key,
+      rawBucket: zones.raw,
       capacityMode: s.mode,
       shardCount: s.shardCount,
       retentionPeriod: Duration.hours(s.retentionHours),
@@ -30,6 +33,6 @@ export class StreamingStack extends Stack {
       removalPolicy: config.destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
     new CfnOutput(this, 'StreamName', { value: this.adEvents.stream.streamName, description: 'Kinesis stream producers write ad events to' });
-    new CfnOutput(this, 'DeliveryStreamName', { value: this.adEvents.deliveryStream.deliveryStreamName, description: 'Firehose delivery stream to raw' });
+    new CfnOutput(this, 'DeliveryStreamName', { value: this.adEvents.deliveryStreamName, description: 'Firehose delivery stream to raw' });
   }
 }

@@ -5,6 +5,8 @@ import { StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DataLakeStorageProps } from './data-lake-storage-props';
 import { LakeBucket } from './lake-bucket';
+import { zoneBucketName } from './lake-zones';
+import type { ZoneBucket } from './lake-zones';
 
 /**
  * The lake's storage zones: one customer-managed KMS key (rotated yearly) and the buckets raw, processed, curated,
@@ -43,7 +45,9 @@ export class DataLakeStorage extends Construct {
       }),
     );
 
+    const name = (zone: ZoneBucket): string => zoneBucketName(props.prefix, zone);
     this.accessLogs = new LakeBucket(this, 'AccessLogs', {
+      bucketName: name('logs'),
       removalPolicy,
       noncurrentVersionExpirationDays,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogsExpirationDays ?? 365) }],
@@ -57,6 +61,7 @@ export class DataLakeStorage extends Construct {
     };
     this.raw = new LakeBucket(this, 'Raw', {
       ...common,
+      bucketName: name('raw'),
       lifecycleRules: [
         {
           id: 'raw-to-cheaper-classes',
@@ -67,14 +72,16 @@ export class DataLakeStorage extends Construct {
         },
       ],
     });
-    this.processed = new LakeBucket(this, 'Processed', common);
-    this.curated = new LakeBucket(this, 'Curated', common);
+    this.processed = new LakeBucket(this, 'Processed', { ...common, bucketName: name('processed') });
+    this.curated = new LakeBucket(this, 'Curated', { ...common, bucketName: name('curated') });
     this.quarantine = new LakeBucket(this, 'Quarantine', {
       ...common,
+      bucketName: name('quarantine'),
       lifecycleRules: [{ id: 'expire-quarantine', expiration: Duration.days(props.quarantineExpirationDays ?? 90) }],
     });
     this.athenaResults = new LakeBucket(this, 'AthenaResults', {
       ...common,
+      bucketName: name('results'),
       lifecycleRules: [{ id: 'expire-query-results', expiration: Duration.days(props.athenaResultsExpirationDays ?? 30) }],
     });
   }

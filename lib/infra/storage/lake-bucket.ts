@@ -13,6 +13,7 @@ export class LakeBucket extends Bucket {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const kms = props.encryptionKey;
     super(scope, id, {
+      bucketName: props.bucketName,
       encryption: kms ? BucketEncryption.KMS : BucketEncryption.S3_MANAGED,
       encryptionKey: kms,
       bucketKeyEnabled: kms !== undefined,

@@ -1,23 +1,34 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
-import { Compression, DeliveryStream, EnableLogging, KinesisStreamSource, S3Bucket } from 'aws-cdk-lib/aws-kinesisfirehose';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
+import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge, iam5 } from '../nag';
+import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { AdEventsStreamProps } from './ad-events-stream-props';
 
 export const DEFAULT_AD_EVENTS_PREFIX = 'ad_events/!{timestamp:yyyy/MM/dd/HH}/';
 /** Firehose requires `!{firehose:error-output-type}` in the error prefix once the data prefix uses expressions. */
 export const DEFAULT_AD_EVENTS_ERROR_PREFIX = 'ad_events_errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/';
 
+/** The part of a Firehose prefix before its first `!{...}` expression. */
+export function staticPrefix(prefix: string): string {
+  const i = prefix.indexOf('!{');
+  return i < 0 ? prefix : prefix.slice(0, i);
+}
+
 /**
  * The ad-event stream: a KMS-encrypted Kinesis Data Stream, and a Firehose delivery stream that lands its records
  * in the raw zone as gzip NDJSON under an arrival-time prefix, with failed records under an error prefix and
- * delivery errors logged to CloudWatch.
+ * delivery errors logged to CloudWatch. Firehose runs as its own role with explicit, least-privilege actions.
  */
 export class AdEventsStream extends Construct {
   public readonly stream: Stream;
-  public readonly deliveryStream: DeliveryStream;
+  public readonly deliveryStream: CfnDeliveryStream;
+  public readonly deliveryStreamName: string;
   public readonly logGroup: LogGroup;
+  public readonly role: Role;
 
   constructor(scope: Construct, id: string, props: AdEventsStreamProps) {
     super(scope, id);
@@ -25,6 +36,7 @@ export class AdEventsStream extends Construct {
     if (retentionPeriod.toHours() < 168) throw new Error('AdEventsStream: retentionPeriod must be at least 7 days');
     const provisioned = (props.capacityMode ?? 'on-demand') === 'provisioned';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.deliveryStreamName = `${props.prefix}-ad-events`;
 
     this.stream = new Stream(this, 'Stream', {
       streamName: `${props.prefix}-ad-events`,
@@ -37,24 +49,57 @@ export class AdEventsStream extends Construct {
     });
 
     this.logGroup = new LogGroup(this, 'DeliveryLogs', {
-      logGroupName: `/aws/kinesisfirehose/${props.prefix}-ad-events`,
+      logGroupName: `/aws/kinesisfirehose/${this.deliveryStreamName}`,
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const logStream = new LogStream(this, 'DeliveryLogStream', { logGroup: this.logGroup, logStreamName: 'S3Delivery', removalPolicy: RemovalPolicy.DESTROY });
 
-    this.deliveryStream = new DeliveryStream(this, 'Delivery', {
-      deliveryStreamName: `${props.prefix}-ad-events`,
-      source: new KinesisStreamSource(this.stream),
-      destination: new S3Bucket(props.rawBucket, {
-        compression: Compression.GZIP,
-        dataOutputPrefix: props.dataOutputPrefix ?? DEFAULT_AD_EVENTS_PREFIX,
+    const dataPrefix = staticPrefix(props.dataOutputPrefix ?? DEFAULT_AD_EVENTS_PREFIX);
+    const errorPrefix = staticPrefix(props.errorOutputPrefix ?? DEFAULT_AD_EVENTS_ERROR_PREFIX);
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('firehose.amazonaws.com'),
+      description: `${props.prefix}: Firehose reads the ad-event stream and writes the raw zone`,
+    });
+    const policy = new Policy(this, 'Policy', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
+          resources: [this.stream.streamArn],
+        }),
+        ...bucketStatements(props.rawBucket, 'write', [dataPrefix, errorPrefix]),
+        keyStatement(props.key, 'encrypt-decrypt'),
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      ],
+    });
+
+    this.deliveryStream = new CfnDeliveryStream(this, 'Delivery', {
+      deliveryStreamName: this.deliveryStreamName,
+      deliveryStreamType: 'KinesisStreamAsSource',
+      kinesisStreamSourceConfiguration: { kinesisStreamArn: this.stream.streamArn, roleArn: this.role.roleArn },
+      extendedS3DestinationConfiguration: {
+        bucketArn: props.rawBucket.bucketArn,
+        roleArn: this.role.roleArn,
+        compressionFormat: 'GZIP',
+        prefix: props.dataOutputPrefix ?? DEFAULT_AD_EVENTS_PREFIX,
         errorOutputPrefix: props.errorOutputPrefix ?? DEFAULT_AD_EVENTS_ERROR_PREFIX,
         fileExtension: '.ndjson.gz',
-        bufferingInterval: props.bufferingInterval ?? Duration.seconds(300),
-        bufferingSize: props.bufferingSize ?? Size.mebibytes(64),
-        encryptionKey: props.key,
-        loggingConfig: new EnableLogging(this.logGroup),
-      }),
+        bufferingHints: {
+          intervalInSeconds: (props.bufferingInterval ?? Duration.seconds(300)).toSeconds(),
+          sizeInMBs: (props.bufferingSize ?? Size.mebibytes(64)).toMebibytes(),
+        },
+        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
+        cloudWatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.logGroupName, logStreamName: logStream.logStreamName },
+      },
     });
+    // Firehose checks its permissions when the delivery stream is created.
+    this.deliveryStream.node.addDependency(policy);
+
+    acknowledge(this.stream, 'AwsSolutions-KDS3', 'The stream is encrypted with the lake\'s customer-managed key (rotated, key policy and CloudTrail under our control) on purpose, not with aws/kinesis.');
+    acknowledge(this.deliveryStream, 'AwsSolutions-KDF1', 'Firehose server-side encryption does not apply to a Kinesis-stream source: the source stream is KMS-encrypted and Firehose writes S3 objects with the lake key.');
+    acknowledge(policy, iam5(policy, props.rawBucket.arnForObjects(`${dataPrefix}*`)), 'Firehose writes objects under arrival-hour keys that do not exist in advance; limited to the ad_events/ prefix of the raw bucket.');
+    acknowledge(policy, iam5(policy, props.rawBucket.arnForObjects(`${errorPrefix}*`)), 'Firehose writes undeliverable records under generated keys; limited to the ad_events_errors/ prefix of the raw bucket.');
   }
 }
