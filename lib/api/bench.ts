@@ -1,0 +1,151 @@
+/**
+ * `lake bench` section "api" (issue 4, Performance): on a 90-day generated lake, built by the real jobs,
+ * - the local API's latency per route, p50 and p99, warm, over real HTTP on 127.0.0.1;
+ * - files read by a one-day query against a full scan: Iceberg partition pruning (what Athena prunes by) and
+ *   DuckDB's own `EXPLAIN ANALYZE` count.
+ */
+import { join } from 'node:path';
+import { generateAndLand } from '../cli/generator';
+import { registerBenchSection, type BenchContext } from '../cli/bench';
+import { openLocalEngine, type LocalEngine } from '../local/engine';
+import { runJobs } from '../local/runner';
+import { queryRoutes } from '../../lambdas/api/routes';
+import { jsonLogger } from '../../lambdas/api/logger';
+import { createKey } from './api-keys';
+import { createLocalRouter } from './local-app';
+import { startServer } from './server';
+
+const DAY = 86_400_000;
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+/** Files DuckDB read, from an EXPLAIN ANALYZE profile (null when the profile does not say). */
+export function filesReadFromProfile(text: string): number | null {
+  const all = [...text.matchAll(/Total Files Read:\s*(\d+)/g)].map((m) => Number(m[1]));
+  return all.length > 0 ? all.reduce((a, b) => a + b, 0) : null;
+}
+
+async function explainFiles(
+  engine: LocalEngine,
+  sql: string,
+  params: (string | number)[],
+): Promise<number | null> {
+  const r = await engine.query(`EXPLAIN ANALYZE ${sql}`, params);
+  const text = r.rows.map((row) => Object.values(row).join('\n')).join('\n');
+  return filesReadFromProfile(text);
+}
+
+async function run(b: BenchContext): Promise<void> {
+  const days = Number(b.options.apiDays ?? process.env.LAKE_BENCH_API_DAYS ?? 90);
+  const scale = Number(b.options.apiScale ?? process.env.LAKE_BENCH_API_SCALE ?? 0.25);
+  const requests = Number(b.options.apiRequests ?? process.env.LAKE_BENCH_API_REQUESTS ?? 100);
+  const home = join(b.scratch, 'lake');
+  b.ensureToolchain();
+  b.log(`generating a ${days}-day lake (scale ${scale}) and running the jobs ...`);
+  await generateAndLand(home, { days, scale, seed: 4 });
+  const t0 = performance.now();
+  const jobs = await runJobs(home, { onLog: () => undefined });
+  b.figure({
+    label: 'jobs on the generated lake',
+    value: (performance.now() - t0) / 1000,
+    unit: 's',
+    note: jobs.reports.map((r) => `${r.dataset}:${r.status}`).join(' '),
+  });
+
+  const engine = await openLocalEngine(home);
+  const key = createKey(home, 'admin', 'bench').key;
+  const srv = await startServer(
+    createLocalRouter({
+      home,
+      engine,
+      logger: jsonLogger({ level: 'silent' }),
+      throttle: { ratePerSecond: 1e6, burst: 1e6 },
+    }),
+    { port: 0 },
+  );
+  try {
+    const newest = new Map<string, number>();
+    for (const r of queryRoutes) {
+      const res = await engine.query(
+        `SELECT max(${r.timeColumn}) AS t FROM ${r.table.database}.${r.table.name}`,
+      );
+      const t = res.rows[0]?.t;
+      newest.set(
+        r.path,
+        typeof t === 'string' ? Date.parse(t.length === 10 ? `${t}T00:00:00Z` : t) : Date.now(),
+      );
+    }
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const urls: [string, string][] = [
+      ['/health', '/health'],
+      ['/v1/datasets', '/v1/datasets'],
+      ['/v1/datasets/{name}', '/v1/datasets/transactions'],
+    ];
+    for (const r of queryRoutes) {
+      const end = Math.floor((newest.get(r.path) ?? Date.now()) / DAY) * DAY + DAY;
+      const span = r.groupBy || r.table.database === 'curated' ? 30 : 1;
+      urls.push([r.path, `${r.path}?from=${day(end - span * DAY)}&to=${day(end)}&limit=100`]);
+    }
+    for (const [label, url] of urls) {
+      const call = async () => {
+        const res = await fetch(srv.url + url, { headers: { 'x-api-key': key } });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
+      };
+      for (let i = 0; i < 5; i++) await call();
+      const times: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        const s = performance.now();
+        await call();
+        times.push(performance.now() - s);
+      }
+      times.sort((a, c) => a - c);
+      b.figure({ label: `GET ${label} p50`, value: percentile(times, 50), unit: 'ms' });
+      b.figure({
+        label: `GET ${label} p99`,
+        value: percentile(times, 99),
+        unit: 'ms',
+        note: `${requests} requests, warm`,
+      });
+    }
+
+    // files read: one day of server logs against the whole table
+    const logs = engine.tables().find((t) => t.contract.name === 'server_logs');
+    const files = logs?.files ?? [];
+    const last = Math.floor((newest.get('/v1/server-logs') ?? Date.now()) / DAY) * DAY;
+    const oneDay = day(last);
+    const pruned = files.filter((f) => Object.values(f.partition).some((v) => String(v) === oneDay));
+    b.figure({ label: 'server_logs data files in the current snapshot', value: files.length, unit: 'files' });
+    b.figure({
+      label: `Iceberg partition pruning, one day (${oneDay})`,
+      value: pruned.length,
+      unit: 'files',
+      note: `of ${files.length}`,
+    });
+    const ts = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+    const full = await explainFiles(engine, 'SELECT count(*) FROM processed.server_logs', []);
+    const one = await explainFiles(
+      engine,
+      'SELECT count(*) FROM processed.server_logs WHERE request_time >= CAST(? AS TIMESTAMP) AND request_time < CAST(? AS TIMESTAMP)',
+      [ts(last), ts(last + DAY)],
+    );
+    if (full !== null)
+      b.figure({ label: 'DuckDB EXPLAIN ANALYZE files read, full scan', value: full, unit: 'files' });
+    if (one !== null)
+      b.figure({ label: 'DuckDB EXPLAIN ANALYZE files read, one day', value: one, unit: 'files' });
+    if (full === null || one === null) b.log('DuckDB did not report files read in its profile');
+  } finally {
+    await srv.close();
+    await engine.close();
+  }
+}
+
+registerBenchSection({
+  name: 'api',
+  title: 'API: local latency per route, and files read by a one-day query',
+  run,
+});
