@@ -340,7 +340,7 @@ export class TransactionsCsvWriter {
     const post = `,${csvRecord(f.slice(5), q)}${this.eol}`;
     const field = csvField(name, q);
     let nameBytes: Buffer;
-    if (/[\u0080-\u00ff]/.test(name) && !/[^\u0000-\u00ff]/.test(name))
+    if (/[\u0080-\u00ff]/.test(name) && [...name].every((ch) => ch.charCodeAt(0) <= 0xff))
       nameBytes = Buffer.from(field, 'latin1');
     else {
       // a stray 0xFF (never valid in UTF-8) inside the field
