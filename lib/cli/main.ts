@@ -15,6 +15,7 @@ import { register as registerDemo } from './commands/demo';
 import { register as registerBench } from './commands/bench';
 import { register as registerApi } from './api-commands';
 import { register as registerStream } from './stream-commands';
+import { register as registerInfra } from './infra-commands';
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('lake')
@@ -35,6 +36,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerBench(program, ctx);
   registerApi(program, ctx);
   registerStream(program, ctx);
+  registerInfra(program, ctx);
   // every subcommand (including those registered by other modules) reports usage errors instead of exiting itself
   const override = (cmd: Command): void => {
     cmd.exitOverride();

@@ -134,7 +134,6 @@ export class LakeEtl extends Construct {
         securityConfiguration: this.securityConfiguration.ref,
         defaultArguments: commonArgs,
       });
-      j.addResourceDependency(this.securityConfiguration);
       jobs.set(name, j);
       return j;
     };
