@@ -12,8 +12,8 @@ from pyspark.testing import assertDataFrameEqual
 from lake_jobs import quality
 from lake_jobs.contracts import load_contracts
 from lake_jobs.datasets import RAW_RECORD_COLUMNS, server_logs
+from lake_jobs.job import check
 
-SHA = "ab" * 32
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 ANDROID_PHONE = (
@@ -33,8 +33,8 @@ LINES = [
     r'198.51.100.9 - - [10/Oct/2026:13:55:37 +0000] "\x16\x03\x01\x00\xA5\x01\x00\x00" 400 157 "-" "-"',
     # 4 request line "-" (client closed the connection)
     '198.51.100.9 - - [10/Oct/2026:13:55:38 +0000] "-" 408 0 "-" "-"',
-    # 5 binary garbage (bytes that were not UTF-8, decoded with replacement characters by the reader)
-    "\ufffd\ufffd\x00\x01 garbage \ufffd",
+    # 5 binary garbage: bytes that are not UTF-8 (see DATA)
+    "@BINARY@",
     # 6 an impossible date
     f'203.0.113.8 - - [31/Feb/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 10 "-" "{IPHONE}"',
     # 7 and 8: the same real request twice
@@ -44,23 +44,26 @@ LINES = [
     f'192.0.2.1 - - [11/Oct/2026:08:00:01 +0000] "PROPFIND /dav HTTP/1.1" 503 12 "-" "{GOOGLEBOT}"',
     # 10 Apache-escaped quote in the user agent, Android tablet, 404
     f'192.0.2.2 - - [11/Oct/2026:08:00:02 +0000] "GET /a%20b HTTP/1.1" 404 9 "-" "{ANDROID_TABLET} \\"x\\""',
+    # 11 control characters (valid UTF-8, but no log line)
+    "\x00\x01\x02 junk \x7f",
 ]
-
-
-def _records(spark: SparkSession, lines: list[str]) -> DataFrame:
-    rows = [("server_logs/ingest_date=2026-10-11/batch=b1/access.log", "b1", SHA, i, line, None, None, None)
-            for i, line in enumerate(lines, start=1)]  # fmt: skip
-    schema = ", ".join(f"{c} {'bigint' if c == 'record_no' else 'string'}" for c in RAW_RECORD_COLUMNS)
-    return spark.createDataFrame(rows, schema)
+DATA = "\n".join(LINES).encode().replace(b"@BINARY@", b"\xff\xfe\x00\x01 garbage \xc3(")
+KEY = "server_logs/ingest_date=2026-10-11/batch=b1/access.log"
+FILE_SHA = hashlib.sha256(DATA).hexdigest()
 
 
 def _log_id(line_no: int) -> str:
-    return hashlib.sha256(f"{SHA}:{line_no}".encode()).hexdigest()
+    return hashlib.sha256(f"{FILE_SHA}:{line_no}".encode()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def parsed(spark: SparkSession) -> DataFrame:
-    return server_logs.parse(_records(spark, LINES)).cache()
+@pytest.fixture()
+def records(records_of) -> DataFrame:
+    return records_of("combined_log", {KEY: DATA})
+
+
+@pytest.fixture()
+def parsed(records: DataFrame) -> DataFrame:
+    return server_logs.parse(records)
 
 
 def test_parse_splits_each_line_and_keeps_every_record(spark: SparkSession, parsed: DataFrame) -> None:
@@ -86,6 +89,7 @@ def test_parse_splits_each_line_and_keeps_every_record(spark: SparkSession, pars
          None, None),
         (10, "192.0.2.2", None, "2026-10-11T08:00:02+00:00", "GET", "/a%20b", None, "HTTP/1.1", "404", "9",
          None, None),
+        (11, None, None, None, None, None, None, None, None, None, None, "parse:log_line"),
     ]  # fmt: skip
     assertDataFrameEqual(parsed.select(*cols), spark.createDataFrame(expected, parsed.select(*cols).schema))
     assert parsed.columns[: len(RAW_RECORD_COLUMNS)] == list(RAW_RECORD_COLUMNS), "input columns are kept"
@@ -104,14 +108,14 @@ def test_log_id_is_file_checksum_and_line_number(parsed: DataFrame) -> None:
     assert ids[7] != ids[8], "two identical requests stay two rows"
 
 
-def test_landing_the_same_file_again_gives_the_same_keys(spark: SparkSession, parsed: DataFrame) -> None:
-    again = server_logs.parse(_records(spark, LINES)).select("log_id")
-    assertDataFrameEqual(again, parsed.select("log_id"))
+def test_landing_the_same_file_again_gives_the_same_keys(records_of, parsed: DataFrame) -> None:
+    again = records_of("combined_log", {KEY.replace("batch=b1", "batch=b2"): DATA})
+    assertDataFrameEqual(server_logs.parse(again).select("log_id"), parsed.select("log_id"))
 
 
-@pytest.fixture(scope="module")
-def validated(parsed: DataFrame) -> tuple[DataFrame, DataFrame]:
-    return quality.validate(parsed, load_contracts().table("server_logs"))
+@pytest.fixture()
+def validated(records: DataFrame) -> tuple[DataFrame, DataFrame]:
+    return quality.split(check(records, server_logs, load_contracts().table("server_logs")))
 
 
 def test_malformed_lines_are_quarantined_with_their_reason(validated: tuple[DataFrame, DataFrame]) -> None:
@@ -121,9 +125,10 @@ def test_malformed_lines_are_quarantined_with_their_reason(validated: tuple[Data
         [
             (3, "parse:log_line"),
             (4, "parse:log_line"),
-            (5, "parse:log_line"),
+            (5, "parse:encoding"),
             (6, "type:request_time"),
             (9, "allowed:method"),
+            (11, "parse:log_line"),
         ],  # fmt: skip
     )
 

@@ -12,7 +12,7 @@ from pyspark.testing import assertDataFrameEqual
 from lake_jobs import quality
 from lake_jobs.contracts import load_contracts
 from lake_jobs.datasets import social_posts
-from lake_jobs.readers import record_schema, split_records
+from lake_jobs.job import check
 
 
 def _post(post_id: str, text: str, lang: str | None, **extra: object) -> dict:
@@ -58,24 +58,26 @@ ARRAY_FILE = json.dumps(
 BAD_BYTES = json.dumps(_post("e1", "caf\u00e9", "fr")).encode().replace(b"caf\\u00e9", b"caf\xe9")
 
 
-def _records(spark: SparkSession, files: dict[str, bytes]) -> DataFrame:
-    rows = [r for key, data in files.items() for r in split_records("json", key, data)]
-    return spark.createDataFrame(rows, record_schema("json"))
+FILES = {
+    "social_posts/ingest_date=2026-10-11/batch=b1/posts.jsonl": JSONL.encode(),
+    "social_posts/ingest_date=2026-10-11/batch=b1/posts.json": ARRAY_FILE.encode(),
+    "social_posts/ingest_date=2026-10-11/batch=b2/latin1.jsonl": BAD_BYTES,
+}
 
 
-@pytest.fixture(scope="module")
-def parsed(spark: SparkSession) -> DataFrame:
-    files = {
-        "social_posts/ingest_date=2026-10-11/batch=b1/posts.jsonl": JSONL.encode(),
-        "social_posts/ingest_date=2026-10-11/batch=b1/posts.json": ARRAY_FILE.encode(),
-        "social_posts/ingest_date=2026-10-11/batch=b2/latin1.jsonl": BAD_BYTES,
-    }
-    return social_posts.parse(_records(spark, files)).cache()
+@pytest.fixture()
+def records(records_of) -> DataFrame:
+    return records_of("json", FILES)
 
 
-@pytest.fixture(scope="module")
-def validated(parsed: DataFrame) -> tuple[DataFrame, DataFrame]:
-    return quality.validate(parsed, load_contracts().table("social_posts"))
+@pytest.fixture()
+def parsed(records: DataFrame) -> DataFrame:
+    return social_posts.parse(records)
+
+
+@pytest.fixture()
+def validated(records: DataFrame) -> tuple[DataFrame, DataFrame]:
+    return quality.split(check(records, social_posts, load_contracts().table("social_posts")))
 
 
 def test_parse_flattens_by_raw_name_and_normalizes_tags(spark: SparkSession, parsed: DataFrame) -> None:
@@ -107,6 +109,7 @@ def test_malformed_posts_are_quarantined_with_their_reason(validated: tuple[Data
     assertDataFrameEqual(
         quarantined.select("record_no", "post_id", "reason"),
         [
+            (1, "e1", "parse:encoding"),
             (5, None, "parse:json"),
             (7, "p7", "type:user_followers"),
             (8, "p8", "type:hashtags"),
@@ -138,7 +141,6 @@ def test_enrich_scores_sentiment_and_finds_products(
         ("a1", created, [], 13, -0.6124, "negative", ["P-2002"], day),
         # no language: the merged lexicons; 👍 +1.5
         ("a2", created, [], 13, 0.3612, "positive", ["P-3002"], day),
-        ("e1", created, [], 13, 0.0, "neutral", [], day),
     ]
     actual = enriched.select(*cols)
     assertDataFrameEqual(actual, spark.createDataFrame(expected, actual.schema))

@@ -18,6 +18,8 @@ from pyspark.sql import types as T
 from lake_jobs.contracts import Column
 
 JSON_ERROR = "parse:json"
+_NUMERIC_TYPES = ("int", "bigint", "double", "decimal(")
+_SCIENTIFIC = r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"
 
 
 def raw_path(column: Column) -> list[str]:
@@ -42,6 +44,16 @@ def string_schema(columns: Sequence[Column]) -> T.StructType:
     return struct(tree)
 
 
+def plain_number(value: SparkColumn) -> SparkColumn:
+    """Spark renders JSON numbers read as strings the way Java prints a double: 0.0005 becomes `5.0E-4` and
+    123456789.5 becomes `1.234567895E8`. Such a value is rewritten in plain notation (18 decimals at most,
+    trailing zeros removed) so that the quality step's strict decimal and integer casts accept it; any other
+    value is returned unchanged."""
+    exact = value.cast("decimal(38,18)")
+    plain = F.regexp_replace(F.regexp_replace(F.format_number(exact, 18), ",", ""), r"\.?0+$", "")
+    return F.when(value.rlike(_SCIENTIFIC) & exact.isNotNull(), plain).otherwise(value)
+
+
 def is_json_object(text: SparkColumn) -> SparkColumn:
     """True when `text` is one complete JSON object (nothing but white space after its closing brace)."""
     return F.coalesce(F.json_object_keys(text).isNotNull() & text.rlike(r"\}\s*$"), F.lit(False))
@@ -57,7 +69,7 @@ def flatten(records: DataFrame, columns: Sequence[Column], text_column: str = "r
         value = parsed
         for part in raw_path(c):
             value = value.getField(part)
-        values[c.name] = value
+        values[c.name] = plain_number(value) if c.type.startswith(_NUMERIC_TYPES) else value
     ok = is_json_object(text)
     return records.select(
         "*",
