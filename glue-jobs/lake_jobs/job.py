@@ -62,12 +62,6 @@ class Hooks:
     after_commit: Callable[[], None] | None = None
 
 
-def _reason_counts(checked: DataFrame) -> tuple[int, dict[str, int]]:
-    rows = checked.groupBy(quality.REASON).count().collect()
-    valid = sum(r["count"] for r in rows if r[quality.REASON] is None)
-    return valid, {r[quality.REASON]: r["count"] for r in rows if r[quality.REASON] is not None}
-
-
 def run_dataset(
     spark: SparkSession,
     config: LakeConfig,
@@ -141,7 +135,6 @@ def _process(
 
     checked = check(records, module, table).persist(StorageLevel.MEMORY_AND_DISK)
     cached.append(checked)
-    valid_count, reasons = _reason_counts(checked)
     valid, invalid = quality.split(checked)
 
     rows = prepare(valid, module, table, ref, report.run_id)
@@ -149,12 +142,21 @@ def _process(
     classified = dedupe.classify(dedupe.dedupe_batch(rows, table), existing, table)
     classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
     cached.append(classified)
-    outcomes = {r[dedupe.OUTCOME]: r["count"] for r in classified.groupBy(dedupe.OUTCOME).count().collect()}
+    # One Spark job counts both: quarantine reasons of invalid records, outcomes of valid ones.
+    counts = (
+        invalid.select(F.concat(F.lit("reason:"), F.col(quality.REASON)).alias("k"))
+        .unionByName(classified.select(F.concat(F.lit("outcome:"), F.col(dedupe.OUTCOME)).alias("k")))
+        .groupBy("k")
+        .count()
+        .collect()
+    )
+    reasons = {r.k[len("reason:") :]: r["count"] for r in counts if r.k.startswith("reason:")}
+    outcomes = {r.k[len("outcome:") :]: r["count"] for r in counts if r.k.startswith("outcome:")}
 
     conflicts = outcomes.get(dedupe.CONFLICT, 0)
     if conflicts:
         reasons[dedupe.conflict_reason(table)] = reasons.get(dedupe.conflict_reason(table), 0) + conflicts
-    report.input_rows = valid_count + sum(reasons.values()) - conflicts
+    report.input_rows = sum(outcomes.values()) + sum(reasons.values()) - conflicts
     report.quarantined_rows = sum(reasons.values())
     report.quarantine_reasons = dict(sorted(reasons.items()))
     report.duplicate_rows = outcomes.get(dedupe.DUPLICATE, 0)

@@ -57,11 +57,14 @@ def local_session(
     app_name: str = "lake-jobs",
     shuffle_partitions: int = 4,
     catalogs: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
 ) -> SparkSession:
     """A local Spark session with Iceberg, in UTC, bound to loopback, without UI.
 
-    `catalogs` maps catalog names to warehouse folders (e.g. `{"lake": "<home>/warehouse"}`).
+    `catalogs` maps catalog names to warehouse folders (e.g. `{"lake": "<home>/warehouse"}`); `extra` adds
+    Spark settings.
     """
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = (
         SparkSession.builder.master(master)
         .appName(app_name)
@@ -78,6 +81,8 @@ def local_session(
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
+    for key, value in (extra or {}).items():
+        builder = builder.config(key, value)
     for name, warehouse in (catalogs or {}).items():
         for key, value in catalog_conf(name, warehouse).items():
             builder = builder.config(key, value)

@@ -50,20 +50,25 @@ def ensure_table(spark: SparkSession, config: LakeConfig, table: Table) -> str:
     return name
 
 
+def _iceberg_table(spark: SparkSession, name: str):
+    """The Iceberg Java table object (refreshed), through the session's catalog: no Spark job needed."""
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, name)
+    table.refresh()
+    return table
+
+
 def current_snapshot_id(spark: SparkSession, name: str) -> str | None:
     """The table's current snapshot id as a string, None for a missing or empty (no snapshot) table."""
     if not table_exists(spark, name):
         return None
-    spark.sql(f"REFRESH TABLE {name}")
-    rows = spark.sql(
-        f"SELECT snapshot_id FROM {name}.history ORDER BY made_current_at DESC LIMIT 1"
-    ).collect()
-    return str(rows[0].snapshot_id) if rows else None
+    snapshot = _iceberg_table(spark, name).currentSnapshot()
+    return None if snapshot is None else str(snapshot.snapshotId())
 
 
 def snapshot_summary(spark: SparkSession, name: str, snapshot_id: str) -> dict[str, str]:
-    rows = spark.sql(f"SELECT summary FROM {name}.snapshots WHERE snapshot_id = {int(snapshot_id)}").collect()
-    return dict(rows[0].summary) if rows else {}
+    snapshot = _iceberg_table(spark, name).snapshot(int(snapshot_id))
+    return {} if snapshot is None else dict(snapshot.summary())
 
 
 def read_snapshot(spark: SparkSession, name: str, snapshot_id: str | None) -> DataFrame:

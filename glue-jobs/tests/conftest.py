@@ -21,7 +21,12 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkSession]:
     """local[2], 1 shuffle partition, loopback, no UI, UTC, Iceberg extensions, Hadoop catalog `lake`."""
     warehouse = tmp_path_factory.mktemp("session-lake") / "warehouse"
     session = local_session(
-        master="local[2]", app_name="lake-jobs-tests", shuffle_partitions=1, catalogs={"lake": str(warehouse)}
+        master="local[2]",
+        app_name="lake-jobs-tests",
+        shuffle_partitions=1,
+        catalogs={"lake": str(warehouse)},
+        # Tiny data: adaptive re-planning only adds Spark jobs.
+        extra={"spark.sql.adaptive.enabled": "false"},
     )
     yield session
     session.stop()
