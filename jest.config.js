@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testTimeout: 120000,
+  // builds the shared fixture lake once (test/support/fixture-lake.ts); cached under .lake-test/ by input hash
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

@@ -26,23 +26,34 @@ interface PreflightOptions {
 
 /** The environment's config as the CDK app would read it (cdk.json context + `-c env=`). */
 export function configFromCdkJson(env: string, cdkJsonPath = join(repoRoot, 'cdk.json')): LakeConfig {
-  const context = (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const context =
+    (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
   const merged: Record<string, unknown> = { ...context, [ENV_CONTEXT_KEY]: env };
   return lakeConfigFromContext({ tryGetContext: (k) => merged[k] });
 }
 
-const mark: Record<CheckResult['status'], string> = { pass: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' };
+const mark: Record<CheckResult['status'], string> = {
+  pass: 'ok  ',
+  warn: 'warn',
+  fail: 'FAIL',
+  skip: 'skip',
+};
 
 export function formatResults(results: readonly CheckResult[]): string {
   return results
-    .map((r) => `[${mark[r.status]}] ${r.title}: ${r.detail}${r.fix && r.status !== 'pass' ? `\n       -> ${r.fix}` : ''}`)
+    .map(
+      (r) =>
+        `[${mark[r.status]}] ${r.title}: ${r.detail}${r.fix && r.status !== 'pass' ? `\n       -> ${r.fix}` : ''}`,
+    )
     .join('\n');
 }
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('preflight')
-    .description('Check what breaks a deploy of the lake: offline synth + cdk-nag + cfn-lint; --online asks AWS too')
+    .description(
+      'Check what breaks a deploy of the lake: offline synth + cdk-nag + cfn-lint; --online asks AWS too',
+    )
     .option('--env <name>', 'environment of cdk.json (lake:environments)', 'dev')
     .option('--online', 'also check the account with the current AWS credentials (read-only calls)')
     .option('--no-offline', 'skip the synth and cfn-lint')
@@ -68,8 +79,10 @@ export function register(program: Command, ctx: CliContext): void {
         }
       }
       if (opts.online) {
-        const region = opts.region ?? config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-        if (!region) throw new CliError('--online needs a region: --region, the environment region, or AWS_REGION', 2);
+        const region =
+          opts.region ?? config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+        if (!region)
+          throw new CliError('--online needs a region: --region, the environment region, or AWS_REGION', 2);
         results.push(
           ...(await runOnlinePreflight({
             prefix: config.prefix,

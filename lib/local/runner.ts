@@ -86,7 +86,14 @@ export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJob
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, runnerArgs(layout(home).home, opts), {
       cwd: repoRoot,
-      env: { ...process.env, PYTHONUNBUFFERED: '1', ...opts.env },
+      // Spark's Python workers must run the same interpreter (the venv holds lake_jobs), not whatever python3 is first
+      env: {
+        ...process.env,
+        PYTHONUNBUFFERED: '1',
+        PYSPARK_PYTHON: python,
+        PYSPARK_DRIVER_PYTHON: python,
+        ...opts.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = lineSplitter((line) => {

@@ -29,6 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
       'Generate seeded sample data for every source and land it in the raw zone (as lake ingest and the stream delivery would).',
     )
     .option('--empty-files', 'also land one zero-byte file per batch source')
+    .option('--json', 'print the generation summary and what was landed as JSON')
     .option('--days <n>', 'days of data, ending yesterday', positiveInt('days'), generateDefaults.days)
     .option(
       '--scale <s>',
@@ -52,6 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
         badRate: number;
         start?: string;
         emptyFiles?: boolean;
+        json?: boolean;
       }) => {
         let start: Date | undefined;
         if (opts.start !== undefined) {
@@ -68,7 +70,8 @@ export function register(program: Command, ctx: CliContext): void {
           start,
           emptyFiles: opts.emptyFiles,
         });
-        ctx.out(describeGeneration(outcome));
+        if (opts.json) ctx.out(JSON.stringify({ summary: outcome.summary, landed: outcome.landed }, null, 2));
+        else ctx.out(describeGeneration(outcome));
       },
     );
 }
