@@ -16,7 +16,7 @@ export class LakeBucket extends Bucket {
       bucketName: props.bucketName,
       encryption: kms ? BucketEncryption.KMS : BucketEncryption.S3_MANAGED,
       encryptionKey: kms,
-      bucketKeyEnabled: kms !== undefined,
+      bucketKeyEnabled: kms ? true : undefined,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
