@@ -13,6 +13,10 @@ import type { LakeEtlProps } from './lake-etl-props';
 
 const ZONES = ['raw', 'processed', 'curated'] as const;
 
+function requirePath(path: string, what: string): void {
+  if (!existsSync(path)) throw new Error(`LakeEtl: ${path} is missing: ${what}`);
+}
+
 /** The job reads exactly this asset object (CDK's asset bucket is shared by the whole bootstrap). */
 function assetRead(asset: Asset): PolicyStatement {
   return new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] });
@@ -70,6 +74,7 @@ export class LakeEtl extends Construct {
       },
     });
 
+    requirePath(join(dir, 'lake_jobs'), 'the lake_jobs package (glue-jobs/lake_jobs)');
     this.libraryAsset = new Asset(this, 'LakeJobsPackage', {
       path: join(dir, 'lake_jobs'),
       exclude: ['__pycache__', '*.pyc', '.pytest_cache', '.ruff_cache'],
@@ -115,9 +120,7 @@ export class LakeEtl extends Construct {
     const jobs = new Map<DatasetName | 'curated', CfnJob>();
     const job = (name: DatasetName | 'curated'): CfnJob => {
       const scriptPath = join(dir, 'glue_entry', `${name}_job.py`);
-      if (!existsSync(scriptPath)) {
-        throw new Error(`LakeEtl: Glue entry script ${scriptPath} is missing (glue-jobs/glue_entry/<name>_job.py)`);
-      }
+      requirePath(scriptPath, 'a Glue entry script (glue-jobs/glue_entry/<name>_job.py)');
       const script = new Asset(this, `Script-${name}`, { path: scriptPath });
       this.role.addToPrincipalPolicy(assetRead(script));
       const j = new CfnJob(this, `Job-${name}`, {

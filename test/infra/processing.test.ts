@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { datasets } from '../../lib/contracts';
+import { LakeNames } from '../../lib/infra/config/lake-names';
+import { DEFAULT_GLUE_JOBS_DIR, LakeEtl } from '../../lib/infra/processing/lake-etl';
+import { allowedActions, resourcesOf, testApp, testStack } from './helpers';
+
+const names = new LakeNames('shoplake-t');
+let t: Template;
+let outdir: string;
+let missingScript: unknown;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'infra-etl-'));
+  const app = testApp({ outdir, bundle: true });
+  const stack = testStack(app);
+  const b = (id: string) => new Bucket(stack, id);
+  const common = { names, key: new Key(stack, 'K'), rawBucket: b('Raw'), processedBucket: b('Processed'), curatedBucket: b('Curated'), quarantineBucket: b('Quarantine') };
+  new LakeEtl(stack, 'Etl', common);
+  try {
+    new LakeEtl(stack, 'Broken', { ...common, names: new LakeNames('other'), glueJobsDir: mkdtempSync(join(tmpdir(), 'no-glue-')) });
+  } catch (e) {
+    missingScript = e;
+  }
+  t = Template.fromStack(stack);
+  app.synth();
+});
+
+type Job = { Name: string; GlueVersion: string; WorkerType: string; NumberOfWorkers: number; Timeout: number; MaxRetries: number; SecurityConfiguration: unknown; DefaultArguments: Record<string, unknown>; Command: { Name: string; PythonVersion: string } };
+const jobs = (): Job[] => resourcesOf(t, 'AWS::Glue::Job').map(([, r]) => r.Properties as unknown as Job);
+
+/** The job arguments the Glue entry scripts read (lake_jobs.glue_runtime.ARGS). */
+function entryArgs(): string[] {
+  const src = readFileSync(join(DEFAULT_GLUE_JOBS_DIR, 'lake_jobs', 'glue_runtime.py'), 'utf8');
+  const m = /ARGS = \(([^)]*)\)/.exec(src);
+  return [...(m?.[1] ?? '').matchAll(/"([a-z_]+)"/g)].map((x) => x[1] as string);
+}
+
+describe('LakeEtl defaults', () => {
+  test('a job per dataset plus curated, Glue 5.1, G.1X x 2, 60 min, 1 retry, one run at a time', () => {
+    expect(jobs().map((j) => j.Name).sort()).toEqual([...datasets.map((d) => names.job(d.name)), names.job('curated')].sort());
+    for (const j of jobs()) {
+      expect(j).toMatchObject({ GlueVersion: '5.1', WorkerType: 'G.1X', NumberOfWorkers: 2, Timeout: 60, MaxRetries: 1, Command: { Name: 'glueetl', PythonVersion: '3' } });
+      expect(j.SecurityConfiguration).toEqual({ Ref: expect.stringMatching(/^EtlSecurity/) });
+    }
+  });
+
+  test('Iceberg on the Glue catalog, bookmarks on, the lake_jobs package as extra Python files', () => {
+    for (const j of jobs()) {
+      const a = j.DefaultArguments;
+      expect(a['--datalake-formats']).toBe('iceberg');
+      expect(a['--job-bookmark-option']).toBe('job-bookmark-enable');
+      const conf = JSON.stringify(a['--conf']);
+      expect(conf).toContain('spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions');
+      expect(conf).toContain('spark.sql.catalog.glue_catalog=org.apache.iceberg.spark.SparkCatalog');
+      expect(conf).toContain('spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog');
+      expect(JSON.stringify(a['--extra-py-files'])).toMatch(/\.zip/);
+      expect(a['--catalog']).toBe('glue_catalog');
+    }
+  });
+
+  test('every argument the entry scripts require is set', () => {
+    const required = entryArgs();
+    expect(required.length).toBeGreaterThan(5);
+    for (const j of jobs()) for (const arg of required) expect(j.DefaultArguments).toHaveProperty(`--${arg}`);
+    expect(jobs()[0]?.DefaultArguments['--processed_database']).toBe(names.database('processed'));
+  });
+
+  test('security configuration: S3 SSE-KMS, CloudWatch and bookmarks encrypted with the key', () => {
+    t.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
+      EncryptionConfiguration: {
+        S3Encryptions: [{ S3EncryptionMode: 'SSE-KMS' }],
+        CloudWatchEncryption: { CloudWatchEncryptionMode: 'SSE-KMS' },
+        JobBookmarksEncryption: { JobBookmarksEncryptionMode: 'CSE-KMS' },
+      },
+    });
+  });
+
+  test('triggers: batch datasets on the nightly schedule, ad_events every 15 minutes, curated after transactions', () => {
+    t.resourceCountIs('AWS::Glue::Workflow', 2);
+    t.hasResourceProperties('AWS::Glue::Trigger', {
+      Type: 'SCHEDULED',
+      Schedule: 'cron(0 2 * * ? *)',
+      StartOnCreation: true,
+      Actions: ['transactions', 'server_logs', 'social_posts'].map((d) => ({ JobName: names.job(d as never) })),
+    });
+    t.hasResourceProperties('AWS::Glue::Trigger', { Type: 'SCHEDULED', Schedule: 'cron(0/15 * * * ? *)', Actions: [{ JobName: names.job('ad_events') }] });
+    t.hasResourceProperties('AWS::Glue::Trigger', {
+      Type: 'CONDITIONAL',
+      Predicate: { Conditions: [{ JobName: names.job('transactions'), State: 'SUCCEEDED', LogicalOperator: 'EQUALS' }] },
+      Actions: [{ JobName: names.job('curated') }],
+    });
+  });
+
+  test('the job role has explicit actions only', () => {
+    expect(allowedActions(t).filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  test('the package asset is a folder with lake_jobs/ at its root (zipped on publish)', () => {
+    const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.') && existsSync(join(outdir, f, 'lake_jobs', '__init__.py')));
+    expect(assets).toHaveLength(1);
+    const dir = join(outdir, assets[0] as string, 'lake_jobs');
+    expect(existsSync(join(dir, 'contracts.json'))).toBe(true);
+    expect(existsSync(join(dir, '__pycache__'))).toBe(false);
+  });
+
+  test('a missing package or entry script fails the synth with its path', () => {
+    expect(String(missingScript)).toMatch(/no-glue-[^/]+\/lake_jobs is missing/);
+  });
+});
