@@ -46,8 +46,15 @@ LINES = [
     f'192.0.2.2 - - [11/Oct/2026:08:00:02 +0000] "GET /a%20b HTTP/1.1" 404 9 "-" "{ANDROID_TABLET} \\"x\\""',
     # 11 control characters (valid UTF-8, but no log line)
     "\x00\x01\x02 junk \x7f",
+    # 12 a well-formed line with a stray Latin-1 byte (see DATA)
+    '192.0.2.3 - - [11/Oct/2026:08:00:03 +0000] "GET / HTTP/1.1" 200 1 "-" "Caf@LATIN1@"',
 ]
-DATA = "\n".join(LINES).encode().replace(b"@BINARY@", b"\xff\xfe\x00\x01 garbage \xc3(")
+DATA = (
+    "\n".join(LINES)
+    .encode()
+    .replace(b"@BINARY@", b"\x16\x03\xff\xfe\x00\x01 garbage \xc3(")
+    .replace(b"@LATIN1@", b"\xe9")
+)
 KEY = "server_logs/ingest_date=2026-10-11/batch=b1/access.log"
 FILE_SHA = hashlib.sha256(DATA).hexdigest()
 
@@ -90,9 +97,13 @@ def test_parse_splits_each_line_and_keeps_every_record(spark: SparkSession, pars
         (10, "192.0.2.2", None, "2026-10-11T08:00:02+00:00", "GET", "/a%20b", None, "HTTP/1.1", "404", "9",
          None, None),
         (11, None, None, None, None, None, None, None, None, None, None, "parse:log_line"),
+        (12, "192.0.2.3", None, "2026-10-11T08:00:03+00:00", "GET", "/", None, "HTTP/1.1", "200", "1", None,
+         None),
     ]  # fmt: skip
     assertDataFrameEqual(parsed.select(*cols), spark.createDataFrame(expected, parsed.select(*cols).schema))
     assert parsed.columns[: len(RAW_RECORD_COLUMNS)] == list(RAW_RECORD_COLUMNS), "input columns are kept"
+    errors = {r.record_no: r.reader_error for r in parsed.where("reader_error is not null").collect()}
+    assert errors == {12: "parse:encoding"}, "binary garbage is a bad log line, not an encoding problem"
 
 
 def test_user_agent_dash_is_null_and_escapes_are_resolved(parsed: DataFrame) -> None:
@@ -100,6 +111,7 @@ def test_user_agent_dash_is_null_and_escapes_are_resolved(parsed: DataFrame) -> 
     assert agents[2] == "curl/8.4.0"
     assert agents[3] is None
     assert agents[10] == f'{ANDROID_TABLET} "x"'
+    assert agents[12] == "Caf\ufffd"
 
 
 def test_log_id_is_file_checksum_and_line_number(parsed: DataFrame) -> None:
@@ -125,10 +137,11 @@ def test_malformed_lines_are_quarantined_with_their_reason(validated: tuple[Data
         [
             (3, "parse:log_line"),
             (4, "parse:log_line"),
-            (5, "parse:encoding"),
+            (5, "parse:log_line"),
             (6, "type:request_time"),
             (9, "allowed:method"),
             (11, "parse:log_line"),
+            (12, "parse:encoding"),
         ],  # fmt: skip
     )
 

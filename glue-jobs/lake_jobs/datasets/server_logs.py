@@ -8,6 +8,11 @@ line that is not ``METHOD target [HTTP/x.y]``, e.g. ``"-"`` or an escaped TLS ha
 user agent become null. ``%t`` (``10/Oct/2026:13:55:36 +0200``) is rewritten to ISO 8601 with its offset, so
 that the quality step casts it to a UTC instant (an impossible date becomes ``type:request_time``).
 
+Binary garbage (TLS handshakes and random bytes sent to the HTTP port) is not UTF-8, so the reader marks it
+``parse:encoding``; a log line, though, is never legitimately non-ASCII (servers escape such bytes as
+``\\xHH``), so a non-UTF-8 line that is not a log line at all is reported as ``parse:log_line`` (``parse``
+clears its ``reader_error``), while a well-formed line with a stray non-UTF-8 byte keeps ``parse:encoding``.
+
 ``log_id`` = SHA-256 of ``<file_sha256>:<record_no>``: landing the same file again (same bytes) gives the same
 keys, so MERGE makes it a no-op, while two identical requests on two lines stay two rows.
 """
@@ -40,6 +45,7 @@ REQUEST_PATTERN = r"^([A-Za-z]+) (\S+)(?: (HTTP/\d+(?:\.\d+)?))?$"
 TIME_PATTERN = r"^(\d{2})/([A-Za-z]{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2}):?(\d{2})$"
 """`%t`: day/month-name/year:hour:minute:second offset."""
 
+ENCODING_ERROR = "parse:encoding"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _SEP = "\u0001"  # cannot occur in a matching line (control characters do not match LINE_PATTERN)
 _FIELDS = ("host", "ident", "user", "time", "request", "status", "bytes", "referrer", "agent")
@@ -85,7 +91,9 @@ def parse(records: DataFrame) -> DataFrame:
     request_ok = F.coalesce(request.rlike(REQUEST_PATTERN), F.lit(False))
     target = F.when(request_ok, F.regexp_extract(request, REQUEST_PATTERN, 2))
     query = F.regexp_extract(target, r"\?(.*)$", 1)
-    return records.select(
+    reader_error = records["reader_error"]
+    garbage = (reader_error == ENCODING_ERROR) & ~line_ok
+    return records.withColumn("reader_error", F.when(garbage, F.lit(None)).otherwise(reader_error)).select(
         "*",
         log_id(records["file_sha256"], records["record_no"]).alias("log_id"),
         field["host"].alias("client_ip"),
