@@ -1,0 +1,155 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { ENV } from '../../lambdas/api/config';
+import { allRoutes } from '../../lambdas/api/routes';
+import { grantSpecs } from '../../lib/infra/governance/lake-grants';
+import { LakeNames } from '../../lib/infra/config/lake-names';
+import { AthenaWorkgroups } from '../../lib/infra/consumption/athena-workgroups';
+import { API_RUNTIME, LakeApi } from '../../lib/infra/consumption/lake-api';
+import { LakeQueryRole } from '../../lib/infra/consumption/lake-query-role';
+import { resourcesOf, testApp, testStack } from './helpers';
+import type { CfnResource } from './helpers';
+
+const names = new LakeNames('shoplake-t');
+let t: Template;
+let outdir: string;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'infra-access-'));
+  const app = testApp({ outdir, bundle: true });
+  const stack = testStack(app);
+  const key = new Key(stack, 'K');
+  const results = new Bucket(stack, 'Results');
+  new AthenaWorkgroups(stack, 'Wg', { names, resultsBucket: results, key });
+  const fnRole = new Role(stack, 'FnRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  const marketing = new LakeQueryRole(stack, 'Marketing', { names, dataRole: 'marketing', workgroup: 'api', assumedBy: fnRole, resultsBucket: results, key });
+  new LakeApi(stack, 'Api', {
+    names,
+    role: fnRole,
+    databases: { processed: 'p_db', curated: 'c_db' },
+    dataRoles: { marketing: { workgroup: names.workgroup('api'), roleArn: marketing.role.roleArn } },
+  });
+  new LakeApi(stack, 'Guarded', { names: new LakeNames('other'), databases: { processed: 'p', curated: 'c' }, dataRoles: {}, waf: true, principalRoles: { 'arn:aws:iam::111122223333:role/x': 'bi' } });
+  t = Template.fromStack(stack);
+  app.synth();
+});
+
+const only = (type: string, prefix: string): CfnResource => {
+  const hits = resourcesOf(t, type, prefix);
+  if (hits.length !== 1) throw new Error(`${hits.length} ${type} under ${prefix}`);
+  return (hits[0] as [string, CfnResource])[1];
+};
+
+describe('AthenaWorkgroups defaults', () => {
+  test.each(['api', 'analysts', 'bi'] as const)('%s: engine v3, enforced, KMS results under its prefix, 10 GiB cutoff', (wg) => {
+    t.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: names.workgroup(wg),
+      RecursiveDeleteOption: false,
+      WorkGroupConfiguration: {
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        BytesScannedCutoffPerQuery: 10240 * 1024 * 1024,
+        ResultConfiguration: {
+          EncryptionConfiguration: Match.objectLike({ EncryptionOption: 'SSE_KMS' }),
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Results') }, `/${wg}/`]] },
+        },
+      },
+    });
+  });
+});
+
+describe('LakeQueryRole', () => {
+  test('trusted by the API function role, Athena only in its workgroup', () => {
+    const role = only('AWS::IAM::Role', 'MarketingRole');
+    expect(JSON.stringify(role.Properties?.AssumeRolePolicyDocument)).toContain('FnRole');
+    const policy = JSON.stringify(only('AWS::IAM::Policy', 'MarketingRoleDefaultPolicy').Properties);
+    expect(policy).toContain(`workgroup/${names.workgroup('api')}`);
+    expect(policy).toContain('lakeformation:GetDataAccess');
+  });
+
+  test('its Lake Formation grants are the grants model\'s, for marketing', () => {
+    const n = grantSpecs({ names, principalArn: 'x', access: { kind: 'read', role: 'marketing' } }).length;
+    expect(resourcesOf(t, 'AWS::LakeFormation::PrincipalPermissions', 'Marketing')).toHaveLength(n);
+  });
+});
+
+describe('LakeApi defaults', () => {
+  test(`the newest Node.js runtime (${API_RUNTIME.name}), ARM, tracing, reserved concurrency 10, 512 MiB, 28 s`, () => {
+    expect(API_RUNTIME.name).toBe('nodejs24.x');
+    expect(only('AWS::Lambda::Function', 'ApiHandler').Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      ReservedConcurrentExecutions: 10,
+      MemorySize: 512,
+      Timeout: 28,
+      Handler: 'index.handler',
+    });
+  });
+
+  test('the environment holds every variable the handler reads (lambdas/api/config.ts)', () => {
+    const env = (only('AWS::Lambda::Function', 'ApiHandler').Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const name of Object.values(ENV)) expect(env).toHaveProperty(name);
+    expect(env[ENV.processedDatabase]).toBe('p_db');
+    expect(env[ENV.syncBudgetMs]).toBe('10000');
+    expect(JSON.stringify(env[ENV.cursorSecret])).toContain('resolve:secretsmanager');
+    expect(JSON.stringify(env[ENV.roleConfig])).toContain(names.workgroup('api'));
+  });
+
+  test('bundled by the local esbuild (no Docker): a JS file, Powertools inside', () => {
+    const bundles = readdirSync(outdir).filter((f) => existsSync(join(outdir, f, 'index.js')));
+    expect(bundles.length).toBeGreaterThanOrEqual(1);
+    const code = readFileSync(join(outdir, bundles[0] as string, 'index.js'), 'utf8');
+    expect(code).toContain('POWERTOOLS');
+  });
+
+  test('the function may assume exactly its data roles', () => {
+    const policy = JSON.stringify(only('AWS::IAM::Policy', 'FnRoleDefaultPolicy').Properties);
+    expect(policy).toContain('sts:AssumeRole');
+    expect(policy).toContain('MarketingRole');
+  });
+
+  test('every route of the route table is a GET with IAM auth and the parameter validator', () => {
+    const methods = resourcesOf(t, 'AWS::ApiGateway::Method', 'Api');
+    expect(methods).toHaveLength(allRoutes.length);
+    for (const [, m] of methods) {
+      expect(m.Properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'AWS_IAM', RequestValidatorId: { Ref: expect.stringMatching(/^ApiValidator/) } });
+    }
+    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true, ValidateRequestBody: true });
+  });
+
+  test('query routes require from and to', () => {
+    const query = resourcesOf(t, 'AWS::ApiGateway::Method', 'Api').filter(([, m]) => (m.Properties?.RequestParameters as Record<string, boolean> | undefined)?.['method.request.querystring.from'] !== undefined);
+    expect(query).toHaveLength(allRoutes.filter((r) => r.kind === 'query').length);
+    query.forEach(([, m]) => expect(m.Properties?.RequestParameters).toMatchObject({ 'method.request.querystring.from': true, 'method.request.querystring.to': true }));
+  });
+
+  test('stage: v1, throttled 20/40, access logs, X-Ray, metrics', () => {
+    expect(only('AWS::ApiGateway::Stage', 'Api').Properties).toMatchObject({
+      StageName: 'v1',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: expect.anything(), Format: expect.stringContaining('requestId') },
+      MethodSettings: [expect.objectContaining({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40, MetricsEnabled: true, LoggingLevel: 'ERROR' })],
+    });
+  });
+
+  test('no WAF by default; with waf, a web ACL with managed rules and a rate limit on the stage', () => {
+    expect(resourcesOf(t, 'AWS::WAFv2::WebACL', 'Api')).toHaveLength(0);
+    const acl = only('AWS::WAFv2::WebACL', 'Guarded').Properties as { Scope: string; Rules: { Name: string; Statement: Record<string, { Limit?: number }> }[] };
+    expect(acl.Scope).toBe('REGIONAL');
+    expect(acl.Rules.map((r) => r.Name)).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'rate-limit-per-ip']);
+    expect(acl.Rules[3]?.Statement.RateBasedStatement?.Limit).toBe(1000);
+    only('AWS::WAFv2::WebACLAssociation', 'Guarded');
+  });
+
+  test('principal mapping reaches the handler', () => {
+    const env = (only('AWS::Lambda::Function', 'GuardedHandler').Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.parse(env[ENV.principalRoles] as string)).toEqual({ 'arn:aws:iam::111122223333:role/x': 'bi' });
+  });
+});
