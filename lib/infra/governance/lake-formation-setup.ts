@@ -1,4 +1,4 @@
-import { Aws, Fn } from 'aws-cdk-lib';
+import { Aws, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnDataLakeSettings, CfnResource as CfnLfResource, CfnTag, CfnTagAssociation } from 'aws-cdk-lib/aws-lakeformation';
@@ -37,6 +37,8 @@ export class LakeFormationSetup extends Construct {
       createTableDefaultPermissions: [],
       mutationType: 'REPLACE',
     });
+    // The settings are one per account and region: deleting an environment must not reset them for the others.
+    this.settings.applyRemovalPolicy(RemovalPolicy.RETAIN);
     for (const database of Object.values(props.catalog.databases)) database.addResourceDependency(this.settings);
 
     this.dataAccessRole = new Role(this, 'DataAccessRole', {

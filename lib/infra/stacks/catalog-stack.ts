@@ -33,6 +33,8 @@ export class CatalogStack extends Stack {
       key: zones.key,
       admins: config.lakeFormationAdmins,
       cdkQualifier: config.cdkQualifier,
+      // LF-tag keys are account-wide: one key per environment
+      piiTagKey: `${names.catalog}_pii`,
     });
     for (const zone of ['raw', 'processed', 'curated'] as const) {
       new CfnOutput(this, `${zone}Database`, { value: names.database(zone), description: `Glue database of the ${zone} zone` });
