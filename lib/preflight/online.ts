@@ -218,7 +218,7 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
             id: 'lf-admin',
             title: 'Deploy role is a Lake Formation admin',
             status: 'warn',
-            detail: `not yet (admins: ${admins.join(', ') || 'none'}); the catalog stack makes it one before any grant`,
+            detail: `${execRole} is not an admin yet (admins: ${admins.join(', ') || 'none'}); the catalog stack makes it one before any grant`,
             fix: 'Nothing to do unless the deploy role lacks lakeformation:PutDataLakeSettings (e.g. a restricted execution policy).',
           },
     );
