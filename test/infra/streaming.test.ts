@@ -51,7 +51,7 @@ describe('AdEventsStream defaults', () => {
     expect(s.ShardCount).toBeUndefined();
   });
 
-  test('Firehose: from the stream to raw, gzip, arrival-time prefix, error prefix, logging, buffering 300 s / 64 MiB', () => {
+  test('Firehose: from the stream to raw, NDJSON (newline per record), gzip, arrival-time prefix, error prefix, logging, buffering 300 s / 64 MiB', () => {
     const d = props('AWS::KinesisFirehose::DeliveryStream', 'Std');
     expect(d.DeliveryStreamType).toBe('KinesisStreamAsSource');
     expect(d.ExtendedS3DestinationConfiguration).toMatchObject({
@@ -62,6 +62,7 @@ describe('AdEventsStream defaults', () => {
       BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
       CloudWatchLoggingOptions: { Enabled: true },
       EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: expect.anything() } },
+      ProcessingConfiguration: { Enabled: true, Processors: [{ Type: 'AppendDelimiterToRecord', Parameters: [] }] },
     });
   });
 

@@ -20,7 +20,7 @@ export function staticPrefix(prefix: string): string {
 
 /**
  * The ad-event stream: a KMS-encrypted Kinesis Data Stream, and a Firehose delivery stream that lands its records
- * in the raw zone as gzip NDJSON under an arrival-time prefix, with failed records under an error prefix and
+ * in the raw zone as gzip NDJSON (a newline appended to each record) under an arrival-time prefix, with failed records under an error prefix and
  * delivery errors logged to CloudWatch. Firehose runs as its own role with explicit, least-privilege actions.
  */
 export class AdEventsStream extends Construct {
@@ -91,6 +91,8 @@ export class AdEventsStream extends Construct {
           sizeInMBs: (props.bufferingSize ?? Size.mebibytes(64)).toMebibytes(),
         },
         encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
+        // Producers send one JSON object per record without a newline; Firehose would concatenate them.
+        processingConfiguration: { enabled: true, processors: [{ type: 'AppendDelimiterToRecord', parameters: [] }] },
         cloudWatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.logGroupName, logStreamName: logStream.logStreamName },
       },
     });
