@@ -54,6 +54,8 @@ EVENTS = [
 ]
 LINES = [json.dumps(e) for e in EVENTS[:4]] + ["this is not json", '{"event_id": "e9", "event_ty']
 LINES += [json.dumps(e) for e in EVENTS[4:]]
+# lenient JSON that Spark would accept by default: single quotes, NaN
+LINES += [json.dumps(_event("e10")).replace('"', "'"), json.dumps(_event("e11")).replace("0.0005", "NaN")]
 DELIVERY = gzip.compress(("\n".join(LINES) + "\n").encode())
 
 
@@ -81,6 +83,8 @@ def test_parse_flattens_every_line(spark: SparkSession, records: DataFrame) -> N
         (8, "e6", "conversion", None, "0.0005", "10", "2026-10-11T08:15:00.250Z", None),
         (9, "e7", "click", None, "0.3", None, "2026-10-09T23:59:59+00:00", None),
         (10, "e8", "impression", None, "0.0005", None, "2026-10-11T08:15:00.250Z", None),
+        (11, None, None, None, None, None, None, "parse:json"),
+        (12, None, None, None, None, None, None, "parse:json"),
     ]
     actual = parsed.select(*cols)
     assertDataFrameEqual(actual, spark.createDataFrame(expected, actual.schema))
@@ -97,7 +101,9 @@ def test_contract_rules_quarantine_bad_events(checked: DataFrame) -> None:
             (7, "min:cost"),
             (8, "required:order_id"),
             (10, "required:campaign_id"),
-        ],  # fmt: skip
+            (11, "parse:json"),
+            (12, "parse:json"),
+        ],
     )
 
 

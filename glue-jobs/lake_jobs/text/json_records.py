@@ -18,6 +18,8 @@ from pyspark.sql import types as T
 from lake_jobs.contracts import Column
 
 JSON_ERROR = "parse:json"
+STRICT = {"allowSingleQuotes": "false", "allowNonNumericNumbers": "false"}
+"""Spark JSON options that turn off the extensions it accepts by default."""
 _NUMERIC_TYPES = ("int", "bigint", "double", "decimal(")
 _SCIENTIFIC = r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$"
 
@@ -55,15 +57,18 @@ def plain_number(value: SparkColumn) -> SparkColumn:
 
 
 def is_json_object(text: SparkColumn) -> SparkColumn:
-    """True when `text` is one complete JSON object (nothing but white space after its closing brace)."""
-    return F.coalesce(F.json_object_keys(text).isNotNull() & text.rlike(r"\}\s*$"), F.lit(False))
+    """True when `text` is one complete, strict JSON object: Spark's lenient extensions (single quotes, NaN,
+    leading zeros, raw control characters in strings) and anything after the closing brace make it false."""
+    as_map = F.from_json(text, T.MapType(T.StringType(), T.StringType()), STRICT)
+    strict = F.json_object_keys(text).isNotNull() & as_map.isNotNull() & text.rlike(r"\}\s*$")
+    return F.coalesce(strict, F.lit(False))
 
 
 def flatten(records: DataFrame, columns: Sequence[Column], text_column: str = "raw_text") -> DataFrame:
     """`records` plus one string column per contract column (named by `name`, read from `rawName`) and
     `parse_error` (null, or `parse:json`)."""
     text = records[text_column]
-    parsed = F.from_json(text, string_schema(columns))
+    parsed = F.from_json(text, string_schema(columns), STRICT)
     values = {}
     for c in columns:
         value = parsed
