@@ -35,22 +35,39 @@ export function buildLakeApp(app: App, config: LakeConfig, opts: LakeAppOptions 
   const base = {
     config,
     names,
-    env: config.account !== undefined || config.region !== undefined ? { account: config.account, region: config.region } : undefined,
+    env:
+      config.account !== undefined || config.region !== undefined
+        ? { account: config.account, region: config.region }
+        : undefined,
   };
-  const stack = (part: string, description: string) => ({ ...base, stackName: names.stack(part), description: `${config.prefix}: ${description}` });
+  const stack = (part: string, description: string) => ({
+    ...base,
+    stackName: names.stack(part),
+    description: `${config.prefix}: ${description}`,
+  });
 
-  const storage = new StorageStack(app, names.stack('storage'), stack('storage', 'KMS key and data lake buckets'));
+  const storage = new StorageStack(
+    app,
+    names.stack('storage'),
+    stack('storage', 'KMS key and data lake buckets'),
+  );
   const catalog = new CatalogStack(app, names.stack('catalog'), {
     ...stack('catalog', 'Glue catalog from the contracts, Data Quality rulesets, Lake Formation'),
     storage,
   });
-  const streaming = new StreamingStack(app, names.stack('streaming'), { ...stack('streaming', 'Kinesis and Firehose to raw'), storage });
+  const streaming = new StreamingStack(app, names.stack('streaming'), {
+    ...stack('streaming', 'Kinesis and Firehose to raw'),
+    storage,
+  });
   const processing = new ProcessingStack(app, names.stack('processing'), {
     ...stack('processing', 'Glue 5.1 jobs, workflows and triggers'),
     storage,
     glueJobsDir: opts.glueJobsDir,
   });
-  processing.addStackDependency(catalog, 'Lake Formation settings, tables and locations exist before the ETL grants');
+  processing.addStackDependency(
+    catalog,
+    'Lake Formation settings, tables and locations exist before the ETL grants',
+  );
   const access = new AccessStack(app, names.stack('access'), {
     ...stack('access', 'Athena workgroups, data roles, REST API'),
     storage,
@@ -71,7 +88,11 @@ export function buildLakeApp(app: App, config: LakeConfig, opts: LakeAppOptions 
   }
   acknowledgeFindings(stacks);
   if (opts.validations ?? true) {
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new CloudFormationValidatePlugin());
+    Validations.of(app).addPlugins(
+      new AwsSolutionsChecks(app),
+      new ServerlessChecks(app),
+      new CloudFormationValidatePlugin(),
+    );
   }
   return stacks;
 }

@@ -30,7 +30,11 @@ export interface SynthOutcome {
 }
 
 export function templatesIn(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.template.json'))
+        .map((f) => join(dir, f))
+    : [];
 }
 
 /** `npx cdk synth --no-notices` of all stacks of `env` into `outdir`. */
@@ -60,13 +64,17 @@ export interface LintOutcome {
 
 /** cfn-lint (pinned in glue-jobs/requirements.lock, installed in .venv by the set-up) over the templates. */
 export function lintTemplates(templates: readonly string[], bin = cfnLintBin): LintOutcome {
-  if (!existsSync(bin)) return { ok: false, exitCode: null, output: `${bin} is missing: run the set-up (lake setup)` };
+  if (!existsSync(bin))
+    return { ok: false, exitCode: null, output: `${bin} is missing: run the set-up (lake setup)` };
   if (templates.length === 0) return { ok: false, exitCode: null, output: 'no templates to lint' };
   const r = spawnSync(bin, ['--format', 'parseable', ...templates], { encoding: 'utf8', timeout: 300_000 });
   return { ok: r.status === 0, exitCode: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
 }
 
-export function runOfflinePreflight(opts: SynthOptions, lint: (t: readonly string[]) => LintOutcome = lintTemplates): CheckResult[] {
+export function runOfflinePreflight(
+  opts: SynthOptions,
+  lint: (t: readonly string[]) => LintOutcome = lintTemplates,
+): CheckResult[] {
   const synth = synthEnvironment(opts);
   const results: CheckResult[] = [];
   results.push(
@@ -77,13 +85,24 @@ export function runOfflinePreflight(opts: SynthOptions, lint: (t: readonly strin
           status: synth.durationMs < 60_000 ? 'pass' : 'warn',
           detail: `${synth.templates.length} templates in ${(synth.durationMs / 1000).toFixed(1)} s`,
         }
-      : { id: 'synth', title: `cdk synth (env ${opts.env})`, status: 'fail', detail: synth.output.slice(-4000), fix: 'Fix the findings above (or acknowledge one with a specific reason).' },
+      : {
+          id: 'synth',
+          title: `cdk synth (env ${opts.env})`,
+          status: 'fail',
+          detail: synth.output.slice(-4000),
+          fix: 'Fix the findings above (or acknowledge one with a specific reason).',
+        },
   );
   if (!synth.ok) return results;
   const l = lint(synth.templates);
   results.push(
     l.ok
-      ? { id: 'cfn-lint', title: 'cfn-lint', status: 'pass', detail: `${synth.templates.length} templates clean` }
+      ? {
+          id: 'cfn-lint',
+          title: 'cfn-lint',
+          status: 'pass',
+          detail: `${synth.templates.length} templates clean`,
+        }
       : { id: 'cfn-lint', title: 'cfn-lint', status: 'fail', detail: l.output.slice(-4000) },
   );
   return results;

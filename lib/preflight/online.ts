@@ -73,7 +73,12 @@ export function defaultClients(region: string): PreflightClients {
   };
 }
 
-export function cfnExecRoleArn(partition: string, account: string, region: string, qualifier: string): string {
+export function cfnExecRoleArn(
+  partition: string,
+  account: string,
+  region: string,
+  qualifier: string,
+): string {
   return `arn:${partition}:iam::${account}:role/cdk-${qualifier}-cfn-exec-role-${account}-${region}`;
 }
 
@@ -108,7 +113,12 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
     const id = await clients.sts.send(new GetCallerIdentityCommand({}));
     account = id.Account ?? '';
     partition = /^arn:([^:]+):/.exec(id.Arn ?? '')?.[1] ?? 'aws';
-    results.push({ id: 'credentials', title: 'AWS credentials', status: 'pass', detail: `${id.Arn ?? '?'} in account ${account}` });
+    results.push({
+      id: 'credentials',
+      title: 'AWS credentials',
+      status: 'pass',
+      detail: `${id.Arn ?? '?'} in account ${account}`,
+    });
   } catch (e) {
     results.push({
       id: 'credentials',
@@ -149,11 +159,19 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
       const status = st.StackStatus ?? 'UNKNOWN';
       const problems: string[] = [];
       if (!/_COMPLETE$/.test(status) || /ROLLBACK|DELETE/.test(status)) problems.push(`status ${status}`);
-      if (!(version >= MIN_BOOTSTRAP_VERSION)) problems.push(`BootstrapVersion ${Number.isNaN(version) ? 'missing' : version} < ${MIN_BOOTSTRAP_VERSION}`);
+      if (!(version >= MIN_BOOTSTRAP_VERSION))
+        problems.push(
+          `BootstrapVersion ${Number.isNaN(version) ? 'missing' : version} < ${MIN_BOOTSTRAP_VERSION}`,
+        );
       if (q !== qualifier) problems.push(`qualifier ${q}, the app expects ${qualifier}`);
       results.push(
         problems.length === 0
-          ? { id: 'bootstrap', title: 'CDK bootstrap', status: 'pass', detail: `${toolkit} ${status}, version ${version}, qualifier ${q}` }
+          ? {
+              id: 'bootstrap',
+              title: 'CDK bootstrap',
+              status: 'pass',
+              detail: `${toolkit} ${status}, version ${version}, qualifier ${q}`,
+            }
           : {
               id: 'bootstrap',
               title: 'CDK bootstrap',
@@ -164,7 +182,13 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
       );
     }
   } catch (e) {
-    results.push({ id: 'bootstrap', title: 'CDK bootstrap', status: 'fail', detail: `DescribeStacks failed: ${message(e)}`, fix: 'Allow cloudformation:DescribeStacks.' });
+    results.push({
+      id: 'bootstrap',
+      title: 'CDK bootstrap',
+      status: 'fail',
+      detail: `DescribeStacks failed: ${message(e)}`,
+      fix: 'Allow cloudformation:DescribeStacks.',
+    });
   }
 
   // 3. stacks of this environment that would block a deploy
@@ -177,7 +201,13 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
       if (!st) continue;
       existing.push(name);
       const s = st.StackStatus ?? '';
-      if (s === 'ROLLBACK_COMPLETE' || s === 'ROLLBACK_FAILED' || s === 'DELETE_FAILED' || s.endsWith('_IN_PROGRESS')) stuck.push(`${name} (${s})`);
+      if (
+        s === 'ROLLBACK_COMPLETE' ||
+        s === 'ROLLBACK_FAILED' ||
+        s === 'DELETE_FAILED' ||
+        s.endsWith('_IN_PROGRESS')
+      )
+        stuck.push(`${name} (${s})`);
     }
     results.push(
       stuck.length > 0
@@ -188,7 +218,12 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
             detail: `blocked: ${stuck.join(', ')}`,
             fix: 'Delete stacks in ROLLBACK_COMPLETE/ROLLBACK_FAILED/DELETE_FAILED, or wait for the running operation.',
           }
-        : { id: 'stacks', title: 'Environment stacks', status: 'pass', detail: existing.length > 0 ? `deployed: ${existing.join(', ')}` : 'none deployed yet' },
+        : {
+            id: 'stacks',
+            title: 'Environment stacks',
+            status: 'pass',
+            detail: existing.length > 0 ? `deployed: ${existing.join(', ')}` : 'none deployed yet',
+          },
     );
   } catch (e) {
     results.push({ id: 'stacks', title: 'Environment stacks', status: 'fail', detail: message(e) });
@@ -200,7 +235,9 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
   try {
     const out = await clients.lakeFormation.send(new GetDataLakeSettingsCommand({}));
     const s = out.DataLakeSettings ?? {};
-    const admins = (s.DataLakeAdmins ?? []).map((a) => a.DataLakePrincipalIdentifier ?? '').filter((a) => a !== '');
+    const admins = (s.DataLakeAdmins ?? [])
+      .map((a) => a.DataLakePrincipalIdentifier ?? '')
+      .filter((a) => a !== '');
     if (!wanted.includes(execRole)) {
       results.push({
         id: 'lf-admins-config',
@@ -231,19 +268,26 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
         fix: 'Add them to lakeFormationAdmins in cdk.json to keep them.',
       });
     }
-    const iamAllowed = [...(s.CreateDatabaseDefaultPermissions ?? []), ...(s.CreateTableDefaultPermissions ?? [])].some(
-      (p) => p.Principal?.DataLakePrincipalIdentifier === 'IAM_ALLOWED_PRINCIPALS',
-    );
+    const iamAllowed = [
+      ...(s.CreateDatabaseDefaultPermissions ?? []),
+      ...(s.CreateTableDefaultPermissions ?? []),
+    ].some((p) => p.Principal?.DataLakePrincipalIdentifier === 'IAM_ALLOWED_PRINCIPALS');
     results.push(
       iamAllowed
         ? {
             id: 'lf-defaults',
             title: 'Lake Formation default permissions',
             status: 'warn',
-            detail: 'IAM_ALLOWED_PRINCIPALS is granted on new databases/tables; the catalog stack sets both lists to [] for the whole account and region',
+            detail:
+              'IAM_ALLOWED_PRINCIPALS is granted on new databases/tables; the catalog stack sets both lists to [] for the whole account and region',
             fix: 'Check that no other workload in this account and region relies on IAM-only access to new Glue tables.',
           }
-        : { id: 'lf-defaults', title: 'Lake Formation default permissions', status: 'pass', detail: 'no IAM_ALLOWED_PRINCIPALS defaults' },
+        : {
+            id: 'lf-defaults',
+            title: 'Lake Formation default permissions',
+            status: 'pass',
+            detail: 'no IAM_ALLOWED_PRINCIPALS defaults',
+          },
     );
   } catch (e) {
     results.push({
@@ -269,7 +313,12 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
     } while (!seen && token && pages < 10);
     results.push(
       seen
-        ? { id: 'glue-version', title: `Glue ${version} in ${opts.region}`, status: 'pass', detail: `a job of this account already runs Glue ${version}` }
+        ? {
+            id: 'glue-version',
+            title: `Glue ${version} in ${opts.region}`,
+            status: 'pass',
+            detail: `a job of this account already runs Glue ${version}`,
+          }
         : {
             id: 'glue-version',
             title: `Glue ${version} in ${opts.region}`,
@@ -279,7 +328,13 @@ export async function runOnlinePreflight(opts: OnlinePreflightOptions): Promise<
           },
     );
   } catch (e) {
-    results.push({ id: 'glue-version', title: `Glue ${version} in ${opts.region}`, status: 'fail', detail: `GetJobs failed: ${message(e)}`, fix: 'Allow glue:GetJobs.' });
+    results.push({
+      id: 'glue-version',
+      title: `Glue ${version} in ${opts.region}`,
+      status: 'fail',
+      detail: `GetJobs failed: ${message(e)}`,
+      fix: 'Allow glue:GetJobs.',
+    });
   }
   return results;
 }

@@ -27,14 +27,27 @@ beforeAll(() => {
   const results = new Bucket(stack, 'Results');
   new AthenaWorkgroups(stack, 'Wg', { names, resultsBucket: results, key });
   const fnRole = new Role(stack, 'FnRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-  const marketing = new LakeQueryRole(stack, 'Marketing', { names, dataRole: 'marketing', workgroup: 'api', assumedBy: fnRole, resultsBucket: results, key });
+  const marketing = new LakeQueryRole(stack, 'Marketing', {
+    names,
+    dataRole: 'marketing',
+    workgroup: 'api',
+    assumedBy: fnRole,
+    resultsBucket: results,
+    key,
+  });
   new LakeApi(stack, 'Api', {
     names,
     role: fnRole,
     databases: { processed: 'p_db', curated: 'c_db' },
     dataRoles: { marketing: { workgroup: names.workgroup('api'), roleArn: marketing.role.roleArn } },
   });
-  new LakeApi(stack, 'Guarded', { names: new LakeNames('other'), databases: { processed: 'p', curated: 'c' }, dataRoles: {}, waf: true, principalRoles: { 'arn:aws:iam::111122223333:role/x': 'bi' } });
+  new LakeApi(stack, 'Guarded', {
+    names: new LakeNames('other'),
+    databases: { processed: 'p', curated: 'c' },
+    dataRoles: {},
+    waf: true,
+    principalRoles: { 'arn:aws:iam::111122223333:role/x': 'bi' },
+  });
   t = Template.fromStack(stack);
   app.synth();
 });
@@ -46,22 +59,27 @@ const only = (type: string, prefix: string): CfnResource => {
 };
 
 describe('AthenaWorkgroups defaults', () => {
-  test.each(['api', 'analysts', 'bi'] as const)('%s: engine v3, enforced, KMS results under its prefix, 10 GiB cutoff', (wg) => {
-    t.hasResourceProperties('AWS::Athena::WorkGroup', {
-      Name: names.workgroup(wg),
-      RecursiveDeleteOption: false,
-      WorkGroupConfiguration: {
-        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
-        EnforceWorkGroupConfiguration: true,
-        PublishCloudWatchMetricsEnabled: true,
-        BytesScannedCutoffPerQuery: 10240 * 1024 * 1024,
-        ResultConfiguration: {
-          EncryptionConfiguration: Match.objectLike({ EncryptionOption: 'SSE_KMS' }),
-          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Results') }, `/${wg}/`]] },
+  test.each(['api', 'analysts', 'bi'] as const)(
+    '%s: engine v3, enforced, KMS results under its prefix, 10 GiB cutoff',
+    (wg) => {
+      t.hasResourceProperties('AWS::Athena::WorkGroup', {
+        Name: names.workgroup(wg),
+        RecursiveDeleteOption: false,
+        WorkGroupConfiguration: {
+          EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+          EnforceWorkGroupConfiguration: true,
+          PublishCloudWatchMetricsEnabled: true,
+          BytesScannedCutoffPerQuery: 10240 * 1024 * 1024,
+          ResultConfiguration: {
+            EncryptionConfiguration: Match.objectLike({ EncryptionOption: 'SSE_KMS' }),
+            OutputLocation: {
+              'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^Results') }, `/${wg}/`]],
+            },
+          },
         },
-      },
-    });
-  });
+      });
+    },
+  );
 });
 
 describe('LakeQueryRole', () => {
@@ -73,7 +91,7 @@ describe('LakeQueryRole', () => {
     expect(policy).toContain('lakeformation:GetDataAccess');
   });
 
-  test('its Lake Formation grants are the grants model\'s, for marketing', () => {
+  test("its Lake Formation grants are the grants model's, for marketing", () => {
     const n = grantSpecs({ names, principalArn: 'x', access: { kind: 'read', role: 'marketing' } }).length;
     expect(resourcesOf(t, 'AWS::LakeFormation::PrincipalPermissions', 'Marketing')).toHaveLength(n);
   });
@@ -94,7 +112,11 @@ describe('LakeApi defaults', () => {
   });
 
   test('the environment holds every variable the handler reads (lambdas/api/config.ts)', () => {
-    const env = (only('AWS::Lambda::Function', 'ApiHandler').Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = (
+      only('AWS::Lambda::Function', 'ApiHandler').Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
     for (const name of Object.values(ENV)) expect(env).toHaveProperty(name);
     expect(env[ENV.processedDatabase]).toBe('p_db');
     expect(env[ENV.syncBudgetMs]).toBe('10000');
@@ -119,15 +141,32 @@ describe('LakeApi defaults', () => {
     const methods = resourcesOf(t, 'AWS::ApiGateway::Method', 'Api');
     expect(methods).toHaveLength(allRoutes.length);
     for (const [, m] of methods) {
-      expect(m.Properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'AWS_IAM', RequestValidatorId: { Ref: expect.stringMatching(/^ApiValidator/) } });
+      expect(m.Properties).toMatchObject({
+        HttpMethod: 'GET',
+        AuthorizationType: 'AWS_IAM',
+        RequestValidatorId: { Ref: expect.stringMatching(/^ApiValidator/) },
+      });
     }
-    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true, ValidateRequestBody: true });
+    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestParameters: true,
+      ValidateRequestBody: true,
+    });
   });
 
   test('query routes require from and to', () => {
-    const query = resourcesOf(t, 'AWS::ApiGateway::Method', 'Api').filter(([, m]) => (m.Properties?.RequestParameters as Record<string, boolean> | undefined)?.['method.request.querystring.from'] !== undefined);
+    const query = resourcesOf(t, 'AWS::ApiGateway::Method', 'Api').filter(
+      ([, m]) =>
+        (m.Properties?.RequestParameters as Record<string, boolean> | undefined)?.[
+          'method.request.querystring.from'
+        ] !== undefined,
+    );
     expect(query).toHaveLength(allRoutes.filter((r) => r.kind === 'query').length);
-    query.forEach(([, m]) => expect(m.Properties?.RequestParameters).toMatchObject({ 'method.request.querystring.from': true, 'method.request.querystring.to': true }));
+    query.forEach(([, m]) =>
+      expect(m.Properties?.RequestParameters).toMatchObject({
+        'method.request.querystring.from': true,
+        'method.request.querystring.to': true,
+      }),
+    );
   });
 
   test('stage: v1, throttled 20/40, access logs, X-Ray, metrics', () => {
@@ -135,21 +174,42 @@ describe('LakeApi defaults', () => {
       StageName: 'v1',
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: expect.anything(), Format: expect.stringContaining('requestId') },
-      MethodSettings: [expect.objectContaining({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40, MetricsEnabled: true, LoggingLevel: 'ERROR' })],
+      MethodSettings: [
+        expect.objectContaining({
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
+          MetricsEnabled: true,
+          LoggingLevel: 'ERROR',
+        }),
+      ],
     });
   });
 
   test('no WAF by default; with waf, a web ACL with managed rules and a rate limit on the stage', () => {
     expect(resourcesOf(t, 'AWS::WAFv2::WebACL', 'Api')).toHaveLength(0);
-    const acl = only('AWS::WAFv2::WebACL', 'Guarded').Properties as { Scope: string; Rules: { Name: string; Statement: Record<string, { Limit?: number }> }[] };
+    const acl = only('AWS::WAFv2::WebACL', 'Guarded').Properties as {
+      Scope: string;
+      Rules: { Name: string; Statement: Record<string, { Limit?: number }> }[];
+    };
     expect(acl.Scope).toBe('REGIONAL');
-    expect(acl.Rules.map((r) => r.Name)).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'rate-limit-per-ip']);
+    expect(acl.Rules.map((r) => r.Name)).toEqual([
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesAmazonIpReputationList',
+      'rate-limit-per-ip',
+    ]);
     expect(acl.Rules[3]?.Statement.RateBasedStatement?.Limit).toBe(1000);
     only('AWS::WAFv2::WebACLAssociation', 'Guarded');
   });
 
   test('principal mapping reaches the handler', () => {
-    const env = (only('AWS::Lambda::Function', 'GuardedHandler').Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(JSON.parse(env[ENV.principalRoles] as string)).toEqual({ 'arn:aws:iam::111122223333:role/x': 'bi' });
+    const env = (
+      only('AWS::Lambda::Function', 'GuardedHandler').Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(JSON.parse(env[ENV.principalRoles] as string)).toEqual({
+      'arn:aws:iam::111122223333:role/x': 'bi',
+    });
   });
 });

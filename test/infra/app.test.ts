@@ -23,7 +23,11 @@ let nagBefore: string[] = [];
 
 function violations(scope: App): string[] {
   return [new AwsSolutionsChecks(scope), new ServerlessChecks(scope)].flatMap((pack) =>
-    pack.validateScope(scope).violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    pack
+      .validateScope(scope)
+      .violations.map(
+        (v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      ),
   );
 }
 
@@ -32,7 +36,10 @@ beforeAll(() => {
   const scratchEnvs = { ...(cdkContext['lake:environments'] as object), scratch: { destroyData: true } };
   app = testApp({ outdir, context: { 'lake:environments': scratchEnvs } });
   for (const env of ['dev', 'prod', 'scratch']) {
-    const config = lakeConfigFromContext({ tryGetContext: (k) => (k === 'env' ? env : app.node.tryGetContext(k)) }, {});
+    const config = lakeConfigFromContext(
+      { tryGetContext: (k) => (k === 'env' ? env : app.node.tryGetContext(k)) },
+      {},
+    );
     envs[env] = buildLakeApp(app, config, { validations: false });
   }
   nagBefore = violations(app);
@@ -52,9 +59,18 @@ describe('validation', () => {
 
   test('the CloudFormation validation plugin passes every template', () => {
     const stackTemplates = Object.values(envs).flatMap((e) =>
-      (Object.values(e) as Stack[]).map((s) => ({ stackConstructPath: s.node.path, templatePath: join(outdir, s.templateFile), accountId: undefined, region: undefined })),
+      (Object.values(e) as Stack[]).map((s) => ({
+        stackConstructPath: s.node.path,
+        templatePath: join(outdir, s.templateFile),
+        accountId: undefined,
+        region: undefined,
+      })),
     );
-    const report = new CloudFormationValidatePlugin().validate({ templatePaths: templatesIn(outdir), stackTemplates, appConstruct: app });
+    const report = new CloudFormationValidatePlugin().validate({
+      templatePaths: templatesIn(outdir),
+      stackTemplates,
+      appConstruct: app,
+    });
     expect(stackTemplates).toHaveLength(18);
     expect(report.violations.filter((v) => v.severity !== 'warning' && v.severity !== 'info')).toEqual([]);
     expect(report.violations.map((v) => v.ruleName)).toEqual([]);
@@ -69,25 +85,49 @@ describe('validation', () => {
   test('each acknowledgment names one finding and gives a specific reason', () => {
     const acks: [string, string][] = [];
     const walk = (c: IConstruct): void => {
-      for (const m of c.node.metadata) if (m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) acks.push(...Object.entries(m.data as Record<string, string>));
+      for (const m of c.node.metadata)
+        if (m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          acks.push(...Object.entries(m.data as Record<string, string>));
       c.node.children.forEach(walk);
     };
     walk(app);
     expect(acks.length).toBeGreaterThan(10);
     for (const [id, reason] of acks) {
-      expect(id.replace(/^annotation::/i, '')).toMatch(/^(AwsSolutions|Serverless)-[A-Za-z0-9]+(\[[^\]]+\])?$/);
+      expect(id.replace(/^annotation::/i, '')).toMatch(
+        /^(AwsSolutions|Serverless)-[A-Za-z0-9]+(\[[^\]]+\])?$/,
+      );
       expect(String(reason).length).toBeGreaterThanOrEqual(50);
     }
   });
 });
 
 /** Properties that name a resource account-wide (or region-wide). */
-const PHYSICAL = ['Name', 'BucketName', 'DatabaseInput', 'TopicName', 'QueueName', 'AlarmName', 'DashboardName', 'DeliveryStreamName', 'LogGroupName', 'TagKey', 'AliasName', 'FunctionName', 'RoleName'];
+const PHYSICAL = [
+  'Name',
+  'BucketName',
+  'DatabaseInput',
+  'TopicName',
+  'QueueName',
+  'AlarmName',
+  'DashboardName',
+  'DeliveryStreamName',
+  'LogGroupName',
+  'TagKey',
+  'AliasName',
+  'FunctionName',
+  'RoleName',
+];
 
 describe('environments side by side', () => {
   test('six stacks per environment, named by its prefix', () => {
-    expect(stacksOf('dev').map((s) => s.stackName).sort()).toEqual(
-      ['access', 'catalog', 'monitoring', 'processing', 'storage', 'streaming'].map((p) => `shoplake-dev-${p}`).sort(),
+    expect(
+      stacksOf('dev')
+        .map((s) => s.stackName)
+        .sort(),
+    ).toEqual(
+      ['access', 'catalog', 'monitoring', 'processing', 'storage', 'streaming']
+        .map((p) => `shoplake-dev-${p}`)
+        .sort(),
     );
     expect(stacksOf('prod').every((s) => s.stackName.startsWith('shoplake-prod-'))).toBe(true);
   });
@@ -96,7 +136,9 @@ describe('environments side by side', () => {
     const physical = (env: string): Set<string> => {
       const out = new Set<string>();
       for (const s of stacksOf(env)) {
-        const tpl = JSON.parse(readFileSync(join(outdir, s.templateFile), 'utf8')) as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+        const tpl = JSON.parse(readFileSync(join(outdir, s.templateFile), 'utf8')) as {
+          Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+        };
         for (const r of Object.values(tpl.Resources)) {
           if (r.Type === 'AWS::ApiGateway::RequestValidator') continue; // scoped to its API
           for (const [k, v] of Object.entries(r.Properties ?? {})) {
@@ -116,8 +158,12 @@ describe('environments side by side', () => {
   test('data is retained unless the environment asks: dev and prod RETAIN, scratch DESTROYs', () => {
     const policies = (env: string): string[] => {
       const s = envs[env]?.storage as Stack;
-      const tpl = JSON.parse(readFileSync(join(outdir, s.templateFile), 'utf8')) as { Resources: Record<string, { Type: string; DeletionPolicy?: string }> };
-      return Object.values(tpl.Resources).filter((r) => r.Type === 'AWS::S3::Bucket' || r.Type === 'AWS::KMS::Key').map((r) => r.DeletionPolicy ?? 'Delete');
+      const tpl = JSON.parse(readFileSync(join(outdir, s.templateFile), 'utf8')) as {
+        Resources: Record<string, { Type: string; DeletionPolicy?: string }>;
+      };
+      return Object.values(tpl.Resources)
+        .filter((r) => r.Type === 'AWS::S3::Bucket' || r.Type === 'AWS::KMS::Key')
+        .map((r) => r.DeletionPolicy ?? 'Delete');
     };
     expect(new Set(policies('dev'))).toEqual(new Set(['Retain']));
     expect(new Set(policies('prod'))).toEqual(new Set(['Retain']));
@@ -127,10 +173,29 @@ describe('environments side by side', () => {
   test('outputs: API URL, workgroups, buckets', () => {
     const outputs = (part: keyof LakeStacks): string[] => {
       const s = envs.dev?.[part] as Stack;
-      return Object.keys((JSON.parse(readFileSync(join(outdir, s.templateFile), 'utf8')) as { Outputs: object }).Outputs);
+      return Object.keys(
+        (JSON.parse(readFileSync(join(outdir, s.templateFile), 'utf8')) as { Outputs: object }).Outputs,
+      );
     };
-    expect(outputs('access')).toEqual(expect.arrayContaining(['ApiUrl', 'apiWorkgroup', 'analystsWorkgroup', 'biWorkgroup', 'BiRoleArn', 'AnalystsRoleArn']));
-    expect(outputs('storage')).toEqual(expect.arrayContaining(['RawBucket', 'ProcessedBucket', 'CuratedBucket', 'QuarantineBucket', 'AthenaResultsBucket']));
+    expect(outputs('access')).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'apiWorkgroup',
+        'analystsWorkgroup',
+        'biWorkgroup',
+        'BiRoleArn',
+        'AnalystsRoleArn',
+      ]),
+    );
+    expect(outputs('storage')).toEqual(
+      expect.arrayContaining([
+        'RawBucket',
+        'ProcessedBucket',
+        'CuratedBucket',
+        'QuarantineBucket',
+        'AthenaResultsBucket',
+      ]),
+    );
   });
 
   test('grants wait for the catalog: processing and access deploy after it', () => {
@@ -140,7 +205,8 @@ describe('environments side by side', () => {
   });
 
   test('prod uses its own settings: provisioned stream, WAF, bigger workers', () => {
-    const tpl = (part: keyof LakeStacks) => readFileSync(join(outdir, (envs.prod?.[part] as Stack).templateFile), 'utf8');
+    const tpl = (part: keyof LakeStacks) =>
+      readFileSync(join(outdir, (envs.prod?.[part] as Stack).templateFile), 'utf8');
     expect(tpl('streaming')).toContain('"StreamMode": "PROVISIONED"');
     expect(tpl('access')).toContain('AWS::WAFv2::WebACL');
     expect(tpl('processing')).toContain('"WorkerType": "G.2X"');

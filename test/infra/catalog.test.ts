@@ -14,9 +14,23 @@ let t: Template;
 beforeAll(() => {
   const app = testApp();
   const stack = testStack(app);
-  const [raw, processed, curated] = ['Raw', 'Processed', 'Curated'].map((id) => new Bucket(stack, id)) as [Bucket, Bucket, Bucket];
-  const catalog = new DataLakeCatalog(stack, 'Catalog', { names, rawBucket: raw, processedBucket: processed, curatedBucket: curated });
-  new LakeFormationSetup(stack, 'Lf', { prefix: 'shoplake-t', catalog, locations: [raw, processed, curated], key: new Key(stack, 'K') });
+  const [raw, processed, curated] = ['Raw', 'Processed', 'Curated'].map((id) => new Bucket(stack, id)) as [
+    Bucket,
+    Bucket,
+    Bucket,
+  ];
+  const catalog = new DataLakeCatalog(stack, 'Catalog', {
+    names,
+    rawBucket: raw,
+    processedBucket: processed,
+    curatedBucket: curated,
+  });
+  new LakeFormationSetup(stack, 'Lf', {
+    prefix: 'shoplake-t',
+    catalog,
+    locations: [raw, processed, curated],
+    key: new Key(stack, 'K'),
+  });
   t = Template.fromStack(stack);
 });
 
@@ -28,13 +42,19 @@ type TableInput = {
   PartitionKeys?: unknown[];
 };
 const tables = (): { input: TableInput; db: string; res: CfnResource }[] =>
-  resourcesOf(t, 'AWS::Glue::Table').map(([, r]) => ({ input: r.Properties?.TableInput as TableInput, db: r.Properties?.DatabaseName as string, res: r }));
+  resourcesOf(t, 'AWS::Glue::Table').map(([, r]) => ({
+    input: r.Properties?.TableInput as TableInput,
+    db: r.Properties?.DatabaseName as string,
+    res: r,
+  }));
 
 describe('DataLakeCatalog', () => {
   test('three databases, no IAM_ALLOWED_PRINCIPALS default on their tables', () => {
     t.resourceCountIs('AWS::Glue::Database', 3);
     for (const zone of ['raw', 'processed', 'curated'] as const) {
-      t.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: names.database(zone), CreateTableDefaultPermissions: [] } });
+      t.hasResourceProperties('AWS::Glue::Database', {
+        DatabaseInput: { Name: names.database(zone), CreateTableDefaultPermissions: [] },
+      });
     }
   });
 
@@ -47,19 +67,33 @@ describe('DataLakeCatalog', () => {
     expect(iceberg).toHaveLength(allTables.length);
   });
 
-  test.each(allTables.map((c) => [c.name, c] as const))('%s: Iceberg v2 in its zone, columns and comments from the contract, day partitions', (name, c) => {
-    const x = tables().find((y) => y.input.Name === name && y.db === names.database(c.database));
-    expect(x).toBeDefined();
-    expect(x?.input.Description.startsWith(c.description)).toBe(true);
-    expect(x?.input.StorageDescriptor.Columns.map((col) => [col.Name, col.Type])).toEqual(c.columns.map((col) => [col.name, col.type]));
-    const otf = x?.res.Properties?.OpenTableFormatInput as {
-      IcebergInput: { MetadataOperation: string; Version: string; IcebergTableInput: { PartitionSpec: { Fields: { Transform: string; Name: string }[] }; Properties: Record<string, string> } };
-    };
-    expect(otf.IcebergInput.MetadataOperation).toBe('CREATE');
-    expect(otf.IcebergInput.Version).toBe('2');
-    expect(otf.IcebergInput.IcebergTableInput.PartitionSpec.Fields).toEqual([expect.objectContaining({ Transform: 'day', Name: `${c.timeColumn}_day` })]);
-    expect(otf.IcebergInput.IcebergTableInput.Properties['write.merge.mode']).toBe('copy-on-write');
-  });
+  test.each(allTables.map((c) => [c.name, c] as const))(
+    '%s: Iceberg v2 in its zone, columns and comments from the contract, day partitions',
+    (name, c) => {
+      const x = tables().find((y) => y.input.Name === name && y.db === names.database(c.database));
+      expect(x).toBeDefined();
+      expect(x?.input.Description.startsWith(c.description)).toBe(true);
+      expect(x?.input.StorageDescriptor.Columns.map((col) => [col.Name, col.Type])).toEqual(
+        c.columns.map((col) => [col.name, col.type]),
+      );
+      const otf = x?.res.Properties?.OpenTableFormatInput as {
+        IcebergInput: {
+          MetadataOperation: string;
+          Version: string;
+          IcebergTableInput: {
+            PartitionSpec: { Fields: { Transform: string; Name: string }[] };
+            Properties: Record<string, string>;
+          };
+        };
+      };
+      expect(otf.IcebergInput.MetadataOperation).toBe('CREATE');
+      expect(otf.IcebergInput.Version).toBe('2');
+      expect(otf.IcebergInput.IcebergTableInput.PartitionSpec.Fields).toEqual([
+        expect.objectContaining({ Transform: 'day', Name: `${c.timeColumn}_day` }),
+      ]);
+      expect(otf.IcebergInput.IcebergTableInput.Properties['write.merge.mode']).toBe('copy-on-write');
+    },
+  );
 
   test('a Data Quality ruleset per Iceberg table, targeting it', () => {
     t.resourceCountIs('AWS::Glue::DataQualityRuleset', allTables.length);
@@ -75,7 +109,11 @@ describe('DataLakeCatalog', () => {
 describe('LakeFormationSetup defaults', () => {
   test('admins default to the CDK cfn-exec role; no default permissions; REPLACE', () => {
     const [, s] = resourcesOf(t, 'AWS::LakeFormation::DataLakeSettings')[0] ?? [];
-    expect(s?.Properties).toMatchObject({ CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: [], MutationType: 'REPLACE' });
+    expect(s?.Properties).toMatchObject({
+      CreateDatabaseDefaultPermissions: [],
+      CreateTableDefaultPermissions: [],
+      MutationType: 'REPLACE',
+    });
     const admins = JSON.stringify(s?.Properties?.Admins);
     expect(admins).toContain(':role/cdk-');
     expect(admins).toContain('hnb659fds');
@@ -83,30 +121,54 @@ describe('LakeFormationSetup defaults', () => {
   });
 
   test('databases are created after the settings', () => {
-    resourcesOf(t, 'AWS::Glue::Database').forEach(([, d]) => expect(JSON.stringify(d.DependsOn)).toMatch(/LfSettings/));
+    resourcesOf(t, 'AWS::Glue::Database').forEach(([, d]) =>
+      expect(JSON.stringify(d.DependsOn)).toMatch(/LfSettings/),
+    );
   });
 
   test('the three zone buckets are registered with the data-access role', () => {
     const regs = resourcesOf(t, 'AWS::LakeFormation::Resource');
     expect(regs).toHaveLength(3);
-    regs.forEach(([, r]) => expect(r.Properties).toMatchObject({ UseServiceLinkedRole: false, RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^LfDataAccessRole/), 'Arn'] } }));
+    regs.forEach(([, r]) =>
+      expect(r.Properties).toMatchObject({
+        UseServiceLinkedRole: false,
+        RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^LfDataAccessRole/), 'Arn'] },
+      }),
+    );
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lakeformation.amazonaws.com' } }] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'lakeformation.amazonaws.com' },
+          },
+        ],
+      },
     });
   });
 
-  test('LF-tag pii (default key): false on every table, true on exactly the contract\'s PII columns', () => {
+  test("LF-tag pii (default key): false on every table, true on exactly the contract's PII columns", () => {
     t.hasResourceProperties('AWS::LakeFormation::Tag', { TagKey: 'pii', TagValues: ['true', 'false'] });
-    const assoc = resourcesOf(t, 'AWS::LakeFormation::TagAssociation').map(([, r]) => r.Properties as {
-      LFTags: { TagValues: string[] }[];
-      Resource: { Table?: { Name: string }; TableWithColumns?: { Name: string; ColumnNames: string[] } };
-    });
+    const assoc = resourcesOf(t, 'AWS::LakeFormation::TagAssociation').map(
+      ([, r]) =>
+        r.Properties as {
+          LFTags: { TagValues: string[] }[];
+          Resource: { Table?: { Name: string }; TableWithColumns?: { Name: string; ColumnNames: string[] } };
+        },
+    );
     const tableLevel = assoc.filter((a) => a.Resource.Table);
     expect(tableLevel.map((a) => a.Resource.Table?.Name).sort()).toEqual(allTables.map((c) => c.name).sort());
     tableLevel.forEach((a) => expect(a.LFTags[0]?.TagValues).toEqual(['false']));
-    const columns = Object.fromEntries(assoc.filter((a) => a.Resource.TableWithColumns).map((a) => [a.Resource.TableWithColumns?.Name, a.Resource.TableWithColumns?.ColumnNames]));
+    const columns = Object.fromEntries(
+      assoc
+        .filter((a) => a.Resource.TableWithColumns)
+        .map((a) => [a.Resource.TableWithColumns?.Name, a.Resource.TableWithColumns?.ColumnNames]),
+    );
     const expected = Object.fromEntries(
-      allTables.filter((c) => c.columns.some((x) => x.pii)).map((c) => [c.name, c.columns.filter((x) => x.pii).map((x) => x.name)]),
+      allTables
+        .filter((c) => c.columns.some((x) => x.pii))
+        .map((c) => [c.name, c.columns.filter((x) => x.pii).map((x) => x.name)]),
     );
     expect(columns).toEqual(expected);
     expect(Object.keys(expected).length).toBeGreaterThan(0);

@@ -66,7 +66,11 @@ describe('resolveLakeConfig defaults (each documented @default)', () => {
 
 describe('explicit settings win, and zero/false are kept (?? not ||)', () => {
   test('falsy values survive', () => {
-    const r = resolveLakeConfig('qa', { etl: { maxRetries: 0 }, streaming: { bufferIntervalSeconds: 0 }, api: { waf: false } });
+    const r = resolveLakeConfig('qa', {
+      etl: { maxRetries: 0 },
+      streaming: { bufferIntervalSeconds: 0 },
+      api: { waf: false },
+    });
     expect(r.etl.maxRetries).toBe(0);
     expect(r.streaming.bufferIntervalSeconds).toBe(0);
     expect(r.api.waf).toBe(false);
@@ -76,7 +80,9 @@ describe('explicit settings win, and zero/false are kept (?? not ||)', () => {
 describe('data deletion flag', () => {
   test('RETAIN unless asked; the -c override wins over the environment', () => {
     expect(resolveLakeConfig('qa', { destroyData: true }).destroyData).toBe(true);
-    expect(resolveLakeConfig('qa', { destroyData: true }, { destroyDataOverride: 'false' }).destroyData).toBe(false);
+    expect(resolveLakeConfig('qa', { destroyData: true }, { destroyDataOverride: 'false' }).destroyData).toBe(
+      false,
+    );
     expect(resolveLakeConfig('qa', {}, { destroyDataOverride: 'true' }).destroyData).toBe(true);
   });
   test('a malformed flag is refused', () => {
@@ -92,7 +98,11 @@ describe('validation', () => {
     ['prefix with capitals', { prefix: 'Shop' }, /prefix/],
     ['prefix too long for bucket names', { prefix: 'a'.repeat(25) }, /prefix/],
     ['glacier before IA', { storage: { rawInfrequentAccessDays: 60, rawGlacierDays: 40 } }, /rawGlacierDays/],
-    ['principal mapped to an unknown role', { api: { principalRoles: { 'arn:aws:iam::111122223333:role/x': 'root' as never } } }, /not a data role/],
+    [
+      'principal mapped to an unknown role',
+      { api: { principalRoles: { 'arn:aws:iam::111122223333:role/x': 'root' as never } } },
+      /not a data role/,
+    ],
     ['principal that is not an ARN', { api: { principalRoles: { alice: 'analyst' } } }, /not an IAM ARN/],
   ])('%s is refused', (_what, settings, error) => {
     expect(() => resolveLakeConfig('qa', settings)).toThrow(error);
@@ -100,7 +110,10 @@ describe('validation', () => {
 });
 
 describe('cdk.json context', () => {
-  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+    app: string;
+    context: Record<string, unknown>;
+  };
 
   test('the app runs through tsx', () => {
     expect(cdkJson.app).toBe('npx tsx bin/app.ts');
@@ -116,7 +129,9 @@ describe('cdk.json context', () => {
   });
 
   test('an unknown environment names the known ones', () => {
-    expect(() => lakeConfigFromContext(reader({ ...cdkJson.context, env: 'staging' }), {})).toThrow(/dev, prod/);
+    expect(() => lakeConfigFromContext(reader({ ...cdkJson.context, env: 'staging' }), {})).toThrow(
+      /dev, prod/,
+    );
   });
 
   test('a user-added environment works with defaults only', () => {

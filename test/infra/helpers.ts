@@ -4,13 +4,24 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 
-export type CfnResource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] | string; DeletionPolicy?: string };
+export type CfnResource = {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string[] | string;
+  DeletionPolicy?: string;
+};
 
 /** The context of cdk.json: feature flags and the environments, as `cdk synth` sees them. */
-export const cdkContext = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+export const cdkContext = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
 
 /** An app with cdk.json's context whose stacks skip asset bundling (fast), unless `bundle`. */
-export function testApp(opts: { bundle?: boolean; outdir?: string; context?: Record<string, unknown> } = {}): App {
+export function testApp(
+  opts: { bundle?: boolean; outdir?: string; context?: Record<string, unknown> } = {},
+): App {
   return new App({
     outdir: opts.outdir,
     context: { ...cdkContext, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...opts.context },
@@ -23,15 +34,20 @@ export function testStack(app: App, id = 'Test'): Stack {
 
 /** Resources of `type` whose logical id starts with `prefix`. */
 export function resourcesOf(template: Template, type: string, prefix = ''): [string, CfnResource][] {
-  return Object.entries(template.findResources(type) as Record<string, CfnResource>).filter(([id]) => id.startsWith(prefix));
+  return Object.entries(template.findResources(type) as Record<string, CfnResource>).filter(([id]) =>
+    id.startsWith(prefix),
+  );
 }
 
 /** Actions of every Allow statement of every IAM policy in the template. */
 export function allowedActions(template: Template): string[] {
   const out: string[] = [];
   for (const [, p] of resourcesOf(template, 'AWS::IAM::Policy')) {
-    const doc = p.Properties?.PolicyDocument as { Statement: { Effect: string; Action: string | string[] }[] };
-    for (const s of doc.Statement) if (s.Effect === 'Allow') out.push(...(Array.isArray(s.Action) ? s.Action : [s.Action]));
+    const doc = p.Properties?.PolicyDocument as {
+      Statement: { Effect: string; Action: string | string[] }[];
+    };
+    for (const s of doc.Statement)
+      if (s.Effect === 'Allow') out.push(...(Array.isArray(s.Action) ? s.Action : [s.Action]));
   }
   return out;
 }

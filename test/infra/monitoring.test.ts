@@ -12,7 +12,11 @@ let t: Template;
 beforeAll(() => {
   const app = testApp();
   const stack = testStack(app);
-  const fn = new LambdaFunction(stack, 'Fn', { runtime: Runtime.NODEJS_24_X, handler: 'index.handler', code: Code.fromInline('exports.handler=async()=>1') });
+  const fn = new LambdaFunction(stack, 'Fn', {
+    runtime: Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: Code.fromInline('exports.handler=async()=>1'),
+  });
   const api = new RestApi(stack, 'RestApi');
   api.root.addMethod('GET');
   new LakeMonitoring(stack, 'Mon', {
@@ -30,9 +34,16 @@ beforeAll(() => {
 
 describe('LakeMonitoring', () => {
   test('alarm topic: KMS-encrypted with a rotated key, TLS only, e-mail subscription', () => {
-    t.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'shoplake-t-alarms', KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'shoplake-t-alarms',
+      KmsMasterKeyId: Match.anyValue(),
+    });
     t.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -67,14 +78,23 @@ describe('LakeMonitoring', () => {
       EventPattern: {
         source: ['aws.glue'],
         'detail-type': ['Glue Job State Change'],
-        detail: { jobName: ['shoplake-t-transactions', 'shoplake-t-curated'], state: ['FAILED', 'TIMEOUT', 'ERROR'] },
+        detail: {
+          jobName: ['shoplake-t-transactions', 'shoplake-t-curated'],
+          state: ['FAILED', 'TIMEOUT', 'ERROR'],
+        },
       },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), InputTransformer: Match.anyValue() })],
     });
     t.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.glue-dataquality'], detail: { rulesetNames: ['shoplake-t-transactions-dq'], state: ['FAILED'] } },
+      EventPattern: {
+        source: ['aws.glue-dataquality'],
+        detail: { rulesetNames: ['shoplake-t-transactions-dq'], state: ['FAILED'] },
+      },
     });
-    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 1209600 });
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.anyValue(),
+      MessageRetentionPeriod: 1209600,
+    });
   });
 
   test('the key lets CloudWatch and EventBridge publish to the encrypted topic', () => {
@@ -87,6 +107,13 @@ describe('LakeMonitoring', () => {
     const [, d] = resourcesOf(t, 'AWS::CloudWatch::Dashboard')[0] ?? [];
     expect(d?.Properties?.DashboardName).toBe('shoplake-t-lake');
     const body = JSON.stringify(d?.Properties?.DashboardBody);
-    for (const m of ['IteratorAgeMilliseconds', 'DeliveryToS3.DataFreshness', '5XXError', 'Throttles', 'numFailedTasks']) expect(body).toContain(m);
+    for (const m of [
+      'IteratorAgeMilliseconds',
+      'DeliveryToS3.DataFreshness',
+      '5XXError',
+      'Throttles',
+      'numFailedTasks',
+    ])
+      expect(body).toContain(m);
   });
 });

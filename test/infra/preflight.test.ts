@@ -23,17 +23,36 @@ const clients = (): PreflightClients => ({
   glue: new GlueClient({ region: REGION }),
 });
 
-const notFound = (name: string) => Object.assign(new Error(`Stack with id ${name} does not exist`), { name: 'ValidationError' });
+const notFound = (name: string) =>
+  Object.assign(new Error(`Stack with id ${name} does not exist`), { name: 'ValidationError' });
 
 function healthyAccount(): void {
-  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Ops/me` });
+  sts
+    .on(GetCallerIdentityCommand)
+    .resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Ops/me` });
   cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => {
     if (input.StackName === 'CDKToolkit') {
-      return { Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '29' }], Parameters: [{ ParameterKey: 'Qualifier', ParameterValue: 'hnb659fds' }] }] };
+      return {
+        Stacks: [
+          {
+            StackName: 'CDKToolkit',
+            StackStatus: 'UPDATE_COMPLETE',
+            CreationTime: new Date(),
+            Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '29' }],
+            Parameters: [{ ParameterKey: 'Qualifier', ParameterValue: 'hnb659fds' }],
+          },
+        ],
+      };
     }
     throw notFound(input.StackName);
   });
-  lf.on(GetDataLakeSettingsCommand).resolves({ DataLakeSettings: { DataLakeAdmins: [{ DataLakePrincipalIdentifier: EXEC }], CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: [] } });
+  lf.on(GetDataLakeSettingsCommand).resolves({
+    DataLakeSettings: {
+      DataLakeAdmins: [{ DataLakePrincipalIdentifier: EXEC }],
+      CreateDatabaseDefaultPermissions: [],
+      CreateTableDefaultPermissions: [],
+    },
+  });
   glue.on(GetJobsCommand).resolves({ Jobs: [{ Name: 'other', GlueVersion: '5.1' }] });
 }
 
@@ -62,7 +81,11 @@ describe('online preflight', () => {
   });
 
   test('no credentials: one failure, nothing else is called', async () => {
-    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    sts.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
     const rs = await run();
     expect(rs).toHaveLength(1);
     expect(rs[0]).toMatchObject({ id: 'credentials', status: 'fail' });
@@ -78,12 +101,23 @@ describe('online preflight', () => {
       throw notFound(input.StackName);
     });
     const rs = await run();
-    expect(rs.find((r) => r.id === 'bootstrap')).toMatchObject({ status: 'fail', fix: `npx cdk bootstrap aws://${ACCOUNT}/${REGION}` });
+    expect(rs.find((r) => r.id === 'bootstrap')).toMatchObject({
+      status: 'fail',
+      fix: `npx cdk bootstrap aws://${ACCOUNT}/${REGION}`,
+    });
   });
 
   test('an old bootstrap or another qualifier fails', async () => {
     cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves({
-      Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '4' }], Parameters: [{ ParameterKey: 'Qualifier', ParameterValue: 'custom' }] }],
+      Stacks: [
+        {
+          StackName: 'CDKToolkit',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '4' }],
+          Parameters: [{ ParameterKey: 'Qualifier', ParameterValue: 'custom' }],
+        },
+      ],
     });
     const r = (await run()).find((x) => x.id === 'bootstrap');
     expect(r?.status).toBe('fail');
@@ -92,7 +126,11 @@ describe('online preflight', () => {
   });
 
   test('a stack of the environment in ROLLBACK_COMPLETE blocks the deploy', async () => {
-    cfn.on(DescribeStacksCommand, { StackName: 'shoplake-dev-catalog' }).resolves({ Stacks: [{ StackName: 'shoplake-dev-catalog', StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }] });
+    cfn.on(DescribeStacksCommand, { StackName: 'shoplake-dev-catalog' }).resolves({
+      Stacks: [
+        { StackName: 'shoplake-dev-catalog', StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() },
+      ],
+    });
     const r = (await run()).find((x) => x.id === 'stacks');
     expect(r).toMatchObject({ status: 'fail' });
     expect(r?.detail).toContain('shoplake-dev-catalog (ROLLBACK_COMPLETE)');
@@ -102,7 +140,9 @@ describe('online preflight', () => {
     lf.on(GetDataLakeSettingsCommand).resolves({
       DataLakeSettings: {
         DataLakeAdmins: [{ DataLakePrincipalIdentifier: `arn:aws:iam::${ACCOUNT}:role/Admin` }],
-        CreateTableDefaultPermissions: [{ Principal: { DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, Permissions: ['ALL'] }],
+        CreateTableDefaultPermissions: [
+          { Principal: { DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' }, Permissions: ['ALL'] },
+        ],
       },
     });
     const rs = await run();
@@ -118,19 +158,26 @@ describe('online preflight', () => {
   });
 
   test('GetDataLakeSettings denied is a failure', async () => {
-    lf.on(GetDataLakeSettingsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    lf.on(GetDataLakeSettingsCommand).rejects(
+      Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }),
+    );
     expect(status(await run(), 'lf-admin')).toBe('fail');
   });
 
   test('Glue version: unverified (warn) when no job uses it, pages followed', async () => {
-    glue.on(GetJobsCommand).resolvesOnce({ Jobs: [{ Name: 'a', GlueVersion: '4.0' }], NextToken: 't' }).resolvesOnce({ Jobs: [{ Name: 'b', GlueVersion: '3.0' }] });
+    glue
+      .on(GetJobsCommand)
+      .resolvesOnce({ Jobs: [{ Name: 'a', GlueVersion: '4.0' }], NextToken: 't' })
+      .resolvesOnce({ Jobs: [{ Name: 'b', GlueVersion: '3.0' }] });
     const rs = await run();
     expect(status(rs, 'glue-version')).toBe('warn');
     expect(glue.commandCalls(GetJobsCommand)).toHaveLength(2);
   });
 
   test('the partition of the caller names the deploy role', async () => {
-    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Ops/me` });
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: ACCOUNT, Arn: `arn:aws-cn:sts::${ACCOUNT}:assumed-role/Ops/me` });
     const rs = await run();
     expect(rs.find((r) => r.id === 'lf-admin')?.detail).toContain('arn:aws-cn:iam::');
   });

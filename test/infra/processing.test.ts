@@ -19,10 +19,21 @@ beforeAll(() => {
   const app = testApp({ outdir, bundle: true });
   const stack = testStack(app);
   const b = (id: string) => new Bucket(stack, id);
-  const common = { names, key: new Key(stack, 'K'), rawBucket: b('Raw'), processedBucket: b('Processed'), curatedBucket: b('Curated'), quarantineBucket: b('Quarantine') };
+  const common = {
+    names,
+    key: new Key(stack, 'K'),
+    rawBucket: b('Raw'),
+    processedBucket: b('Processed'),
+    curatedBucket: b('Curated'),
+    quarantineBucket: b('Quarantine'),
+  };
   new LakeEtl(stack, 'Etl', common);
   try {
-    new LakeEtl(stack, 'Broken', { ...common, names: new LakeNames('other'), glueJobsDir: mkdtempSync(join(tmpdir(), 'no-glue-')) });
+    new LakeEtl(stack, 'Broken', {
+      ...common,
+      names: new LakeNames('other'),
+      glueJobsDir: mkdtempSync(join(tmpdir(), 'no-glue-')),
+    });
   } catch (e) {
     missingScript = e;
   }
@@ -30,7 +41,17 @@ beforeAll(() => {
   app.synth();
 });
 
-type Job = { Name: string; GlueVersion: string; WorkerType: string; NumberOfWorkers: number; Timeout: number; MaxRetries: number; SecurityConfiguration: unknown; DefaultArguments: Record<string, unknown>; Command: { Name: string; PythonVersion: string } };
+type Job = {
+  Name: string;
+  GlueVersion: string;
+  WorkerType: string;
+  NumberOfWorkers: number;
+  Timeout: number;
+  MaxRetries: number;
+  SecurityConfiguration: unknown;
+  DefaultArguments: Record<string, unknown>;
+  Command: { Name: string; PythonVersion: string };
+};
 const jobs = (): Job[] => resourcesOf(t, 'AWS::Glue::Job').map(([, r]) => r.Properties as unknown as Job);
 
 /** The job arguments the Glue entry scripts read (lake_jobs.glue_runtime.ARGS). */
@@ -42,9 +63,20 @@ function entryArgs(): string[] {
 
 describe('LakeEtl defaults', () => {
   test('a job per dataset plus curated, Glue 5.1, G.1X x 2, 60 min, 1 retry, one run at a time', () => {
-    expect(jobs().map((j) => j.Name).sort()).toEqual([...datasets.map((d) => names.job(d.name)), names.job('curated')].sort());
+    expect(
+      jobs()
+        .map((j) => j.Name)
+        .sort(),
+    ).toEqual([...datasets.map((d) => names.job(d.name)), names.job('curated')].sort());
     for (const j of jobs()) {
-      expect(j).toMatchObject({ GlueVersion: '5.1', WorkerType: 'G.1X', NumberOfWorkers: 2, Timeout: 60, MaxRetries: 1, Command: { Name: 'glueetl', PythonVersion: '3' } });
+      expect(j).toMatchObject({
+        GlueVersion: '5.1',
+        WorkerType: 'G.1X',
+        NumberOfWorkers: 2,
+        Timeout: 60,
+        MaxRetries: 1,
+        Command: { Name: 'glueetl', PythonVersion: '3' },
+      });
       expect(j.SecurityConfiguration).toEqual({ Ref: expect.stringMatching(/^EtlSecurity/) });
     }
   });
@@ -55,9 +87,13 @@ describe('LakeEtl defaults', () => {
       expect(a['--datalake-formats']).toBe('iceberg');
       expect(a['--job-bookmark-option']).toBe('job-bookmark-enable');
       const conf = JSON.stringify(a['--conf']);
-      expect(conf).toContain('spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions');
+      expect(conf).toContain(
+        'spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
+      );
       expect(conf).toContain('spark.sql.catalog.glue_catalog=org.apache.iceberg.spark.SparkCatalog');
-      expect(conf).toContain('spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog');
+      expect(conf).toContain(
+        'spark.sql.catalog.glue_catalog.catalog-impl=org.apache.iceberg.aws.glue.GlueCatalog',
+      );
       expect(JSON.stringify(a['--extra-py-files'])).toMatch(/\.zip/);
       expect(a['--catalog']).toBe('glue_catalog');
     }
@@ -86,12 +122,20 @@ describe('LakeEtl defaults', () => {
       Type: 'SCHEDULED',
       Schedule: 'cron(0 2 * * ? *)',
       StartOnCreation: true,
-      Actions: ['transactions', 'server_logs', 'social_posts'].map((d) => ({ JobName: names.job(d as never) })),
+      Actions: ['transactions', 'server_logs', 'social_posts'].map((d) => ({
+        JobName: names.job(d as never),
+      })),
     });
-    t.hasResourceProperties('AWS::Glue::Trigger', { Type: 'SCHEDULED', Schedule: 'cron(0/15 * * * ? *)', Actions: [{ JobName: names.job('ad_events') }] });
+    t.hasResourceProperties('AWS::Glue::Trigger', {
+      Type: 'SCHEDULED',
+      Schedule: 'cron(0/15 * * * ? *)',
+      Actions: [{ JobName: names.job('ad_events') }],
+    });
     t.hasResourceProperties('AWS::Glue::Trigger', {
       Type: 'CONDITIONAL',
-      Predicate: { Conditions: [{ JobName: names.job('transactions'), State: 'SUCCEEDED', LogicalOperator: 'EQUALS' }] },
+      Predicate: {
+        Conditions: [{ JobName: names.job('transactions'), State: 'SUCCEEDED', LogicalOperator: 'EQUALS' }],
+      },
       Actions: [{ JobName: names.job('curated') }],
     });
   });
@@ -101,7 +145,9 @@ describe('LakeEtl defaults', () => {
   });
 
   test('the package asset is a folder with lake_jobs/ at its root (zipped on publish)', () => {
-    const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.') && existsSync(join(outdir, f, 'lake_jobs', '__init__.py')));
+    const assets = readdirSync(outdir).filter(
+      (f) => f.startsWith('asset.') && existsSync(join(outdir, f, 'lake_jobs', '__init__.py')),
+    );
     expect(assets).toHaveLength(1);
     const dir = join(outdir, assets[0] as string, 'lake_jobs');
     expect(existsSync(join(dir, 'contracts.json'))).toBe(true);

@@ -12,7 +12,11 @@ beforeAll(() => {
   const app = testApp();
   const stack = testStack(app);
   storage = new DataLakeStorage(stack, 'Lake', { prefix: 'shoplake-t' });
-  new DataLakeStorage(stack, 'Scratch', { prefix: 'shoplake-s', removalPolicy: RemovalPolicy.DESTROY, quarantineExpirationDays: 7 });
+  new DataLakeStorage(stack, 'Scratch', {
+    prefix: 'shoplake-s',
+    removalPolicy: RemovalPolicy.DESTROY,
+    quarantineExpirationDays: 7,
+  });
   new LakeBucket(stack, 'Plain');
   t = Template.fromStack(stack);
 });
@@ -24,7 +28,7 @@ const bucket = (part: string): CfnResource => {
   return hit[1];
 };
 const rules = (part: string): Record<string, unknown>[] =>
-  ((bucket(part).Properties?.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules ?? []);
+  (bucket(part).Properties?.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules ?? [];
 
 describe('DataLakeStorage', () => {
   test('one customer-managed key per storage, rotated, retained by default', () => {
@@ -37,23 +41,48 @@ describe('DataLakeStorage', () => {
   });
 
   test('six buckets: raw, processed, curated, quarantine, athena results, access logs', () => {
-    expect(lakeBuckets().map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(
-      ['LakeAccessLogs', 'LakeAthenaResults', 'LakeCurated', 'LakeProcessed', 'LakeQuarantine', 'LakeRaw'].sort(),
+    expect(
+      lakeBuckets()
+        .map(([id]) => id.replace(/[A-F0-9]{8}$/, ''))
+        .sort(),
+    ).toEqual(
+      [
+        'LakeAccessLogs',
+        'LakeAthenaResults',
+        'LakeCurated',
+        'LakeProcessed',
+        'LakeQuarantine',
+        'LakeRaw',
+      ].sort(),
     );
   });
 
-  test.each(['Raw', 'Processed', 'Curated', 'Quarantine', 'AthenaResults'])('%s: SSE-KMS with bucket key, versioned, private, logged', (part) => {
-    const p = bucket(part).Properties ?? {};
-    expect(p.BucketEncryption).toEqual({
-      ServerSideEncryptionConfiguration: [
-        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: expect.anything() } },
-      ],
-    });
-    expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(p.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^LakeAccessLogs/) }, LogFilePrefix: `${part}/` });
-    expect(bucket(part).DeletionPolicy).toBe('Retain');
-  });
+  test.each(['Raw', 'Processed', 'Curated', 'Quarantine', 'AthenaResults'])(
+    '%s: SSE-KMS with bucket key, versioned, private, logged',
+    (part) => {
+      const p = bucket(part).Properties ?? {};
+      expect(p.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: expect.anything() },
+          },
+        ],
+      });
+      expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(p.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(p.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: expect.stringMatching(/^LakeAccessLogs/) },
+        LogFilePrefix: `${part}/`,
+      });
+      expect(bucket(part).DeletionPolicy).toBe('Retain');
+    },
+  );
 
   test('the access-log bucket uses SSE-S3 (server access logging cannot write to SSE-KMS buckets)', () => {
     expect(bucket('AccessLogs').Properties?.BucketEncryption).toEqual({
@@ -67,7 +96,11 @@ describe('DataLakeStorage', () => {
     for (const [, p] of policies) {
       expect(p.Properties?.PolicyDocument).toMatchObject({
         Statement: expect.arrayContaining([
-          expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       });
     }
@@ -86,7 +119,9 @@ describe('DataLakeStorage', () => {
     expect(rules('AthenaResults')).toContainEqual(expect.objectContaining({ ExpirationInDays: 30 }));
     expect(rules('AccessLogs')).toContainEqual(expect.objectContaining({ ExpirationInDays: 365 }));
     for (const part of ['Raw', 'Processed', 'Curated', 'Quarantine', 'AthenaResults', 'AccessLogs']) {
-      expect(rules(part)).toContainEqual(expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }));
+      expect(rules(part)).toContainEqual(
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+      );
     }
   });
 
@@ -102,13 +137,17 @@ describe('DataLakeStorage', () => {
     expect(resourcesOf(t, 'Custom::S3AutoDeleteObjects', 'Scratch')).toHaveLength(6);
     expect(resourcesOf(t, 'Custom::S3AutoDeleteObjects', 'Lake')).toHaveLength(0);
     const q = scratch.find(([id]) => id.startsWith('ScratchQuarantine'))?.[1];
-    expect((q?.Properties?.LifecycleConfiguration as { Rules: unknown[] }).Rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 7 }));
+    expect((q?.Properties?.LifecycleConfiguration as { Rules: unknown[] }).Rules).toContainEqual(
+      expect.objectContaining({ ExpirationInDays: 7 }),
+    );
   });
 
   test('the key lets CloudWatch Logs of this account use it (Glue job log encryption)', () => {
     t.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: Match.objectLike({
-        Statement: Match.arrayWith([Match.objectLike({ Sid: 'CloudWatchLogsOfThisAccount', Effect: 'Allow' })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'CloudWatchLogsOfThisAccount', Effect: 'Allow' }),
+        ]),
       }),
     });
   });
@@ -122,7 +161,9 @@ describe('LakeBucket defaults', () => {
   test('SSE-S3 without a key, RETAIN, no access logs, versioned, TLS only', () => {
     const [, plain] = resourcesOf(t, 'AWS::S3::Bucket', 'Plain')[0] ?? [];
     expect(plain?.DeletionPolicy).toBe('Retain');
-    expect(plain?.Properties?.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(plain?.Properties?.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
     expect(plain?.Properties?.LoggingConfiguration).toBeUndefined();
     expect(plain?.Properties?.BucketName).toBeUndefined();
     expect(plain?.Properties?.VersioningConfiguration).toEqual({ Status: 'Enabled' });

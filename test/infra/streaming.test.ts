@@ -3,7 +3,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { adEvents } from '../../lib/contracts/ad-events';
-import { AdEventsStream, DEFAULT_AD_EVENTS_ERROR_PREFIX, DEFAULT_AD_EVENTS_PREFIX, staticPrefix } from '../../lib/infra/streaming/ad-events-stream';
+import {
+  AdEventsStream,
+  DEFAULT_AD_EVENTS_ERROR_PREFIX,
+  DEFAULT_AD_EVENTS_PREFIX,
+  staticPrefix,
+} from '../../lib/infra/streaming/ad-events-stream';
 import { allowedActions, resourcesOf, testApp, testStack } from './helpers';
 
 let t: Template;
@@ -26,7 +31,12 @@ beforeAll(() => {
     bufferingSize: Size.mebibytes(16),
   });
   try {
-    new AdEventsStream(stack, 'TooShort', { prefix: 'p3', key, rawBucket: raw, retentionPeriod: Duration.days(1) });
+    new AdEventsStream(stack, 'TooShort', {
+      prefix: 'p3',
+      key,
+      rawBucket: raw,
+      retentionPeriod: Duration.days(1),
+    });
   } catch (e) {
     tooShort = e;
   }
@@ -45,7 +55,10 @@ describe('AdEventsStream defaults', () => {
     expect(s).toMatchObject({
       Name: 'p1-ad-events',
       RetentionPeriodHours: 168,
-      StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [expect.stringMatching(/^K/), 'Arn'] } },
+      StreamEncryption: {
+        EncryptionType: 'KMS',
+        KeyId: { 'Fn::GetAtt': [expect.stringMatching(/^K/), 'Arn'] },
+      },
       StreamModeDetails: { StreamMode: 'ON_DEMAND' },
     });
     expect(s.ShardCount).toBeUndefined();
@@ -62,20 +75,26 @@ describe('AdEventsStream defaults', () => {
       BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
       CloudWatchLoggingOptions: { Enabled: true },
       EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: expect.anything() } },
-      ProcessingConfiguration: { Enabled: true, Processors: [{ Type: 'AppendDelimiterToRecord', Parameters: [] }] },
+      ProcessingConfiguration: {
+        Enabled: true,
+        Processors: [{ Type: 'AppendDelimiterToRecord', Parameters: [] }],
+      },
     });
   });
 
-  test('the default prefixes are the contract\'s raw prefixes', () => {
+  test("the default prefixes are the contract's raw prefixes", () => {
     expect(staticPrefix(DEFAULT_AD_EVENTS_PREFIX)).toBe(adEvents.raw.prefix);
     expect(staticPrefix(DEFAULT_AD_EVENTS_ERROR_PREFIX)).toBe(adEvents.raw.errorPrefix);
   });
 
   test('delivery errors are logged to a log group with retention', () => {
-    expect(props('AWS::Logs::LogGroup', 'Std')).toMatchObject({ LogGroupName: '/aws/kinesisfirehose/p1-ad-events', RetentionInDays: 90 });
+    expect(props('AWS::Logs::LogGroup', 'Std')).toMatchObject({
+      LogGroupName: '/aws/kinesisfirehose/p1-ad-events',
+      RetentionInDays: 90,
+    });
   });
 
-  test('Firehose\'s role: explicit actions, writes only the two raw prefixes', () => {
+  test("Firehose's role: explicit actions, writes only the two raw prefixes", () => {
     expect(allowedActions(t).filter((a) => a.includes('*'))).toEqual([]);
     const policy = props('AWS::IAM::Policy', 'StdPolicy');
     expect(JSON.stringify(policy)).toContain('/ad_events/*');
@@ -90,7 +109,11 @@ describe('AdEventsStream defaults', () => {
 
 describe('AdEventsStream from config', () => {
   test('provisioned with shards, longer retention, own buffering', () => {
-    expect(props('AWS::Kinesis::Stream', 'Tuned')).toMatchObject({ ShardCount: 3, RetentionPeriodHours: 336, StreamModeDetails: { StreamMode: 'PROVISIONED' } });
+    expect(props('AWS::Kinesis::Stream', 'Tuned')).toMatchObject({
+      ShardCount: 3,
+      RetentionPeriodHours: 336,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+    });
     expect(props('AWS::KinesisFirehose::DeliveryStream', 'Tuned')).toMatchObject({
       ExtendedS3DestinationConfiguration: { BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 16 } },
     });

@@ -1,6 +1,12 @@
 import { allTables, datasets } from '../../lib/contracts';
 import type { AnyContract } from '../../lib/contracts';
-import { COMBINED_LOG_REGEX, dqdlRuleset, glueColumns, icebergSchema, rawTableDefinition } from '../../lib/infra/governance/table-definitions';
+import {
+  COMBINED_LOG_REGEX,
+  dqdlRuleset,
+  glueColumns,
+  icebergSchema,
+  rawTableDefinition,
+} from '../../lib/infra/governance/table-definitions';
 
 const byName = (n: string): AnyContract => {
   const c = allTables.find((t) => t.name === n);
@@ -9,34 +15,46 @@ const byName = (n: string): AnyContract => {
 };
 
 describe('Glue columns from the contracts', () => {
-  test.each(allTables.map((c) => [c.name, c] as const))('%s: every column, in order, typed and commented', (_n, c) => {
-    const cols = glueColumns(c);
-    expect(cols.map((x) => x.name)).toEqual(c.columns.map((x) => x.name));
-    expect(cols.map((x) => x.type)).toEqual(c.columns.map((x) => x.type));
-    cols.forEach((col, i) => {
-      const src = c.columns[i];
-      expect(col.comment.startsWith(src?.description.slice(0, 200) ?? '?')).toBe(true);
-      expect(col.comment.length).toBeLessThanOrEqual(255);
-      expect(col.comment.includes('[PII]')).toBe(src?.pii === true);
-    });
-  });
+  test.each(allTables.map((c) => [c.name, c] as const))(
+    '%s: every column, in order, typed and commented',
+    (_n, c) => {
+      const cols = glueColumns(c);
+      expect(cols.map((x) => x.name)).toEqual(c.columns.map((x) => x.name));
+      expect(cols.map((x) => x.type)).toEqual(c.columns.map((x) => x.type));
+      cols.forEach((col, i) => {
+        const src = c.columns[i];
+        expect(col.comment.startsWith(src?.description.slice(0, 200) ?? '?')).toBe(true);
+        expect(col.comment.length).toBeLessThanOrEqual(255);
+        expect(col.comment.includes('[PII]')).toBe(src?.pii === true);
+      });
+    },
+  );
 });
 
 describe('Iceberg schema', () => {
-  test.each(allTables.map((c) => [c.name, c] as const))('%s: unique field ids, day partition on the time column', (_n, c) => {
-    const s = icebergSchema(c);
-    const ids = s.fields.map((f) => f.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const time = s.fields.find((f) => f.name === c.timeColumn);
-    expect(s.partitionFields).toEqual([{ sourceId: time?.id, fieldId: 1000, name: `${c.timeColumn}_day`, transform: 'day' }]);
-  });
+  test.each(allTables.map((c) => [c.name, c] as const))(
+    '%s: unique field ids, day partition on the time column',
+    (_n, c) => {
+      const s = icebergSchema(c);
+      const ids = s.fields.map((f) => f.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const time = s.fields.find((f) => f.name === c.timeColumn);
+      expect(s.partitionFields).toEqual([
+        { sourceId: time?.id, fieldId: 1000, name: `${c.timeColumn}_day`, transform: 'day' },
+      ]);
+    },
+  );
 
   test('types map to Iceberg: instants are timestamptz, bigint is long, arrays are lists with their own element id', () => {
     const s = icebergSchema(byName('social_posts'));
     const f = (n: string) => s.fields.find((x) => x.name === n);
     expect(f('created_at')?.type).toBe('timestamptz');
     expect(f('likes')?.type).toBe('long');
-    const hashtags = JSON.parse(f('hashtags')?.type ?? '{}') as { type: string; element: string; 'element-id': number };
+    const hashtags = JSON.parse(f('hashtags')?.type ?? '{}') as {
+      type: string;
+      element: string;
+      'element-id': number;
+    };
     const mentions = JSON.parse(f('mentions')?.type ?? '{}') as { 'element-id': number };
     expect(hashtags).toMatchObject({ type: 'list', element: 'string' });
     const fieldIds = new Set(s.fields.map((x) => x.id));
@@ -47,15 +65,22 @@ describe('Iceberg schema', () => {
 });
 
 describe('raw tables', () => {
-  test.each(datasets.map((d) => [d.name, d] as const))('%s: partition projection over its raw prefix', (_n, d) => {
-    const def = rawTableDefinition(d, 'raw-bucket');
-    expect(def.parameters['projection.enabled']).toBe('true');
-    expect(def.parameters['storage.location.template']).toMatch(new RegExp(`^s3://raw-bucket/${d.raw.prefix}`));
-    expect(def.partitionKeys).toHaveLength(1);
-  });
+  test.each(datasets.map((d) => [d.name, d] as const))(
+    '%s: partition projection over its raw prefix',
+    (_n, d) => {
+      const def = rawTableDefinition(d, 'raw-bucket');
+      expect(def.parameters['projection.enabled']).toBe('true');
+      expect(def.parameters['storage.location.template']).toMatch(
+        new RegExp(`^s3://raw-bucket/${d.raw.prefix}`),
+      );
+      expect(def.partitionKeys).toHaveLength(1);
+    },
+  );
 
   test('batch files are projected by ingest date, stream deliveries by arrival hour', () => {
-    expect(rawTableDefinition(byName('transactions') as never, 'b').parameters['storage.location.template']).toBe('s3://b/transactions/ingest_date=${ingest_date}/');
+    expect(
+      rawTableDefinition(byName('transactions') as never, 'b').parameters['storage.location.template'],
+    ).toBe('s3://b/transactions/ingest_date=${ingest_date}/');
     expect(rawTableDefinition(byName('ad_events') as never, 'b').parameters).toMatchObject({
       'storage.location.template': 's3://b/ad_events/${delivery_hour}/',
       'projection.delivery_hour.format': 'yyyy/MM/dd/HH',
@@ -68,14 +93,31 @@ describe('raw tables', () => {
     expect(csv.serde.library).toBe('org.apache.hadoop.hive.serde2.OpenCSVSerde');
     expect(csv.parameters['skip.header.line.count']).toBe('1');
     const json = rawTableDefinition(byName('social_posts') as never, 'b');
-    expect(json.columns.find((c) => c.name === 'user')?.type).toBe('struct<id:string,handle:string,followers:bigint,verified:boolean>');
-    expect(json.columns.find((c) => c.name === 'metrics')?.type).toBe('struct<likes:bigint,shares:bigint,comments:bigint>');
+    expect(json.columns.find((c) => c.name === 'user')?.type).toBe(
+      'struct<id:string,handle:string,followers:bigint,verified:boolean>',
+    );
+    expect(json.columns.find((c) => c.name === 'metrics')?.type).toBe(
+      'struct<likes:bigint,shares:bigint,comments:bigint>',
+    );
   });
 
   test('the combined-log regex splits a real log line into the raw columns', () => {
-    const line = '203.0.113.9 - alice [10/Oct/2025:13:55:36 +0000] "GET /p/42?x=1 HTTP/1.1" 200 2326 "https://ref.example/" "Mozilla/5.0 (X11)"';
+    const line =
+      '203.0.113.9 - alice [10/Oct/2025:13:55:36 +0000] "GET /p/42?x=1 HTTP/1.1" 200 2326 "https://ref.example/" "Mozilla/5.0 (X11)"';
     const m = new RegExp(COMBINED_LOG_REGEX).exec(line);
-    expect(m?.slice(1)).toEqual(['203.0.113.9', '-', 'alice', '10/Oct/2025:13:55:36 +0000', 'GET', '/p/42?x=1', 'HTTP/1.1', '200', '2326', 'https://ref.example/', 'Mozilla/5.0 (X11)']);
+    expect(m?.slice(1)).toEqual([
+      '203.0.113.9',
+      '-',
+      'alice',
+      '10/Oct/2025:13:55:36 +0000',
+      'GET',
+      '/p/42?x=1',
+      'HTTP/1.1',
+      '200',
+      '2326',
+      'https://ref.example/',
+      'Mozilla/5.0 (X11)',
+    ]);
     const cols = rawTableDefinition(byName('server_logs') as never, 'b').columns;
     expect(cols).toHaveLength((m?.length ?? 0) - 1);
   });
@@ -96,7 +138,9 @@ describe('Data Quality rulesets (DQDL) from the contract rules', () => {
 
   test('optional columns accept NULL; conditional requirements use where', () => {
     const r = dqdlRuleset(byName('ad_events'));
-    expect(r).toContain('(ColumnValues "device" in ["desktop", "mobile", "tablet"]) or (ColumnValues "device" = NULL)');
+    expect(r).toContain(
+      '(ColumnValues "device" in ["desktop", "mobile", "tablet"]) or (ColumnValues "device" = NULL)',
+    );
     expect(r).toContain('IsComplete "order_id" where "event_type = \'conversion\'"');
   });
 
@@ -105,7 +149,9 @@ describe('Data Quality rulesets (DQDL) from the contract rules', () => {
       let expected = 2;
       for (const col of c.columns) {
         const x = col.rules ?? {};
-        expected += [x.required, x.requiredWhen, x.min, x.max, x.allowed, x.pattern, x.maxLength].filter((v) => v !== undefined && v !== false).length;
+        expected += [x.required, x.requiredWhen, x.min, x.max, x.allowed, x.pattern, x.maxLength].filter(
+          (v) => v !== undefined && v !== false,
+        ).length;
       }
       const body = dqdlRuleset(c);
       expect(body.split(',\n').length).toBe(expected);

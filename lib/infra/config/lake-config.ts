@@ -147,13 +147,17 @@ export interface LakeConfig {
   readonly etl: Resolved<EtlSettings>;
   readonly query: Resolved<QuerySettings>;
   readonly api: Resolved<ApiSettings>;
-  readonly monitoring: Omit<Resolved<MonitoringSettings>, 'alarmEmail'> & { readonly alarmEmail: string | undefined };
+  readonly monitoring: Omit<Resolved<MonitoringSettings>, 'alarmEmail'> & {
+    readonly alarmEmail: string | undefined;
+  };
 }
 
 function checkPrincipalRoles(map: Readonly<Record<string, DataRole>>): Readonly<Record<string, DataRole>> {
   for (const [arn, role] of Object.entries(map)) {
-    if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn)) throw new Error(`lake config: api.principalRoles key '${arn}' is not an IAM ARN`);
-    if (!isRole(role)) throw new Error(`lake config: api.principalRoles['${arn}'] = '${String(role)}' is not a data role`);
+    if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/.test(arn))
+      throw new Error(`lake config: api.principalRoles key '${arn}' is not an IAM ARN`);
+    if (!isRole(role))
+      throw new Error(`lake config: api.principalRoles['${arn}'] = '${String(role)}' is not a data role`);
   }
   return map;
 }
@@ -186,13 +190,19 @@ export interface ResolveOptions {
   readonly defaultRegion?: string;
 }
 
-export function resolveLakeConfig(envName: string, s: LakeEnvironmentSettings, opts: ResolveOptions = {}): LakeConfig {
+export function resolveLakeConfig(
+  envName: string,
+  s: LakeEnvironmentSettings,
+  opts: ResolveOptions = {},
+): LakeConfig {
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(envName)) {
     throw new Error(`lake config: environment name '${envName}' must match [a-z][a-z0-9-]{0,15}`);
   }
   const prefix = s.prefix ?? `shoplake-${envName}`;
   if (!/^[a-z][a-z0-9-]{1,23}$/.test(prefix)) {
-    throw new Error(`lake config: prefix '${prefix}' must match [a-z][a-z0-9-]{1,23} (it names stacks, jobs, databases)`);
+    throw new Error(
+      `lake config: prefix '${prefix}' must match [a-z][a-z0-9-]{1,23} (it names stacks, jobs, databases)`,
+    );
   }
   const st = s.storage ?? {};
   const sm = s.streaming ?? {};
@@ -202,14 +212,19 @@ export function resolveLakeConfig(envName: string, s: LakeEnvironmentSettings, o
   const mon = s.monitoring ?? {};
   const mode = sm.mode ?? 'on-demand';
   if (mode !== 'on-demand' && mode !== 'provisioned') {
-    throw new Error(`lake config: streaming.mode must be 'on-demand' or 'provisioned' (got '${String(mode)}')`);
+    throw new Error(
+      `lake config: streaming.mode must be 'on-demand' or 'provisioned' (got '${String(mode)}')`,
+    );
   }
   const rawIa = st.rawInfrequentAccessDays ?? 30;
   const rawGlacier = st.rawGlacierDays ?? 180;
-  if (rawGlacier <= rawIa) throw new Error('lake config: storage.rawGlacierDays must be after rawInfrequentAccessDays');
+  if (rawGlacier <= rawIa)
+    throw new Error('lake config: storage.rawGlacierDays must be after rawInfrequentAccessDays');
   const admins = s.lakeFormationAdmins;
   if (admins !== undefined && admins.length === 0) {
-    throw new Error('lake config: lakeFormationAdmins must not be empty (the deploy role must stay an admin)');
+    throw new Error(
+      'lake config: lakeFormationAdmins must not be empty (the deploy role must stay an admin)',
+    );
   }
   return {
     envName,
@@ -223,9 +238,24 @@ export function resolveLakeConfig(envName: string, s: LakeEnvironmentSettings, o
     storage: {
       rawInfrequentAccessDays: requireRange('storage.rawInfrequentAccessDays', rawIa, 30, 3650),
       rawGlacierDays: rawGlacier,
-      quarantineExpirationDays: requireRange('storage.quarantineExpirationDays', st.quarantineExpirationDays ?? 90, 1, 3650),
-      athenaResultsExpirationDays: requireRange('storage.athenaResultsExpirationDays', st.athenaResultsExpirationDays ?? 30, 1, 3650),
-      accessLogsExpirationDays: requireRange('storage.accessLogsExpirationDays', st.accessLogsExpirationDays ?? 365, 1, 3650),
+      quarantineExpirationDays: requireRange(
+        'storage.quarantineExpirationDays',
+        st.quarantineExpirationDays ?? 90,
+        1,
+        3650,
+      ),
+      athenaResultsExpirationDays: requireRange(
+        'storage.athenaResultsExpirationDays',
+        st.athenaResultsExpirationDays ?? 30,
+        1,
+        3650,
+      ),
+      accessLogsExpirationDays: requireRange(
+        'storage.accessLogsExpirationDays',
+        st.accessLogsExpirationDays ?? 365,
+        1,
+        3650,
+      ),
       noncurrentVersionExpirationDays: requireRange(
         'storage.noncurrentVersionExpirationDays',
         st.noncurrentVersionExpirationDays ?? 90,
@@ -237,7 +267,12 @@ export function resolveLakeConfig(envName: string, s: LakeEnvironmentSettings, o
       mode,
       shardCount: requireRange('streaming.shardCount', sm.shardCount ?? 1, 1, 500),
       retentionHours: requireRange('streaming.retentionHours', sm.retentionHours ?? 168, 168, 8760),
-      bufferIntervalSeconds: requireRange('streaming.bufferIntervalSeconds', sm.bufferIntervalSeconds ?? 300, 0, 900),
+      bufferIntervalSeconds: requireRange(
+        'streaming.bufferIntervalSeconds',
+        sm.bufferIntervalSeconds ?? 300,
+        0,
+        900,
+      ),
       bufferSizeMiB: requireRange('streaming.bufferSizeMiB', sm.bufferSizeMiB ?? 64, 1, 128),
     },
     etl: {
@@ -250,7 +285,12 @@ export function resolveLakeConfig(envName: string, s: LakeEnvironmentSettings, o
       streamSchedule: etl.streamSchedule ?? 'cron(0/15 * * * ? *)',
     },
     query: {
-      bytesScannedCutoffMiB: requireRange('query.bytesScannedCutoffMiB', q.bytesScannedCutoffMiB ?? 10240, 10, 1024 * 1024 * 1024),
+      bytesScannedCutoffMiB: requireRange(
+        'query.bytesScannedCutoffMiB',
+        q.bytesScannedCutoffMiB ?? 10240,
+        10,
+        1024 * 1024 * 1024,
+      ),
     },
     api: {
       throttlingRateLimit: requireRange('api.throttlingRateLimit', api.throttlingRateLimit ?? 20, 1, 10000),
@@ -264,7 +304,12 @@ export function resolveLakeConfig(envName: string, s: LakeEnvironmentSettings, o
     monitoring: {
       alarmEmail: mon.alarmEmail,
       iteratorAgeMs: requireRange('monitoring.iteratorAgeMs', mon.iteratorAgeMs ?? 600000, 1000, 604800000),
-      firehoseFreshnessSeconds: requireRange('monitoring.firehoseFreshnessSeconds', mon.firehoseFreshnessSeconds ?? 900, 60, 86400),
+      firehoseFreshnessSeconds: requireRange(
+        'monitoring.firehoseFreshnessSeconds',
+        mon.firehoseFreshnessSeconds ?? 900,
+        60,
+        86400,
+      ),
       apiLatencyP99Ms: requireRange('monitoring.apiLatencyP99Ms', mon.apiLatencyP99Ms ?? 10000, 100, 29000),
     },
   };
@@ -278,10 +323,14 @@ export interface ContextReader {
 /** Reads `-c env=<name>` (default `dev`) and its settings from `lake:environments`. */
 export function lakeConfigFromContext(node: ContextReader, env: NodeJS.ProcessEnv = process.env): LakeConfig {
   const envName = (node.tryGetContext(ENV_CONTEXT_KEY) as string | undefined) ?? DEFAULT_ENV;
-  const all = (node.tryGetContext(ENVIRONMENTS_CONTEXT_KEY) as Record<string, LakeEnvironmentSettings> | undefined) ?? {};
+  const all =
+    (node.tryGetContext(ENVIRONMENTS_CONTEXT_KEY) as Record<string, LakeEnvironmentSettings> | undefined) ??
+    {};
   const settings = all[envName];
   if (settings === undefined) {
-    throw new Error(`lake config: environment '${envName}' is not in cdk.json context '${ENVIRONMENTS_CONTEXT_KEY}' (known: ${Object.keys(all).join(', ') || 'none'})`);
+    throw new Error(
+      `lake config: environment '${envName}' is not in cdk.json context '${ENVIRONMENTS_CONTEXT_KEY}' (known: ${Object.keys(all).join(', ') || 'none'})`,
+    );
   }
   return resolveLakeConfig(envName, settings, {
     destroyDataOverride: node.tryGetContext(DESTROY_DATA_CONTEXT_KEY),

@@ -35,7 +35,8 @@ function requestParameters(path: string): Record<string, boolean> {
   if (route?.kind === 'query') {
     params['method.request.querystring.from'] = true;
     params['method.request.querystring.to'] = true;
-    for (const p of ['fields', 'limit', 'cursor', ...route.filters.map((f) => f.param)]) params[`method.request.querystring.${p}`] = false;
+    for (const p of ['fields', 'limit', 'cursor', ...route.filters.map((f) => f.param)])
+      params[`method.request.querystring.${p}`] = false;
   }
   return params;
 }
@@ -64,7 +65,8 @@ export class LakeApi extends Construct {
     });
 
     const fnLogs = new LogGroup(this, 'HandlerLogs', { retention: logRetention });
-    const role = props.role ?? new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const role =
+      props.role ?? new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     fnLogs.grantWrite(role);
     this.handler = new NodejsFunction(this, 'Handler', {
       entry: props.entry ?? DEFAULT_API_ENTRY,
@@ -100,18 +102,26 @@ export class LakeApi extends Construct {
       },
     });
     // CDK adds DependsOn on the role that the Role GetAtt already implies; cfn-lint W3005 flags the redundancy.
-    (this.handler.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    (this.handler.node.defaultChild as CfnResource).addMetadata('cfn-lint', {
+      config: { ignore_checks: ['W3005'] },
+    });
     const roleArns = Object.values(props.dataRoles).map((r) => r.roleArn);
     if (roleArns.length > 0) {
       this.handler.addToRolePolicy(
-        new PolicyStatement({ sid: 'AssumeDataRoles', effect: Effect.ALLOW, actions: ['sts:AssumeRole'], resources: roleArns }),
+        new PolicyStatement({
+          sid: 'AssumeDataRoles',
+          effect: Effect.ALLOW,
+          actions: ['sts:AssumeRole'],
+          resources: roleArns,
+        }),
       );
     }
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention });
     this.api = new RestApi(this, 'Api', {
       restApiName: names.resource('api'),
-      description: 'Shop data lake API: IAM (SigV4) auth, queries through Athena under Lake Formation grants.',
+      description:
+        'Shop data lake API: IAM (SigV4) auth, queries through Athena under Lake Formation grants.',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: true,
       deployOptions: {
@@ -146,7 +156,8 @@ export class LakeApi extends Construct {
     const integration = new LambdaIntegration(this.handler, { proxy: true });
     for (const route of allRoutes) {
       let res: IResource = this.api.root;
-      for (const seg of route.path.split('/').filter((s) => s !== '')) res = res.getResource(seg) ?? res.addResource(seg);
+      for (const seg of route.path.split('/').filter((s) => s !== ''))
+        res = res.getResource(seg) ?? res.addResource(seg);
       res.addMethod('GET', integration, {
         authorizationType: AuthorizationType.IAM,
         requestValidator: validator,
@@ -155,17 +166,37 @@ export class LakeApi extends Construct {
       });
     }
 
-    acknowledge(this.cursorSecret, 'AwsSolutions-SMG4', 'An HMAC key that only seals pagination cursors; rotating it would just invalidate open cursors, so it is rotated by redeploying with a new secret.');
-    acknowledge(this.handler, 'Serverless-LambdaDLQ', 'API Gateway invokes the function synchronously: the caller gets the error, there is no asynchronous event to dead-letter.');
-    acknowledge(this.api, 'AwsSolutions-COG4', 'Every method uses IAM (SigV4) authorization: callers are AWS principals mapped to data roles, not Cognito users.');
+    acknowledge(
+      this.cursorSecret,
+      'AwsSolutions-SMG4',
+      'An HMAC key that only seals pagination cursors; rotating it would just invalidate open cursors, so it is rotated by redeploying with a new secret.',
+    );
+    acknowledge(
+      this.handler,
+      'Serverless-LambdaDLQ',
+      'API Gateway invokes the function synchronously: the caller gets the error, there is no asynchronous event to dead-letter.',
+    );
+    acknowledge(
+      this.api,
+      'AwsSolutions-COG4',
+      'Every method uses IAM (SigV4) authorization: callers are AWS principals mapped to data roles, not Cognito users.',
+    );
     acknowledge(
       this.api.node.findChild('CloudWatchRole'),
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'The account-level role API Gateway needs for execution logs; this AWS managed policy is the documented one and only allows writing logs.',
     );
-    acknowledge(role.node.tryFindChild('DefaultPolicy') ?? role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.');
+    acknowledge(
+      role.node.tryFindChild('DefaultPolicy') ?? role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
+    );
     if (!(props.waf ?? false)) {
-      acknowledge(this.api.deploymentStage, 'AwsSolutions-APIG3', 'WAF is off in this environment by configuration (api.waf); every method still requires SigV4 and the stage is throttled.');
+      acknowledge(
+        this.api.deploymentStage,
+        'AwsSolutions-APIG3',
+        'WAF is off in this environment by configuration (api.waf); every method still requires SigV4 and the stage is throttled.',
+      );
     }
 
     if (props.waf ?? false) {
@@ -180,7 +211,11 @@ export class LakeApi extends Construct {
         name: names.resource('api'),
         scope: 'REGIONAL',
         defaultAction: { allow: {} },
-        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `${names.prefix}-api`, sampledRequestsEnabled: true },
+        visibilityConfig: {
+          cloudWatchMetricsEnabled: true,
+          metricName: `${names.prefix}-api`,
+          sampledRequestsEnabled: true,
+        },
         rules: [
           managed('AWSManagedRulesCommonRuleSet', 0),
           managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
@@ -190,7 +225,11 @@ export class LakeApi extends Construct {
             priority: 3,
             action: { block: {} },
             statement: { rateBasedStatement: { limit: props.wafRateLimit ?? 1000, aggregateKeyType: 'IP' } },
-            visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'rate-limit-per-ip', sampledRequestsEnabled: true },
+            visibilityConfig: {
+              cloudWatchMetricsEnabled: true,
+              metricName: 'rate-limit-per-ip',
+              sampledRequestsEnabled: true,
+            },
           },
         ],
       });

@@ -23,10 +23,17 @@ export class LakeQueryRole extends Construct {
     const names = props.names;
     this.role = new Role(this, 'Role', {
       assumedBy: props.assumedBy,
-      description: props.description ?? `Queries the lake as ${props.dataRole} in the ${props.workgroup} workgroup`,
+      description:
+        props.description ?? `Queries the lake as ${props.dataRole} in the ${props.workgroup} workgroup`,
     });
     const glue = (resource: string, resourceName?: string): string =>
-      stack.formatArn({ service: 'glue', resource, resourceName, region: Aws.REGION, account: Aws.ACCOUNT_ID });
+      stack.formatArn({
+        service: 'glue',
+        resource,
+        resourceName,
+        region: Aws.REGION,
+        account: Aws.ACCOUNT_ID,
+      });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'AthenaInItsWorkgroup',
@@ -47,7 +54,11 @@ export class LakeQueryRole extends Construct {
           'athena:GetTableMetadata',
         ],
         resources: [
-          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: names.workgroup(props.workgroup) }),
+          stack.formatArn({
+            service: 'athena',
+            resource: 'workgroup',
+            resourceName: names.workgroup(props.workgroup),
+          }),
           stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' }),
         ],
       }),
@@ -56,7 +67,15 @@ export class LakeQueryRole extends Construct {
       new PolicyStatement({
         sid: 'CatalogOfThisLake',
         effect: Effect.ALLOW,
-        actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetDatabases',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+          'glue:BatchGetPartition',
+        ],
         resources: [
           glue('catalog'),
           ...ZONES.map((z) => glue('database', names.database(z))),
@@ -65,13 +84,27 @@ export class LakeQueryRole extends Construct {
       }),
     );
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ sid: 'LakeFormationCredentialVending', effect: Effect.ALLOW, actions: ['lakeformation:GetDataAccess'], resources: ['*'] }),
+      new PolicyStatement({
+        sid: 'LakeFormationCredentialVending',
+        effect: Effect.ALLOW,
+        actions: ['lakeformation:GetDataAccess'],
+        resources: ['*'],
+      }),
     );
-    for (const st of bucketStatements(props.resultsBucket, 'readwrite', [`${props.workgroup}/`])) this.role.addToPrincipalPolicy(st);
+    for (const st of bucketStatements(props.resultsBucket, 'readwrite', [`${props.workgroup}/`]))
+      this.role.addToPrincipalPolicy(st);
     this.role.addToPrincipalPolicy(keyStatement(props.key, 'encrypt-decrypt'));
     const policy = this.role.node.findChild('DefaultPolicy');
-    acknowledge(policy, iam5(policy, props.resultsBucket.arnForObjects(`${props.workgroup}/*`)), `Athena writes result objects with generated names under the ${props.workgroup}/ prefix of the results bucket; the role is limited to that prefix.`);
-    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', 'lakeformation:GetDataAccess supports no resource-level permissions; Lake Formation grants decide what the vended credentials reach.');
+    acknowledge(
+      policy,
+      iam5(policy, props.resultsBucket.arnForObjects(`${props.workgroup}/*`)),
+      `Athena writes result objects with generated names under the ${props.workgroup}/ prefix of the results bucket; the role is limited to that prefix.`,
+    );
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'lakeformation:GetDataAccess supports no resource-level permissions; Lake Formation grants decide what the vended credentials reach.',
+    );
     for (const z of ZONES) {
       acknowledge(
         policy,

@@ -43,9 +43,21 @@ export class DataLakeCatalog extends Construct {
         },
       });
     this.databases = {
-      raw: db('raw', 'Landed files as they arrived (immutable); for inspection and replays.', props.rawBucket),
-      processed: db('processed', 'Validated, typed, deduplicated datasets (Iceberg v2), one table per source.', props.processedBucket),
-      curated: db('curated', 'Business tables computed from processed data (Iceberg v2), for BI and the API.', props.curatedBucket),
+      raw: db(
+        'raw',
+        'Landed files as they arrived (immutable); for inspection and replays.',
+        props.rawBucket,
+      ),
+      processed: db(
+        'processed',
+        'Validated, typed, deduplicated datasets (Iceberg v2), one table per source.',
+        props.processedBucket,
+      ),
+      curated: db(
+        'curated',
+        'Business tables computed from processed data (Iceberg v2), for BI and the API.',
+        props.curatedBucket,
+      ),
     };
 
     const rawTables = new Map<TableName, CfnTable>();
@@ -85,7 +97,10 @@ export class DataLakeCatalog extends Construct {
         databaseName: names.database(c.database),
         tableInput: {
           name: c.name,
-          description: `${c.description} Owner: ${c.owner}. Retention: ${c.retentionDays} days.`.slice(0, 2048),
+          description: `${c.description} Owner: ${c.owner}. Retention: ${c.retentionDays} days.`.slice(
+            0,
+            2048,
+          ),
           tableType: 'EXTERNAL_TABLE',
           parameters: { owner: c.owner, business_key: c.businessKey.join(','), time_column: c.timeColumn },
           storageDescriptor: { columns: glueColumns(c), location },

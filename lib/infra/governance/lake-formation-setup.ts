@@ -1,7 +1,12 @@
 import { Aws, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { CfnDataLakeSettings, CfnResource as CfnLfResource, CfnTag, CfnTagAssociation } from 'aws-cdk-lib/aws-lakeformation';
+import {
+  CfnDataLakeSettings,
+  CfnResource as CfnLfResource,
+  CfnTag,
+  CfnTagAssociation,
+} from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
 import { acknowledge, iam5 } from '../nag';
 import { bucketStatements, keyStatement } from '../storage/access-policies';
@@ -9,7 +14,18 @@ import type { LakeFormationSetupProps } from './lake-formation-setup-props';
 
 /** The CDK bootstrap role CloudFormation deploys with (the default Lake Formation admin). */
 export function cdkExecRoleArn(qualifier: string): string {
-  return Fn.join('', ['arn:', Aws.PARTITION, ':iam::', Aws.ACCOUNT_ID, ':role/cdk-', qualifier, '-cfn-exec-role-', Aws.ACCOUNT_ID, '-', Aws.REGION]);
+  return Fn.join('', [
+    'arn:',
+    Aws.PARTITION,
+    ':iam::',
+    Aws.ACCOUNT_ID,
+    ':role/cdk-',
+    qualifier,
+    '-cfn-exec-role-',
+    Aws.ACCOUNT_ID,
+    '-',
+    Aws.REGION,
+  ]);
 }
 
 /**
@@ -39,7 +55,8 @@ export class LakeFormationSetup extends Construct {
     });
     // The settings are one per account and region: deleting an environment must not reset them for the others.
     this.settings.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    for (const database of Object.values(props.catalog.databases)) database.addResourceDependency(this.settings);
+    for (const database of Object.values(props.catalog.databases))
+      database.addResourceDependency(this.settings);
 
     this.dataAccessRole = new Role(this, 'DataAccessRole', {
       assumedBy: new ServicePrincipal('lakeformation.amazonaws.com'),
@@ -52,7 +69,11 @@ export class LakeFormationSetup extends Construct {
 
     const policy = this.dataAccessRole.node.findChild('DefaultPolicy');
     for (const bucket of props.locations) {
-      acknowledge(policy, iam5(policy, bucket.arnForObjects('*')), `Lake Formation vends credentials for any object of the registered location ${bucket.node.id}; table-level grants narrow what each principal gets.`);
+      acknowledge(
+        policy,
+        iam5(policy, bucket.arnForObjects('*')),
+        `Lake Formation vends credentials for any object of the registered location ${bucket.node.id}; table-level grants narrow what each principal gets.`,
+      );
     }
 
     props.locations.forEach((bucket, i) => {
@@ -66,7 +87,11 @@ export class LakeFormationSetup extends Construct {
       this.dependables.push(r);
     });
 
-    this.piiTag = new CfnTag(this, 'PiiTag', { catalogId: Aws.ACCOUNT_ID, tagKey: this.piiTagKey, tagValues: ['true', 'false'] });
+    this.piiTag = new CfnTag(this, 'PiiTag', {
+      catalogId: Aws.ACCOUNT_ID,
+      tagKey: this.piiTagKey,
+      tagValues: ['true', 'false'],
+    });
     this.piiTag.addResourceDependency(this.settings);
     this.dependables.push(this.settings, this.piiTag);
 
@@ -84,7 +109,14 @@ export class LakeFormationSetup extends Construct {
       if (pii.length > 0) {
         const columnTag = new CfnTagAssociation(this, `PiiColumns-${contract.name}`, {
           lfTags: [{ catalogId: Aws.ACCOUNT_ID, tagKey: this.piiTagKey, tagValues: ['true'] }],
-          resource: { tableWithColumns: { catalogId: Aws.ACCOUNT_ID, databaseName, name: contract.name, columnNames: pii } },
+          resource: {
+            tableWithColumns: {
+              catalogId: Aws.ACCOUNT_ID,
+              databaseName,
+              name: contract.name,
+              columnNames: pii,
+            },
+          },
         });
         columnTag.addResourceDependency(tableTag);
       }

@@ -25,28 +25,57 @@ export function grantSpecs(props: LakeGrantsProps): GrantSpec[] {
   const specs: GrantSpec[] = [];
   if (props.access.kind === 'etl') {
     for (const zone of ['processed', 'curated'] as const) {
-      specs.push({ id: `${zone}-db`, permissions: ['CREATE_TABLE', 'ALTER', 'DESCRIBE'], resource: { database: { catalogId, name: db(zone) } } });
+      specs.push({
+        id: `${zone}-db`,
+        permissions: ['CREATE_TABLE', 'ALTER', 'DESCRIBE'],
+        resource: { database: { catalogId, name: db(zone) } },
+      });
       specs.push({
         id: `${zone}-tables`,
         permissions: ['SELECT', 'INSERT', 'DELETE', 'ALTER', 'DESCRIBE'],
         resource: { table: { catalogId, databaseName: db(zone), tableWildcard: {} } },
       });
     }
-    specs.push({ id: 'raw-db', permissions: ['DESCRIBE'], resource: { database: { catalogId, name: db('raw') } } });
-    specs.push({ id: 'raw-tables', permissions: ['SELECT', 'DESCRIBE'], resource: { table: { catalogId, databaseName: db('raw'), tableWildcard: {} } } });
+    specs.push({
+      id: 'raw-db',
+      permissions: ['DESCRIBE'],
+      resource: { database: { catalogId, name: db('raw') } },
+    });
+    specs.push({
+      id: 'raw-tables',
+      permissions: ['SELECT', 'DESCRIBE'],
+      resource: { table: { catalogId, databaseName: db('raw'), tableWildcard: {} } },
+    });
     props.access.writeLocations.forEach((bucket, i) =>
-      specs.push({ id: `location-${i}`, permissions: ['DATA_LOCATION_ACCESS'], resource: { dataLocation: { catalogId, resourceArn: bucket.bucketArn } } }),
+      specs.push({
+        id: `location-${i}`,
+        permissions: ['DATA_LOCATION_ACCESS'],
+        resource: { dataLocation: { catalogId, resourceArn: bucket.bucketArn } },
+      }),
     );
     return specs;
   }
   const grant = grants[props.access.role];
   const readable = contracts.filter((c) => grant.tables.includes(c.name));
   const zones = [...new Set(readable.map((c) => c.database))];
-  for (const zone of zones) specs.push({ id: `${zone}-db`, permissions: ['DESCRIBE'], resource: { database: { catalogId, name: db(zone) } } });
+  for (const zone of zones)
+    specs.push({
+      id: `${zone}-db`,
+      permissions: ['DESCRIBE'],
+      resource: { database: { catalogId, name: db(zone) } },
+    });
   for (const c of readable) specs.push(...tableGrants(c, grant.pii, db(c.database), catalogId));
   if (props.access.role === 'admin') {
-    specs.push({ id: 'raw-db', permissions: ['DESCRIBE'], resource: { database: { catalogId, name: db('raw') } } });
-    specs.push({ id: 'raw-tables', permissions: ['SELECT', 'DESCRIBE'], resource: { table: { catalogId, databaseName: db('raw'), tableWildcard: {} } } });
+    specs.push({
+      id: 'raw-db',
+      permissions: ['DESCRIBE'],
+      resource: { database: { catalogId, name: db('raw') } },
+    });
+    specs.push({
+      id: 'raw-tables',
+      permissions: ['SELECT', 'DESCRIBE'],
+      resource: { table: { catalogId, databaseName: db('raw'), tableWildcard: {} } },
+    });
   }
   return specs;
 }
@@ -54,14 +83,31 @@ export function grantSpecs(props: LakeGrantsProps): GrantSpec[] {
 function tableGrants(c: AnyContract, pii: boolean, databaseName: string, catalogId: string): GrantSpec[] {
   const piiColumns = c.columns.filter((col) => col.pii).map((col) => col.name);
   if (pii || piiColumns.length === 0) {
-    return [{ id: `${c.name}`, permissions: ['SELECT', 'DESCRIBE'], resource: { table: { catalogId, databaseName, name: c.name } } }];
+    return [
+      {
+        id: `${c.name}`,
+        permissions: ['SELECT', 'DESCRIBE'],
+        resource: { table: { catalogId, databaseName, name: c.name } },
+      },
+    ];
   }
   return [
-    { id: `${c.name}-describe`, permissions: ['DESCRIBE'], resource: { table: { catalogId, databaseName, name: c.name } } },
+    {
+      id: `${c.name}-describe`,
+      permissions: ['DESCRIBE'],
+      resource: { table: { catalogId, databaseName, name: c.name } },
+    },
     {
       id: `${c.name}-columns`,
       permissions: ['SELECT'],
-      resource: { tableWithColumns: { catalogId, databaseName, name: c.name, columnWildcard: { excludedColumnNames: piiColumns } } },
+      resource: {
+        tableWithColumns: {
+          catalogId,
+          databaseName,
+          name: c.name,
+          columnWildcard: { excludedColumnNames: piiColumns },
+        },
+      },
     },
   ];
 }

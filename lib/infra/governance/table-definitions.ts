@@ -28,7 +28,12 @@ export function icebergType(type: ColumnType, elementId: number): string {
     case 'timestamp':
       return 'timestamptz';
     case 'array<string>':
-      return JSON.stringify({ type: 'list', 'element-id': elementId, element: 'string', 'element-required': false });
+      return JSON.stringify({
+        type: 'list',
+        'element-id': elementId,
+        element: 'string',
+        'element-required': false,
+      });
     default:
       return type;
   }
@@ -50,11 +55,22 @@ export function icebergSchema(contract: AnyContract): {
   let nextElementId = contract.columns.length + 1;
   const fields = contract.columns.map((c, i) => {
     const elementId = c.type === 'array<string>' ? nextElementId++ : 0;
-    return { id: i + 1, name: c.name, type: icebergType(c.type, elementId), required: false, doc: comment(c) };
+    return {
+      id: i + 1,
+      name: c.name,
+      type: icebergType(c.type, elementId),
+      required: false,
+      doc: comment(c),
+    };
   });
   const time = fields.find((f) => f.name === contract.timeColumn);
   if (!time) throw new Error(`${contract.name}: timeColumn ${contract.timeColumn} is not a column`);
-  return { fields, partitionFields: [{ sourceId: time.id, fieldId: 1000, name: `${contract.timeColumn}_day`, transform: 'day' }] };
+  return {
+    fields,
+    partitionFields: [
+      { sourceId: time.id, fieldId: 1000, name: `${contract.timeColumn}_day`, transform: 'day' },
+    ],
+  };
 }
 
 /** Raw-zone table: how analysts can look at landed files (Hive external table, partition projection). */
@@ -91,8 +107,12 @@ function jsonColumns(contract: DatasetContract): GlueColumn[] {
   }
   return [...top.entries()].map(([name, e]) => ({
     name,
-    type: e.children.length > 0 ? `struct<${e.children.map((ch) => `${ch.name}:${ch.type}`).join(',')}>` : hiveJsonType(e.type),
-    comment: e.children.length > 0 ? `Nested object: ${e.children.map((ch) => ch.name).join(', ')}.` : 'As landed.',
+    type:
+      e.children.length > 0
+        ? `struct<${e.children.map((ch) => `${ch.name}:${ch.type}`).join(',')}>`
+        : hiveJsonType(e.type),
+    comment:
+      e.children.length > 0 ? `Nested object: ${e.children.map((ch) => ch.name).join(', ')}.` : 'As landed.',
   }));
 }
 
@@ -107,7 +127,13 @@ export function rawTableDefinition(contract: DatasetContract, rawBucketName: str
   const location = (p: string): string => `s3://${rawBucketName}/${p}`;
   const isStream = contract.raw.format === 'ndjson_gzip';
   const partitionKeys = isStream
-    ? [{ name: 'delivery_hour', type: 'string', comment: 'UTC hour Firehose delivered the records (yyyy/MM/dd/HH).' }]
+    ? [
+        {
+          name: 'delivery_hour',
+          type: 'string',
+          comment: 'UTC hour Firehose delivered the records (yyyy/MM/dd/HH).',
+        },
+      ]
     : [{ name: 'ingest_date', type: 'string', comment: 'UTC day the file was landed (yyyy-MM-dd).' }];
   const projection: Record<string, string> = isStream
     ? {
@@ -128,12 +154,21 @@ export function rawTableDefinition(contract: DatasetContract, rawBucketName: str
         'projection.ingest_date.interval.unit': 'DAYS',
         'storage.location.template': `${location(contract.raw.prefix)}ingest_date=\${ingest_date}/`,
       };
-  const base = { partitionKeys, inputFormat: TEXT_INPUT, outputFormat: TEXT_OUTPUT, prefix: contract.raw.prefix };
+  const base = {
+    partitionKeys,
+    inputFormat: TEXT_INPUT,
+    outputFormat: TEXT_OUTPUT,
+    prefix: contract.raw.prefix,
+  };
   switch (contract.raw.format) {
     case 'csv':
       return {
         ...base,
-        columns: rawColumns(contract).map((c) => ({ name: c.name, type: 'string', comment: `As landed (text). ${comment(c)}`.slice(0, 255) })),
+        columns: rawColumns(contract).map((c) => ({
+          name: c.name,
+          type: 'string',
+          comment: `As landed (text). ${comment(c)}`.slice(0, 255),
+        })),
         serde: {
           library: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
           parameters: { separatorChar: ',', quoteChar: '"', escapeChar: '\\' },
@@ -143,10 +178,23 @@ export function rawTableDefinition(contract: DatasetContract, rawBucketName: str
     case 'combined_log':
       return {
         ...base,
-        columns: ['client_ip', 'ident', 'remote_user', 'time_local', 'method', 'request_target', 'protocol', 'status', 'bytes_sent', 'referrer', 'user_agent'].map(
-          (name) => ({ name, type: 'string', comment: `Combined log field ${name}, as landed.` }),
-        ),
-        serde: { library: 'org.apache.hadoop.hive.serde2.RegexSerDe', parameters: { 'input.regex': COMBINED_LOG_REGEX } },
+        columns: [
+          'client_ip',
+          'ident',
+          'remote_user',
+          'time_local',
+          'method',
+          'request_target',
+          'protocol',
+          'status',
+          'bytes_sent',
+          'referrer',
+          'user_agent',
+        ].map((name) => ({ name, type: 'string', comment: `Combined log field ${name}, as landed.` })),
+        serde: {
+          library: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+          parameters: { 'input.regex': COMBINED_LOG_REGEX },
+        },
         parameters: { ...projection, classification: 'combined_log' },
       };
     case 'json':
@@ -154,8 +202,15 @@ export function rawTableDefinition(contract: DatasetContract, rawBucketName: str
       return {
         ...base,
         columns: jsonColumns(contract),
-        serde: { library: 'org.openx.data.jsonserde.JsonSerDe', parameters: { 'ignore.malformed.json': 'true' } },
-        parameters: { ...projection, classification: 'json', ...(isStream ? { compressionType: 'gzip' } : {}) },
+        serde: {
+          library: 'org.openx.data.jsonserde.JsonSerDe',
+          parameters: { 'ignore.malformed.json': 'true' },
+        },
+        parameters: {
+          ...projection,
+          classification: 'json',
+          ...(isStream ? { compressionType: 'gzip' } : {}),
+        },
       };
   }
 }
@@ -174,9 +229,13 @@ export function dqdlRuleset(contract: AnyContract): string {
     const r = c.rules;
     if (!r) continue;
     const col = dqString(c.name);
-    const orNull = (rule: string): string => (r.required ? rule : `(${rule}) or (ColumnValues ${col} = NULL)`);
+    const orNull = (rule: string): string =>
+      r.required ? rule : `(${rule}) or (ColumnValues ${col} = NULL)`;
     if (r.required) rules.push(`IsComplete ${col}`);
-    if (r.requiredWhen) rules.push(`IsComplete ${col} where ${dqString(`${r.requiredWhen.column} = '${r.requiredWhen.equals}'`)}`);
+    if (r.requiredWhen)
+      rules.push(
+        `IsComplete ${col} where ${dqString(`${r.requiredWhen.column} = '${r.requiredWhen.equals}'`)}`,
+      );
     if (r.min !== undefined) rules.push(orNull(`ColumnValues ${col} >= ${r.min}`));
     if (r.max !== undefined) rules.push(orNull(`ColumnValues ${col} <= ${r.max}`));
     if (r.allowed) rules.push(orNull(`ColumnValues ${col} in [${r.allowed.map(dqString).join(', ')}]`));

@@ -1,5 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TextWidget, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import type { IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
@@ -39,11 +47,21 @@ export class LakeMonitoring extends Construct {
     for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
       this.key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
     }
-    this.topic = new Topic(this, 'Alarms', { topicName: names.resource('alarms'), masterKey: this.key, enforceSSL: true });
+    this.topic = new Topic(this, 'Alarms', {
+      topicName: names.resource('alarms'),
+      masterKey: this.key,
+      enforceSSL: true,
+    });
     if (props.alarmEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.topic);
 
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string, op = ComparisonOperator.GREATER_THAN_THRESHOLD): Alarm => {
+    const alarm = (
+      id: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      op = ComparisonOperator.GREATER_THAN_THRESHOLD,
+    ): Alarm => {
       const a = new Alarm(this, id, {
         alarmName: names.resource(id),
         alarmDescription: description,
@@ -58,10 +76,22 @@ export class LakeMonitoring extends Construct {
       return a;
     };
 
-    const iteratorAge = props.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period });
-    const writeThrottles = props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period });
+    const iteratorAge = props.stream.metricGetRecordsIteratorAgeMilliseconds({
+      statistic: 'Maximum',
+      period,
+    });
+    const writeThrottles = props.stream.metricWriteProvisionedThroughputExceeded({
+      statistic: 'Sum',
+      period,
+    });
     const firehose = (metricName: string, statistic: string): Metric =>
-      new Metric({ namespace: 'AWS/Firehose', metricName, dimensionsMap: { DeliveryStreamName: props.deliveryStreamName }, statistic, period });
+      new Metric({
+        namespace: 'AWS/Firehose',
+        metricName,
+        dimensionsMap: { DeliveryStreamName: props.deliveryStreamName },
+        statistic,
+        period,
+      });
     const freshness = firehose('DeliveryToS3.DataFreshness', 'Maximum');
     const deliverySuccess = firehose('DeliveryToS3.Success', 'Minimum');
     const lambdaErrors = props.apiFunction.metricErrors({ statistic: 'Sum', period });
@@ -69,10 +99,31 @@ export class LakeMonitoring extends Construct {
     const api5xx = props.api.metricServerError({ statistic: 'Sum', period });
     const apiLatency = props.api.metricLatency({ statistic: 'p99', period });
 
-    alarm('kinesis-iterator-age', iteratorAge, props.iteratorAgeMs ?? 600000, 'Firehose falls behind the ad-event stream.');
-    alarm('kinesis-write-throttles', writeThrottles, 0, 'Producers are throttled writing to the ad-event stream.');
-    alarm('firehose-freshness', freshness, props.firehoseFreshnessSeconds ?? 900, 'Ad events wait too long before they land in raw.');
-    alarm('firehose-delivery-errors', deliverySuccess, 1, 'Firehose failed to deliver to S3 (see the error prefix and log group).', ComparisonOperator.LESS_THAN_THRESHOLD);
+    alarm(
+      'kinesis-iterator-age',
+      iteratorAge,
+      props.iteratorAgeMs ?? 600000,
+      'Firehose falls behind the ad-event stream.',
+    );
+    alarm(
+      'kinesis-write-throttles',
+      writeThrottles,
+      0,
+      'Producers are throttled writing to the ad-event stream.',
+    );
+    alarm(
+      'firehose-freshness',
+      freshness,
+      props.firehoseFreshnessSeconds ?? 900,
+      'Ad events wait too long before they land in raw.',
+    );
+    alarm(
+      'firehose-delivery-errors',
+      deliverySuccess,
+      1,
+      'Firehose failed to deliver to S3 (see the error prefix and log group).',
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+    );
     alarm('api-lambda-errors', lambdaErrors, 0, 'The API Lambda raised errors.');
     alarm('api-lambda-throttles', lambdaThrottles, 0, 'The API Lambda hit its reserved concurrency.');
     alarm('api-5xx', api5xx, 0, 'The API answered 5xx.');
@@ -85,9 +136,18 @@ export class LakeMonitoring extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledge(this.deadLetters, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the EventBridge notification targets.');
-    acknowledge(this.deadLetters, 'Serverless-SQSRedrivePolicy', 'A dead-letter queue has no further redrive target; operators inspect and replay its messages.');
-    const target = (message?: RuleTargetInput): SnsTopic => new SnsTopic(this.topic, { message, deadLetterQueue: this.deadLetters, retryAttempts: 10 });
+    acknowledge(
+      this.deadLetters,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the EventBridge notification targets.',
+    );
+    acknowledge(
+      this.deadLetters,
+      'Serverless-SQSRedrivePolicy',
+      'A dead-letter queue has no further redrive target; operators inspect and replay its messages.',
+    );
+    const target = (message?: RuleTargetInput): SnsTopic =>
+      new SnsTopic(this.topic, { message, deadLetterQueue: this.deadLetters, retryAttempts: 10 });
 
     const glueFailures = new Rule(this, 'GlueJobFailures', {
       ruleName: names.resource('glue-job-failures'),
@@ -117,7 +177,13 @@ export class LakeMonitoring extends Construct {
     dqFailures.addTarget(target());
 
     const glueMetric = (job: string, metricName: string): Metric =>
-      new Metric({ namespace: 'Glue', metricName, dimensionsMap: { JobName: job, JobRunId: 'ALL', Type: 'count' }, statistic: 'Sum', period });
+      new Metric({
+        namespace: 'Glue',
+        metricName,
+        dimensionsMap: { JobName: job, JobRunId: 'ALL', Type: 'count' },
+        statistic: 'Sum',
+        period,
+      });
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: names.resource('lake') });
     this.dashboard.addWidgets(
       new TextWidget({
@@ -129,12 +195,25 @@ export class LakeMonitoring extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Kinesis: iterator age (ms)', left: [iteratorAge], width: 8 }),
       new GraphWidget({ title: 'Kinesis: throttled records', left: [writeThrottles], width: 8 }),
-      new GraphWidget({ title: 'Firehose: freshness (s) / success', left: [freshness], right: [deliverySuccess], width: 8 }),
+      new GraphWidget({
+        title: 'Firehose: freshness (s) / success',
+        left: [freshness],
+        right: [deliverySuccess],
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'API: requests / 4xx / 5xx', left: [props.api.metricCount({ period }), props.api.metricClientError({ period }), api5xx], width: 8 }),
+      new GraphWidget({
+        title: 'API: requests / 4xx / 5xx',
+        left: [props.api.metricCount({ period }), props.api.metricClientError({ period }), api5xx],
+        width: 8,
+      }),
       new GraphWidget({ title: 'API: latency p99 (ms)', left: [apiLatency], width: 8 }),
-      new GraphWidget({ title: 'Lambda: errors / throttles', left: [lambdaErrors, lambdaThrottles], width: 8 }),
+      new GraphWidget({
+        title: 'Lambda: errors / throttles',
+        left: [lambdaErrors, lambdaThrottles],
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -19,7 +19,11 @@ function requirePath(path: string, what: string): void {
 
 /** The job reads exactly this asset object (CDK's asset bucket is shared by the whole bootstrap). */
 function assetRead(asset: Asset): PolicyStatement {
-  return new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)] });
+  return new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ['s3:GetObject'],
+    resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+  });
 }
 
 export const DEFAULT_GLUE_JOBS_DIR = join(__dirname, '..', '..', '..', 'glue-jobs');
@@ -125,7 +129,10 @@ export class LakeEtl extends Construct {
       this.role.addToPrincipalPolicy(assetRead(script));
       const j = new CfnJob(this, `Job-${name}`, {
         name: names.job(name),
-        description: name === 'curated' ? 'Recomputes the curated tables whose inputs changed.' : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
+        description:
+          name === 'curated'
+            ? 'Recomputes the curated tables whose inputs changed.'
+            : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
         role: this.role.roleArn,
         command: { name: 'glueetl', pythonVersion: '3', scriptLocation: script.s3ObjectUrl },
         glueVersion: props.glueVersion ?? '5.1',
@@ -179,14 +186,20 @@ export class LakeEtl extends Construct {
         type: 'CONDITIONAL',
         startOnCreation,
         workflowName: this.workflows.batch.ref,
-        predicate: { logical: 'AND', conditions: [{ logicalOperator: 'EQUALS', jobName: names.job('transactions'), state: 'SUCCEEDED' }] },
+        predicate: {
+          logical: 'AND',
+          conditions: [{ logicalOperator: 'EQUALS', jobName: names.job('transactions'), state: 'SUCCEEDED' }],
+        },
         actions: [{ jobName: curatedJob.name }],
       });
       after.addResourceDependency(curatedJob);
       after.addResourceDependency(jobs.get('transactions') as CfnJob);
     }
 
-    const rulesetNames = [...datasets.map((d) => names.ruleset(d)), ...allCurated.map((c) => names.ruleset(c.name))];
+    const rulesetNames = [
+      ...datasets.map((d) => names.ruleset(d)),
+      ...allCurated.map((c) => names.ruleset(c.name)),
+    ];
     this.grantPermissions(props, stack, rulesetNames);
   }
 
@@ -200,9 +213,20 @@ export class LakeEtl extends Construct {
       keyStatement(props.key, 'encrypt-decrypt'),
     ];
     for (const st of statements) this.role.addToPrincipalPolicy(st);
-    const glueLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws-glue/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const glueLogs = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: '/aws-glue/*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const arn = (resource: string, resourceName?: string): string =>
-      stack.formatArn({ service: 'glue', resource, resourceName, region: Aws.REGION, account: Aws.ACCOUNT_ID });
+      stack.formatArn({
+        service: 'glue',
+        resource,
+        resourceName,
+        region: Aws.REGION,
+        account: Aws.ACCOUNT_ID,
+      });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'GlueCatalogOfThisLake',
@@ -229,7 +253,12 @@ export class LakeEtl extends Construct {
       new PolicyStatement({
         sid: 'DataQualityOfThisLake',
         effect: Effect.ALLOW,
-        actions: ['glue:GetDataQualityRuleset', 'glue:PublishDataQuality', 'glue:GetDataQualityResult', 'glue:StartDataQualityRulesetEvaluationRun'],
+        actions: [
+          'glue:GetDataQualityRuleset',
+          'glue:PublishDataQuality',
+          'glue:GetDataQualityResult',
+          'glue:StartDataQualityRulesetEvaluationRun',
+        ],
         resources: [
           ...rulesetNames.map((r) => arn('dataQualityRuleset', r)),
           arn('table', `${names.database('processed')}/*`),
@@ -254,9 +283,18 @@ export class LakeEtl extends Construct {
       }),
     );
     const policy = this.role.node.findChild('DefaultPolicy');
-    const buckets = { raw: props.rawBucket, processed: props.processedBucket, curated: props.curatedBucket, quarantine: props.quarantineBucket };
+    const buckets = {
+      raw: props.rawBucket,
+      processed: props.processedBucket,
+      curated: props.curatedBucket,
+      quarantine: props.quarantineBucket,
+    };
     for (const [zone, bucket] of Object.entries(buckets)) {
-      acknowledge(policy, iam5(policy, bucket.arnForObjects('*')), `The jobs read or write files with run-generated names anywhere in the ${zone} zone (Iceberg data and metadata, quarantine and report files).`);
+      acknowledge(
+        policy,
+        iam5(policy, bucket.arnForObjects('*')),
+        `The jobs read or write files with run-generated names anywhere in the ${zone} zone (Iceberg data and metadata, quarantine and report files).`,
+      );
     }
     for (const z of ZONES) {
       acknowledge(
@@ -265,7 +303,11 @@ export class LakeEtl extends Construct {
         `The jobs read and commit the tables of ${names.database(z)} (Iceberg commits update the Glue table); Lake Formation grants bound them further.`,
       );
     }
-    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', 'lakeformation:GetDataAccess has no resource-level permissions, and cloudwatch:PutMetricData is limited by a namespace condition (Glue, Glue Data Quality).');
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'lakeformation:GetDataAccess has no resource-level permissions, and cloudwatch:PutMetricData is limited by a namespace condition (Glue, Glue Data Quality).',
+    );
     acknowledge(
       policy,
       iam5(policy, glueLogs),

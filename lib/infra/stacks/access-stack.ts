@@ -31,7 +31,10 @@ export class AccessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    const zones = new ImportedLakeZones(this, 'Zones', {
+      prefix: props.config.prefix,
+      keyArn: props.storage.storage.key.keyArn,
+    });
     this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
     const { config, names } = props;
     this.workgroups = new AthenaWorkgroups(this, 'Workgroups', {
@@ -49,7 +52,12 @@ export class AccessStack extends Stack {
     });
     const apiRoles = {} as Record<DataRole, LakeQueryRole>;
     for (const r of dataRoles) {
-      apiRoles[r] = new LakeQueryRole(this, `Api-${r}`, { ...common, dataRole: r, workgroup: 'api', assumedBy: apiRole });
+      apiRoles[r] = new LakeQueryRole(this, `Api-${r}`, {
+        ...common,
+        dataRole: r,
+        workgroup: 'api',
+        assumedBy: apiRole,
+      });
     }
     this.apiRoles = apiRoles;
     this.analystsRole = new LakeQueryRole(this, 'Analysts', {
@@ -57,18 +65,24 @@ export class AccessStack extends Stack {
       dataRole: 'analyst',
       workgroup: 'analysts',
       assumedBy: new AccountRootPrincipal(),
-      description: 'Analysts: Athena console on every table except personal data (assume via SSO or sts:AssumeRole)',
+      description:
+        'Analysts: Athena console on every table except personal data (assume via SSO or sts:AssumeRole)',
     });
     this.biRole = new LakeQueryRole(this, 'Bi', {
       ...common,
       dataRole: 'bi',
       workgroup: 'bi',
-      assumedBy: new CompositePrincipal(new ServicePrincipal('quicksight.amazonaws.com'), new AccountRootPrincipal()),
-      description: 'BI tools (QuickSight, Tableau via the Athena JDBC/ODBC driver): curated tables in the bi workgroup',
+      assumedBy: new CompositePrincipal(
+        new ServicePrincipal('quicksight.amazonaws.com'),
+        new AccountRootPrincipal(),
+      ),
+      description:
+        'BI tools (QuickSight, Tableau via the Athena JDBC/ODBC driver): curated tables in the bi workgroup',
     });
 
     const routing: Partial<Record<DataRole, ApiDataRole>> = {};
-    for (const r of dataRoles) routing[r] = { workgroup: names.workgroup('api'), roleArn: apiRoles[r].role.roleArn };
+    for (const r of dataRoles)
+      routing[r] = { workgroup: names.workgroup('api'), roleArn: apiRoles[r].role.roleArn };
     this.api = new LakeApi(this, 'Api', {
       names,
       role: apiRole,
@@ -90,11 +104,23 @@ export class AccessStack extends Stack {
     });
     if (config.destroyData) this.api.cursorSecret.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.api.url, description: 'Base URL of the lake API (SigV4, service execute-api)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.api.url,
+      description: 'Base URL of the lake API (SigV4, service execute-api)',
+    });
     for (const wg of ['api', 'analysts', 'bi'] as const) {
-      new CfnOutput(this, `${wg}Workgroup`, { value: names.workgroup(wg), description: `Athena workgroup ${wg}` });
+      new CfnOutput(this, `${wg}Workgroup`, {
+        value: names.workgroup(wg),
+        description: `Athena workgroup ${wg}`,
+      });
     }
-    new CfnOutput(this, 'AnalystsRoleArn', { value: this.analystsRole.role.roleArn, description: 'Role analysts assume for the Athena console' });
-    new CfnOutput(this, 'BiRoleArn', { value: this.biRole.role.roleArn, description: 'Role for QuickSight / Tableau (bi workgroup)' });
+    new CfnOutput(this, 'AnalystsRoleArn', {
+      value: this.analystsRole.role.roleArn,
+      description: 'Role analysts assume for the Athena console',
+    });
+    new CfnOutput(this, 'BiRoleArn', {
+      value: this.biRole.role.roleArn,
+      description: 'Role for QuickSight / Tableau (bi workgroup)',
+    });
   }
 }

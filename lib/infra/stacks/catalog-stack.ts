@@ -17,7 +17,10 @@ export class CatalogStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CatalogStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    const zones = new ImportedLakeZones(this, 'Zones', {
+      prefix: props.config.prefix,
+      keyArn: props.storage.storage.key.keyArn,
+    });
     this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
     const { config, names } = props;
     this.catalog = new DataLakeCatalog(this, 'Catalog', {
@@ -37,7 +40,10 @@ export class CatalogStack extends Stack {
       piiTagKey: `${names.catalog}_pii`,
     });
     for (const zone of ['raw', 'processed', 'curated'] as const) {
-      new CfnOutput(this, `${zone}Database`, { value: names.database(zone), description: `Glue database of the ${zone} zone` });
+      new CfnOutput(this, `${zone}Database`, {
+        value: names.database(zone),
+        description: `Glue database of the ${zone} zone`,
+      });
     }
   }
 }

@@ -32,7 +32,13 @@ export class MonitoringStack extends Stack {
       rulesetNames: [...props.catalog.catalog.rulesets.keys()].map((t: TableName) => names.ruleset(t)),
       ...config.monitoring,
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe here for lake alarms' });
-    new CfnOutput(this, 'DashboardName', { value: names.resource('lake'), description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Subscribe here for lake alarms',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: names.resource('lake'),
+      description: 'CloudWatch dashboard',
+    });
   }
 }

@@ -19,7 +19,10 @@ export class ProcessingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    const zones = new ImportedLakeZones(this, 'Zones', {
+      prefix: props.config.prefix,
+      keyArn: props.storage.storage.key.keyArn,
+    });
     this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
     const { config, names } = props;
     this.etl = new LakeEtl(this, 'Etl', {

@@ -25,11 +25,19 @@ export class StorageStack extends Stack {
     const out = (name: string, value: string, description: string): void => {
       new CfnOutput(this, name, { value, description });
     };
-    out('RawBucket', this.storage.raw.bucketName, 'Raw zone: land batch files under <dataset>/ingest_date=YYYY-MM-DD/batch=<id>/');
+    out(
+      'RawBucket',
+      this.storage.raw.bucketName,
+      'Raw zone: land batch files under <dataset>/ingest_date=YYYY-MM-DD/batch=<id>/',
+    );
     out('ProcessedBucket', this.storage.processed.bucketName, 'Processed zone (Iceberg tables)');
     out('CuratedBucket', this.storage.curated.bucketName, 'Curated zone (Iceberg tables)');
     out('QuarantineBucket', this.storage.quarantine.bucketName, 'Rejected records with their reasons');
-    out('AthenaResultsBucket', this.storage.athenaResults.bucketName, 'Athena query results (per workgroup prefix)');
+    out(
+      'AthenaResultsBucket',
+      this.storage.athenaResults.bucketName,
+      'Athena query results (per workgroup prefix)',
+    );
     out('LakeKeyArn', this.storage.key.keyArn, 'KMS key of the lake');
   }
 }

@@ -16,7 +16,10 @@ export class StreamingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StreamingStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', { prefix: props.config.prefix, keyArn: props.storage.storage.key.keyArn });
+    const zones = new ImportedLakeZones(this, 'Zones', {
+      prefix: props.config.prefix,
+      keyArn: props.storage.storage.key.keyArn,
+    });
     this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
     const { config } = props;
     const s = config.streaming;
@@ -32,7 +35,13 @@ export class StreamingStack extends Stack {
       logRetention: retention(config.logRetentionDays),
       removalPolicy: config.destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
-    new CfnOutput(this, 'StreamName', { value: this.adEvents.stream.streamName, description: 'Kinesis stream producers write ad events to' });
-    new CfnOutput(this, 'DeliveryStreamName', { value: this.adEvents.deliveryStreamName, description: 'Firehose delivery stream to raw' });
+    new CfnOutput(this, 'StreamName', {
+      value: this.adEvents.stream.streamName,
+      description: 'Kinesis stream producers write ad events to',
+    });
+    new CfnOutput(this, 'DeliveryStreamName', {
+      value: this.adEvents.deliveryStreamName,
+      description: 'Firehose delivery stream to raw',
+    });
   }
 }

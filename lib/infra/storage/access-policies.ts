@@ -12,18 +12,32 @@ export type BucketAccess = 'read' | 'write' | 'readwrite';
 const OBJECT_ACTIONS: Record<BucketAccess, string[]> = {
   read: ['s3:GetObject', 's3:GetObjectVersion'],
   write: ['s3:PutObject', 's3:AbortMultipartUpload'],
-  readwrite: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+  readwrite: [
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:PutObject',
+    's3:DeleteObject',
+    's3:AbortMultipartUpload',
+  ],
 };
 
 /** Bucket-level listing and object access under each of `prefixes` (default: the whole bucket). */
-export function bucketStatements(bucket: IBucket, access: BucketAccess, prefixes: readonly string[] = ['']): PolicyStatement[] {
+export function bucketStatements(
+  bucket: IBucket,
+  access: BucketAccess,
+  prefixes: readonly string[] = [''],
+): PolicyStatement[] {
   return [
     new PolicyStatement({
       effect: Effect.ALLOW,
       actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
       resources: [bucket.bucketArn],
     }),
-    new PolicyStatement({ effect: Effect.ALLOW, actions: OBJECT_ACTIONS[access], resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)) }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: OBJECT_ACTIONS[access],
+      resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)),
+    }),
   ];
 }
 
@@ -31,7 +45,10 @@ export function bucketStatements(bucket: IBucket, access: BucketAccess, prefixes
 export function keyStatement(key: IKey, access: 'decrypt' | 'encrypt-decrypt'): PolicyStatement {
   return new PolicyStatement({
     effect: Effect.ALLOW,
-    actions: access === 'decrypt' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    actions:
+      access === 'decrypt'
+        ? ['kms:Decrypt', 'kms:DescribeKey']
+        : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
     resources: [key.keyArn],
   });
 }

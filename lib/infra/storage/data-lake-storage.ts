@@ -41,7 +41,11 @@ export class DataLakeStorage extends Construct {
         principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` } },
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`,
+          },
+        },
       }),
     );
 
@@ -50,7 +54,9 @@ export class DataLakeStorage extends Construct {
       bucketName: name('logs'),
       removalPolicy,
       noncurrentVersionExpirationDays,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogsExpirationDays ?? 365) }],
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(props.accessLogsExpirationDays ?? 365) },
+      ],
     });
 
     const common = {
@@ -66,8 +72,14 @@ export class DataLakeStorage extends Construct {
         {
           id: 'raw-to-cheaper-classes',
           transitions: [
-            { storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.rawInfrequentAccessDays ?? 30) },
-            { storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(props.rawGlacierDays ?? 180) },
+            {
+              storageClass: StorageClass.INFREQUENT_ACCESS,
+              transitionAfter: Duration.days(props.rawInfrequentAccessDays ?? 30),
+            },
+            {
+              storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.rawGlacierDays ?? 180),
+            },
           ],
         },
       ],
@@ -77,12 +89,16 @@ export class DataLakeStorage extends Construct {
     this.quarantine = new LakeBucket(this, 'Quarantine', {
       ...common,
       bucketName: name('quarantine'),
-      lifecycleRules: [{ id: 'expire-quarantine', expiration: Duration.days(props.quarantineExpirationDays ?? 90) }],
+      lifecycleRules: [
+        { id: 'expire-quarantine', expiration: Duration.days(props.quarantineExpirationDays ?? 90) },
+      ],
     });
     this.athenaResults = new LakeBucket(this, 'AthenaResults', {
       ...common,
       bucketName: name('results'),
-      lifecycleRules: [{ id: 'expire-query-results', expiration: Duration.days(props.athenaResultsExpirationDays ?? 30) }],
+      lifecycleRules: [
+        { id: 'expire-query-results', expiration: Duration.days(props.athenaResultsExpirationDays ?? 30) },
+      ],
     });
   }
 

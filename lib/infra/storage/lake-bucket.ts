@@ -23,7 +23,9 @@ export class LakeBucket extends Bucket {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
-      serverAccessLogsPrefix: props.serverAccessLogsBucket ? (props.serverAccessLogsPrefix ?? `${id}/`) : undefined,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket
+        ? (props.serverAccessLogsPrefix ?? `${id}/`)
+        : undefined,
       lifecycleRules: [
         {
           id: 'expire-noncurrent-versions',

@@ -40,7 +40,10 @@ export class ImportedLakeZones extends Construct implements LakeZones {
     super(scope, id);
     this.key = Key.fromKeyArn(this, 'Key', props.keyArn);
     const bucket = (zone: ZoneBucket): IBucket =>
-      Bucket.fromBucketAttributes(this, zone, { bucketName: zoneBucketName(props.prefix, zone), encryptionKey: this.key });
+      Bucket.fromBucketAttributes(this, zone, {
+        bucketName: zoneBucketName(props.prefix, zone),
+        encryptionKey: this.key,
+      });
     this.raw = bucket('raw');
     this.processed = bucket('processed');
     this.curated = bucket('curated');

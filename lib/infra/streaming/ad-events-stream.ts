@@ -10,7 +10,8 @@ import type { AdEventsStreamProps } from './ad-events-stream-props';
 
 export const DEFAULT_AD_EVENTS_PREFIX = 'ad_events/!{timestamp:yyyy/MM/dd/HH}/';
 /** Firehose requires `!{firehose:error-output-type}` in the error prefix once the data prefix uses expressions. */
-export const DEFAULT_AD_EVENTS_ERROR_PREFIX = 'ad_events_errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/';
+export const DEFAULT_AD_EVENTS_ERROR_PREFIX =
+  'ad_events_errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/';
 
 /** The part of a Firehose prefix before its first `!{...}` expression. */
 export function staticPrefix(prefix: string): string {
@@ -33,7 +34,8 @@ export class AdEventsStream extends Construct {
   constructor(scope: Construct, id: string, props: AdEventsStreamProps) {
     super(scope, id);
     const retentionPeriod = props.retentionPeriod ?? Duration.days(7);
-    if (retentionPeriod.toHours() < 168) throw new Error('AdEventsStream: retentionPeriod must be at least 7 days');
+    if (retentionPeriod.toHours() < 168)
+      throw new Error('AdEventsStream: retentionPeriod must be at least 7 days');
     const provisioned = (props.capacityMode ?? 'on-demand') === 'provisioned';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.deliveryStreamName = `${props.prefix}-ad-events`;
@@ -53,7 +55,11 @@ export class AdEventsStream extends Construct {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const logStream = new LogStream(this, 'DeliveryLogStream', { logGroup: this.logGroup, logStreamName: 'S3Delivery', removalPolicy: RemovalPolicy.DESTROY });
+    const logStream = new LogStream(this, 'DeliveryLogStream', {
+      logGroup: this.logGroup,
+      logStreamName: 'S3Delivery',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
 
     const dataPrefix = staticPrefix(props.dataOutputPrefix ?? DEFAULT_AD_EVENTS_PREFIX);
     const errorPrefix = staticPrefix(props.errorOutputPrefix ?? DEFAULT_AD_EVENTS_ERROR_PREFIX);
@@ -66,19 +72,32 @@ export class AdEventsStream extends Construct {
       statements: [
         new PolicyStatement({
           effect: Effect.ALLOW,
-          actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
+          actions: [
+            'kinesis:DescribeStream',
+            'kinesis:DescribeStreamSummary',
+            'kinesis:GetShardIterator',
+            'kinesis:GetRecords',
+            'kinesis:ListShards',
+          ],
           resources: [this.stream.streamArn],
         }),
         ...bucketStatements(props.rawBucket, 'write', [dataPrefix, errorPrefix]),
         keyStatement(props.key, 'encrypt-decrypt'),
-        new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+        }),
       ],
     });
 
     this.deliveryStream = new CfnDeliveryStream(this, 'Delivery', {
       deliveryStreamName: this.deliveryStreamName,
       deliveryStreamType: 'KinesisStreamAsSource',
-      kinesisStreamSourceConfiguration: { kinesisStreamArn: this.stream.streamArn, roleArn: this.role.roleArn },
+      kinesisStreamSourceConfiguration: {
+        kinesisStreamArn: this.stream.streamArn,
+        roleArn: this.role.roleArn,
+      },
       extendedS3DestinationConfiguration: {
         bucketArn: props.rawBucket.bucketArn,
         roleArn: this.role.roleArn,
@@ -92,16 +111,39 @@ export class AdEventsStream extends Construct {
         },
         encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
         // Producers send one JSON object per record without a newline; Firehose would concatenate them.
-        processingConfiguration: { enabled: true, processors: [{ type: 'AppendDelimiterToRecord', parameters: [] }] },
-        cloudWatchLoggingOptions: { enabled: true, logGroupName: this.logGroup.logGroupName, logStreamName: logStream.logStreamName },
+        processingConfiguration: {
+          enabled: true,
+          processors: [{ type: 'AppendDelimiterToRecord', parameters: [] }],
+        },
+        cloudWatchLoggingOptions: {
+          enabled: true,
+          logGroupName: this.logGroup.logGroupName,
+          logStreamName: logStream.logStreamName,
+        },
       },
     });
     // Firehose checks its permissions when the delivery stream is created.
     this.deliveryStream.node.addDependency(policy);
 
-    acknowledge(this.stream, 'AwsSolutions-KDS3', 'The stream is encrypted with the lake\'s customer-managed key (rotated, key policy and CloudTrail under our control) on purpose, not with aws/kinesis.');
-    acknowledge(this.deliveryStream, 'AwsSolutions-KDF1', 'Firehose server-side encryption does not apply to a Kinesis-stream source: the source stream is KMS-encrypted and Firehose writes S3 objects with the lake key.');
-    acknowledge(policy, iam5(policy, props.rawBucket.arnForObjects(`${dataPrefix}*`)), 'Firehose writes objects under arrival-hour keys that do not exist in advance; limited to the ad_events/ prefix of the raw bucket.');
-    acknowledge(policy, iam5(policy, props.rawBucket.arnForObjects(`${errorPrefix}*`)), 'Firehose writes undeliverable records under generated keys; limited to the ad_events_errors/ prefix of the raw bucket.');
+    acknowledge(
+      this.stream,
+      'AwsSolutions-KDS3',
+      "The stream is encrypted with the lake's customer-managed key (rotated, key policy and CloudTrail under our control) on purpose, not with aws/kinesis.",
+    );
+    acknowledge(
+      this.deliveryStream,
+      'AwsSolutions-KDF1',
+      'Firehose server-side encryption does not apply to a Kinesis-stream source: the source stream is KMS-encrypted and Firehose writes S3 objects with the lake key.',
+    );
+    acknowledge(
+      policy,
+      iam5(policy, props.rawBucket.arnForObjects(`${dataPrefix}*`)),
+      'Firehose writes objects under arrival-hour keys that do not exist in advance; limited to the ad_events/ prefix of the raw bucket.',
+    );
+    acknowledge(
+      policy,
+      iam5(policy, props.rawBucket.arnForObjects(`${errorPrefix}*`)),
+      'Firehose writes undeliverable records under generated keys; limited to the ad_events_errors/ prefix of the raw bucket.',
+    );
   }
 }
