@@ -13,6 +13,7 @@ noticed), and the file stays out of the ledger so that the next run tries it aga
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -126,7 +127,13 @@ def _process(
     hooks: Hooks | None,
 ) -> None:
     expected = [c.raw_name or c.name for c in table.columns_by_source("raw")]
+    t0 = time.monotonic()
+
+    def phase(what: str) -> None:
+        log.info("%s: %s done at %.1fs", table.name, what, time.monotonic() - t0)
+
     read = read_records(spark, files, table.raw_format or "", expected)
+    phase("read")
     cached.append(read.cached)
     records, failures = read.records, read.failures
     report.failed_files = [{"file": f.key, "error": f.error} for f in failures]
@@ -150,6 +157,7 @@ def _process(
         .count()
         .collect()
     )
+    phase("parse, quality, dedupe and counts")
     reasons = {r.k[len("reason:") :]: r["count"] for r in counts if r.k.startswith("reason:")}
     outcomes = {r.k[len("outcome:") :]: r["count"] for r in counts if r.k.startswith("outcome:")}
 
@@ -169,12 +177,14 @@ def _process(
         )
         path = quarantine.write(q, config.quarantine_root, table.name, report.run_id)
         log.info("%s: %d record(s) quarantined in %s", table.name, report.quarantined_rows, path)
+        phase("quarantine")
 
     if report.output_rows:
         changes = classified.where(F.col(dedupe.OUTCOME).isin(dedupe.INSERT, dedupe.UPDATE)).select(
             *table.column_names
         )
         tables.merge(spark, table_name, changes, table.business_key, f"lake_changes_{table.name}")
+        phase("merge")
     report.snapshot_id = tables.current_snapshot_id(spark, table_name)
     if hooks and hooks.after_commit:
         hooks.after_commit()

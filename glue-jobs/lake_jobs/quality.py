@@ -103,20 +103,26 @@ def annotate(parsed: DataFrame, table: Table) -> DataFrame:
     """Casts the parsed columns to their contract types and adds `reasons` (array, empty when valid) and
     `reason` (the first one, null when valid). Expects `parse_error` (null when the record parsed)."""
     columns = table.parsed_columns
-    typed: dict[str, SparkColumn] = {}
-    type_errors: dict[str, SparkColumn] = {}
+    # Step 1 computes each typed value once, into a temporary column; step 2 only reads those columns (Spark
+    # keeps the two projections apart instead of re-evaluating a cast in every rule that uses it).
+    step1: dict[str, SparkColumn] = {}
     for c in columns:
-        typed[c.name], type_errors[c.name] = typed_value(parsed, c)
+        typed_expr, type_error = typed_value(parsed, c)
+        step1[f"__typed_{c.name}"] = typed_expr
+        step1[f"__type_error_{c.name}"] = type_error
+    staged = parsed.withColumns(step1)
+    typed = {c.name: F.col(f"__typed_{c.name}") for c in columns}
     checks: list[SparkColumn] = []
     for c in columns:
-        checks.append(F.when(type_errors[c.name], F.lit(f"type:{c.name}")))
+        type_error = F.col(f"__type_error_{c.name}")
+        checks.append(F.when(type_error, F.lit(f"type:{c.name}")))
         for reason, failing in _rule_checks(table, c, typed[c.name], typed):
             # A value that did not cast is reported once, as `type:`; null comparisons are "not failing".
-            checks.append(F.when(~type_errors[c.name] & F.coalesce(failing, F.lit(False)), F.lit(reason)))
+            checks.append(F.when(~type_error & F.coalesce(failing, F.lit(False)), F.lit(reason)))
     rule_reasons = F.filter(F.array(*checks), lambda r: r.isNotNull())
     reasons = F.when(F.col("parse_error").isNotNull(), F.array(F.col("parse_error"))).otherwise(rule_reasons)
-    # Reasons first: their expressions read the parsed (untyped) values, which the next step replaces.
-    out = parsed.withColumn(REASONS, reasons).withColumns({c.name: typed[c.name] for c in columns})
+    out = staged.withColumn(REASONS, reasons).withColumns({c.name: typed[c.name] for c in columns})
+    out = out.drop(*step1)
     return out.withColumn(REASON, F.element_at(F.col(REASONS), 1))
 
 

@@ -36,6 +36,7 @@ from urllib.parse import unquote
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 csv.field_size_limit(16 * 1024 * 1024)
@@ -51,6 +52,8 @@ RECORD_FIELDS: list[T.StructField] = [
     T.StructField("error_detail", T.StringType(), True),
 ]
 CSV_FIELD = T.StructField("csv", T.MapType(T.StringType(), T.StringType(), True), True)
+_CSV_VALUES = T.StructField("_csv_values", T.ArrayType(T.StringType(), True), True)
+"""What the Python side emits for CSV: the values in expected-header order (JVM turns them into `csv`)."""
 MAX_ERROR_TEXT = 1_000_000
 """An unparseable JSON array file is kept as one record; its text is cut to this many characters."""
 _FILE_FAILURE_NO = 0
@@ -61,7 +64,22 @@ _BATCH = re.compile(r"(?:^|/)batch=([^/]+)/")
 
 
 def record_schema(raw_format: str) -> T.StructType:
+    """Schema of the raw-record DataFrame of a format."""
     return T.StructType(RECORD_FIELDS + ([CSV_FIELD] if raw_format == "csv" else []))
+
+
+def tuple_schema(raw_format: str) -> T.StructType:
+    """Schema of the tuples split_records returns."""
+    return T.StructType(RECORD_FIELDS + ([_CSV_VALUES] if raw_format == "csv" else []))
+
+
+def to_records(tuples: DataFrame, raw_format: str, expected_header: list[str] | None) -> DataFrame:
+    """split_records tuples (as a DataFrame of _tuple_schema) -> the raw-record DataFrame."""
+    if raw_format != "csv":
+        return tuples
+    keys = F.array(*[F.lit(c) for c in expected_header or []])
+    csv_map = F.when(F.col("_csv_values").isNotNull(), F.map_from_arrays(keys, F.col("_csv_values")))
+    return tuples.withColumn("csv", csv_map).drop("_csv_values")
 
 
 @dataclass(frozen=True)
@@ -191,9 +209,10 @@ def _csv_records(meta: tuple[str, str, str], text: str, expected: list[str]) -> 
                     yield (*_record(meta, no, raw, "parse:csv", detail), None)
                 else:
                     rec = _record(meta, no, raw)
-                    values = dict(zip(header, fields, strict=True)) if rec[6] is None else None
-                    if values is not None and any(_SURROGATES.search(v) for v in values.values()):
-                        values = None
+                    values = None
+                    if rec[6] is None:
+                        by_name = dict(zip(header, fields, strict=True))
+                        values = [by_name[c] for c in expected]
                     yield (*rec, values)
             return
         except csv.Error as e:
@@ -243,9 +262,9 @@ def read_records(
 ) -> ReadResult:
     """Raw files -> raw records and the files that could not be read. Reads each file once (the records are
     persisted, memory and disk); call `result.cached.unpersist()` when done."""
-    schema = record_schema(raw_format)
+    schema = tuple_schema(raw_format)
     if not files:
-        empty = spark.createDataFrame([], schema)
+        empty = to_records(spark.createDataFrame([], schema), raw_format, expected_header)
         return ReadResult(empty, [], empty)
     keys = {_normalize(f.path): f.key for f in files}
     width = len(schema.fields)
@@ -265,7 +284,12 @@ def read_records(
         .load([f.path for f in files])
         .select("path", "content")
     )
-    full = spark.createDataFrame(binary.rdd.flatMap(file_rows), schema).persist(StorageLevel.MEMORY_AND_DISK)
+    tuples = spark.createDataFrame(binary.rdd.flatMap(file_rows), schema)
+    # Spread one big file's records over the cores for the transforms that follow.
+    parallelism = spark.sparkContext.defaultParallelism
+    if parallelism > 1:
+        tuples = tuples.repartition(parallelism)
+    full = to_records(tuples, raw_format, expected_header).persist(StorageLevel.MEMORY_AND_DISK)
     failed = full.where(full.record_no == _FILE_FAILURE_NO).select("source_file", "error_detail").collect()
     failures = [FileFailure(r.source_file, r.error_detail) for r in failed]
     return ReadResult(full.where(full.record_no != _FILE_FAILURE_NO), failures, full)

@@ -10,7 +10,7 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 
 from lake_jobs.config import LakeConfig
-from lake_jobs.readers import record_schema, split_records
+from lake_jobs.readers import split_records, to_records, tuple_schema
 from lake_jobs.spark import configure_catalog, local_session
 
 _catalog_ids = itertools.count(1)
@@ -53,6 +53,6 @@ def records_of(spark: SparkSession):
 
     def make(raw_format: str, files: dict[str, bytes], header: list[str] | None = None) -> DataFrame:
         rows = [r for key, data in files.items() for r in split_records(raw_format, key, data, header)]
-        return spark.createDataFrame(rows, record_schema(raw_format))
+        return to_records(spark.createDataFrame(rows, tuple_schema(raw_format)), raw_format, header)
 
     return make
