@@ -356,7 +356,12 @@ export async function deliver(
       let needListing = follow && Date.now() - lastListing > 10_000;
       for (const r of [...readers.values()]) {
         if (!eligible(r)) continue;
-        await step(r);
+        try {
+          await step(r);
+        } catch (e) {
+          if (opts.signal?.aborted) break; // stopping while a read was being retried: flush what is buffered
+          throw e;
+        }
         if (r.closed) {
           finishShard(r);
           needListing = true;
@@ -367,7 +372,7 @@ export async function deliver(
         if (r.redo === undefined && r.buffer.length > 0 && now - r.bufferStartedAt >= buffering.maxMs)
           flush(r);
       }
-      if (needListing) await refreshShards();
+      if (needListing && !opts.signal?.aborted) await refreshShards();
       const allCaughtUp = [...readers.values()].every((r) => eligible(r) && r.caughtUp);
       if (allCaughtUp) opts.onCaughtUp?.();
       if (!follow && allCaughtUp) break;

@@ -96,18 +96,32 @@ export async function runStream(o: StreamRunOptions): Promise<StreamRunResult> {
   const jobRuns: JobRunMeasure[] = [];
   const allDelays: number[] = [];
 
+  // on stop, the producer stops first; the worker then delivers what is on the stream and stops in its turn
+  const workerStop = new AbortController();
   const failed = (e: unknown): never => {
     stop.abort();
+    workerStop.abort();
     throw e;
   };
+  let caughtUpSinceProducerDone = -1;
   const producer = produce(o.writer, o.streamName, o.payloads, {
     rate: o.rate ?? 50,
     duplicates: o.duplicates ?? 0,
     signal: stop.signal,
-  }).catch(failed);
+  })
+    .then((r) => {
+      caughtUpSinceProducerDone = 0;
+      return r;
+    })
+    .catch(failed);
   const worker = deliver(o.home, o.client, o.streamName, {
     follow: true,
-    signal: stop.signal,
+    signal: workerStop.signal,
+    // the second caught-up round after the producer's last record began after it: everything has been read
+    onCaughtUp: () => {
+      if (caughtUpSinceProducerDone >= 0 && stop.signal.aborted && ++caughtUpSinceProducerDone >= 2)
+        workerStop.abort();
+    },
     ...(o.buffering ? { buffering: o.buffering } : {}),
     log,
     onFile: (f) => {
