@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { createKey, readKeys } from '../api/api-keys';
 import { createLocalRouter } from '../api/local-app';
+import { reloadingEngine } from '../api/reloading-engine';
 import { startServer } from '../api/server';
 import { jsonLogger, type LogLevel } from '../../lambdas/api/logger';
 import { grants, isRole, roles } from '../governance/grants';
-import { openLocalEngine } from '../local/engine';
 import { CliError } from './context';
 import type { CliContext } from './context';
 import { renderTable } from './format';
@@ -82,7 +82,9 @@ export function register(program: Command, ctx: CliContext): void {
       }) => {
         const port = intOption('--port', opts.port, 0, 65535);
         const home = ctx.home();
-        const engine = await openLocalEngine(home);
+        const engine = await reloadingEngine(home, {
+          onReload: () => ctx.log('new snapshots committed: the API now reads them'),
+        });
         const router = createLocalRouter({
           home,
           engine,
