@@ -161,3 +161,28 @@ def test_product_mentions(spark: SparkSession, text: str, lang: str, products: l
     ref = load_contracts().reference
     df = spark.createDataFrame([(text,)], "t string")
     assert df.select(product_mentions(df["t"], [(p.id, p.name) for p in ref.products])).first()[0] == products
+
+
+def test_sentiment_labels_across_languages(spark: SparkSession) -> None:
+    from lake_jobs.text.sentiment import sentiment_label, sentiment_score
+
+    cases = [
+        ("J'adore mon nouveau sac ! Excellente qualité", "fr", "positive"),
+        ("Le sac est nul et trop cher", "fr", "negative"),
+        ("Die Lampe ist nicht schlecht", "de", "positive"),
+        ("Sehr enttäuscht, kaputt nach zwei Wochen", "de", "negative"),
+        ("No me gusta nada", "es", "negative"),
+        ("Muy recomendable 👍", "es", "positive"),
+        ("I don't love it", "en", "negative"),
+        ("Not bad at all", "en", "positive"),
+        ("Shipping took forever. Not ordering again", "en", "negative"),
+        ("Has anyone tried it? Thinking about it", "en", "neutral"),
+        ("Il mio zaino si è rotto. Deluso", "it", "negative"),
+        ("Amei meu novo relógio! Ótima qualidade", "pt", "positive"),
+        ("terrible", None, "neutral"),  # negative in English, positive slang in French: left out when unknown
+    ]
+    df = spark.createDataFrame(cases, "text string, lang string, expected string")
+    actual = df.select(
+        "text", "lang", sentiment_label(sentiment_score(df["text"], df["lang"])).alias("expected")
+    )
+    assertDataFrameEqual(actual, df)

@@ -25,20 +25,22 @@ LEXICONS: dict[str, dict[str, float]] = {
         "good": 2, "great": 3, "excellent": 3, "amazing": 3, "awesome": 3, "love": 3, "loved": 3, "loving": 3,
         "like": 1, "liked": 1, "nice": 2, "perfect": 3, "best": 3, "happy": 2, "fantastic": 3, "wonderful": 3,
         "recommend": 2, "recommended": 2, "beautiful": 2, "comfortable": 2, "fast": 1, "worth": 2, "glad": 2,
+        "brilliant": 3, "thank": 2, "thanks": 2, "superb": 3, "favorite": 2, "favourite": 2,
         "bad": -2, "terrible": -3, "awful": -3, "horrible": -3, "hate": -3, "hated": -3, "worst": -3,
         "poor": -2, "broken": -2, "broke": -2, "disappointed": -2, "disappointing": -2, "useless": -3,
         "slow": -1, "refund": -1, "waste": -2, "problem": -1,
         "fail": -2, "failed": -2, "ugly": -2, "sad": -2, "annoying": -2, "scam": -3, "late": -1,
+        "damaged": -2, "overpriced": -2, "forever": -1, "defective": -2,
     },
     "es": {
         "bueno": 2, "buena": 2, "buenos": 2, "buenas": 2, "excelente": 3, "genial": 3, "increíble": 3,
         "encanta": 3, "encantó": 3, "amo": 3, "gusta": 1, "gustó": 1, "perfecto": 3, "perfecta": 3,
         "mejor": 2, "feliz": 2, "recomiendo": 2, "bonito": 2, "bonita": 2, "cómodo": 2, "cómoda": 2,
-        "rápido": 1, "maravilloso": 3, "maravillosa": 3,
+        "rápido": 1, "maravilloso": 3, "maravillosa": 3, "recomendable": 2,
         "malo": -2, "mala": -2, "malos": -2, "malas": -2, "terrible": -3, "horrible": -3, "odio": -3,
         "peor": -3, "pésimo": -3, "pésima": -3, "roto": -2, "rota": -2, "decepcionado": -2,
         "decepcionada": -2, "decepción": -2, "inútil": -3, "lento": -1, "lenta": -1, "devolución": -1,
-        "estafa": -3, "problema": -1, "feo": -2, "fea": -2, "triste": -2,
+        "estafa": -3, "problema": -1, "feo": -2, "fea": -2, "triste": -2, "caro": -1, "cara": -1,
     },
     "de": {
         "gut": 2, "gute": 2, "guter": 2, "gutes": 2, "guten": 2, "super": 3, "toll": 3, "tolle": 3,
@@ -58,7 +60,7 @@ LEXICONS: dict[str, dict[str, float]] = {
         "mauvais": -2, "mauvaise": -2, "horrible": -3, "affreux": -3, "déteste": -3, "pire": -3,
         "nul": -3, "nulle": -3, "cassé": -2, "cassée": -2, "déçu": -2, "déçue": -2, "décevant": -2,
         "inutile": -3, "lent": -1, "lente": -1, "arnaque": -3, "problème": -1, "remboursement": -1,
-        "moche": -2, "triste": -2,
+        "moche": -2, "triste": -2, "cher": -1, "chère": -1,
     },
     "it": {
         "buono": 2, "buona": 2, "ottimo": 3, "ottima": 3, "bello": 2, "bella": 2, "perfetto": 3,
@@ -67,9 +69,9 @@ LEXICONS: dict[str, dict[str, float]] = {
         "deluso": -2, "delusa": -2, "inutile": -3, "lento": -1, "truffa": -3, "brutto": -2, "brutta": -2,
     },
     "pt": {
-        "bom": 2, "boa": 2, "ótimo": 3, "ótima": 3, "excelente": 3, "adorei": 3, "amo": 3, "perfeito": 3,
-        "perfeita": 3, "lindo": 2, "linda": 2, "recomendo": 2, "feliz": 2,
-        "ruim": -2, "péssimo": -3, "péssima": -3, "horrível": -3, "odeio": -3, "quebrado": -2,
+        "bom": 2, "boa": 2, "amei": 3, "ótimo": 3, "ótima": 3, "excelente": 3, "adorei": 3, "amo": 3,
+        "perfeito": 3, "perfeita": 3, "lindo": 2, "linda": 2, "recomendo": 2, "feliz": 2,
+        "ruim": -2, "quebrou": -2, "péssimo": -3, "péssima": -3, "horrível": -3, "odeio": -3, "quebrado": -2,
         "decepcionado": -2, "decepcionada": -2, "inútil": -3, "lento": -1, "golpe": -3, "feio": -2,
     },
 }  # fmt: skip
@@ -115,10 +117,16 @@ def _lexicon_map() -> Column:
     return F.create_map(*entries)
 
 
+ELISION = r"^(?:qu|[cdjlmnst])'"
+"""French/Italian elided articles and pronouns (j'adore, l'ottimo, c'est), removed from the token's start."""
+
+
 def tokens(text: Column) -> Column:
-    """Lower-cased word tokens (letters, digits, apostrophes) of `text`; empty tokens removed."""
+    """Lower-cased word tokens (letters, digits, apostrophes) of `text`, without a leading elision; empty
+    tokens removed. English contractions stay whole ("don't", "isn't"), so that they can negate."""
     normalized = F.regexp_replace(F.lower(text), "[’`´]", "'")
-    return F.filter(F.split(normalized, r"[^\p{L}\p{N}']+"), lambda t: t != "")
+    words = F.transform(F.split(normalized, r"[^\p{L}\p{N}']+"), lambda t: F.regexp_replace(t, ELISION, ""))
+    return F.filter(words, lambda t: t != "")
 
 
 def _is_negator(token: Column) -> Column:
