@@ -1,6 +1,6 @@
-"""Where a run reads and writes: catalog, databases and zone roots. The same job code runs locally
-(Hadoop catalog `lake` under the lake home) and on Glue (catalog `glue_catalog`, S3 roots, databases named by
-the deploy); only this object differs."""
+"""Where a run reads and writes: catalog, databases and zone roots. The same job code runs locally (Hadoop
+catalog `lake` under the lake home) and on Glue (catalog `glue_catalog`, S3 roots, databases named by the
+deploy); only this object differs."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """One curated table's run: recompute the days its inputs changed, replace exactly those days (one commit).
 
-The table remembers, in its snapshot summary (`lake.input-snapshot.<dataset>`), the input snapshots it was
-built from. A run compares them with the inputs' current snapshots: nothing changed -> 'no_new_data';
-otherwise the changed input rows (new versions and the versions they replaced, by key and record_hash) go to
-the module's `affected_days`, and `compute` gives the new rows of those days. Rows identical to the table's
-count as duplicates; when nothing differs no commit is made. A missing table is built from all days.
+The table remembers, in its snapshot summary (`lake.input-snapshot.<dataset>`), the input snapshots it
+was built from. A run compares them with the inputs' current snapshots: nothing changed -> 'no_new_data';
+otherwise the changed input rows (new versions and the versions they replaced, by key and record_hash) go
+to the module's `affected_days`, and `compute` gives the new rows of those days. Rows identical to the
+table's count as duplicates; when nothing differs no commit is made. A missing table is built from all
+days.
 """
 
 from __future__ import annotations

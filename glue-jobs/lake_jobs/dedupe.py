@@ -1,10 +1,10 @@
 """Record hash, dedupe within a batch, and classification against the table (pure DataFrame transforms).
 
-Within a batch the first record of a business key in source order (source_file, record_no) is kept; a later
-record with the same key and the same `record_hash` is a duplicate (an identical re-send); one with the
-same key
-but different content is a conflict, quarantined as `duplicate:<key>`. The kept records are then compared with
-the table: key not there -> insert; there with another hash -> update; there with the same hash -> duplicate.
+Within a batch the first record of a business key in source order (source_file, record_no) is kept; a
+later record with the same key and the same `record_hash` is a duplicate (an identical re-send); one with
+the same key but different content is a conflict, quarantined as `duplicate:<key>`. The kept records are
+then compared with the table: key not there -> insert; there with another hash -> update; there with the
+same hash -> duplicate.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def conflict_reason(table: Table) -> str:
 
 
 def dedupe_batch(rows: DataFrame, table: Table) -> DataFrame:
-    """Adds OUTCOME: null for the first record of each key (to be classified against the table), DUPLICATE for
-    identical later ones, CONFLICT for later ones with other content. Needs `record_hash` and
+    """Adds OUTCOME: null for the first record of each key (to be classified against the table), DUPLICATE
+    for identical later ones, CONFLICT for later ones with other content. Needs `record_hash` and
     ORDER_COLUMNS."""
     w = Window.partitionBy(*table.business_key).orderBy(*ORDER_COLUMNS)
     first_hash = F.first("record_hash").over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow))

@@ -3,9 +3,10 @@ then the same runner as locally.
 
 Glue job arguments (all required; CDK sets them): --catalog (e.g. glue_catalog, configured by the job's
 --conf/--datalake-formats iceberg), --processed_database, --curated_database, --raw_root, --warehouse,
---quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false). Raw files already
-processed are tracked by the ledger under --state_root (the reader reads raw bytes, not DynamicFrames, so Glue
-job bookmarks do not apply); the entry scripts still init/commit the Job so that runs show in Glue as usual.
+--quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false). Raw files
+already processed are tracked by the ledger under --state_root (the reader reads raw bytes, not
+DynamicFrames, so Glue job bookmarks do not apply); the entry scripts still init/commit the Job so that
+runs show in Glue as usual.
 """
 
 from __future__ import annotations

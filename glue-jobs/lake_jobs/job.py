@@ -1,13 +1,13 @@
 """One dataset's job run: raw files -> processed.<dataset> (Iceberg), quarantine, ledger and run report.
 
-The transforms (`check`, `prepare`) are pure; `run_dataset` does the I/O in this order:
-list new raw files (ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe in the batch and
-against the table -> write quarantine -> MERGE INTO the table (only when something changed: no new snapshot
+The transforms (`check`, `prepare`) are pure; `run_dataset` does the I/O in this order: list new raw
+files (ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe in the batch and against
+the table -> write quarantine -> MERGE INTO the table (only when something changed: no new snapshot
 otherwise) -> ledger -> report.
 
 A file that cannot be read does not stop the run: the other files are processed and committed, the report
-names the file in `failed_files` and `error`, the status is 'failed' (so the runner exits 1 and the file is
-noticed), and the file stays out of the ledger so that the next run tries it again.
+names the file in `failed_files` and `error`, the status is 'failed' (so the runner exits 1 and the file
+is noticed), and the file stays out of the ledger so that the next run tries it again.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ PASS_THROUGH = ("record_no", "raw_text", "raw_base64", "ingest_batch_id", "sourc
 
 
 def check(records: DataFrame, module: DatasetModule, table: Table) -> DataFrame:
-    """Pure: raw records -> parsed, contract-typed records with `reasons` / `reason` (empty / null when
-    valid)."""
+    """Pure: raw records -> parsed, contract-typed records with `reasons`/`reason` (empty/null: valid)."""
     parsed = module.parse(records)
     parsed = parsed.withColumn("parse_error", F.coalesce(F.col("reader_error"), F.col("parse_error")))
     return quality.annotate(parsed, table)

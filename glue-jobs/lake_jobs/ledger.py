@@ -1,8 +1,8 @@
 """The ledger of raw files a dataset's job has processed (<state>/ledger/<dataset>.json locally).
 
-A file is new when its key is not in the ledger or its size or modification time differ. The job records files
-only AFTER its Iceberg commit: a run killed before that re-reads its files, and MERGE makes the re-run
-harmless.
+A file is new when its key is not in the ledger or its size or modification time differ. The job records
+files only AFTER its Iceberg commit: a run killed before that re-reads its files, and MERGE makes the
+re-run harmless.
 """
 
 from __future__ import annotations

@@ -2,11 +2,9 @@
 
 Reason codes are `<rule>:<column>` (`type`, `required`, `min`, `max`, `allowed`, `pattern`, `max_length`;
 `requiredWhen` reports as `required:<col>`) plus the record-level `parse:<what>` of the reader/parser. A
-record
-that failed to parse gets only its parse reason. Otherwise every failing check is listed in `reasons`, in
-contract column order and, per column, in the order above; `reason` is the first of them (the run report
-counts
-records by `reason`, so its counts add up to the quarantined rows).
+record that failed to parse gets only its parse reason. Otherwise every failing check is listed in
+`reasons`, in contract column order and, per column, in the order above; `reason` is the first of them
+(the run report counts records by `reason`, so its counts add up to the quarantined rows).
 """
 
 from __future__ import annotations

@@ -1,23 +1,21 @@
 """Raw readers: raw files -> the raw-record DataFrame of lake_jobs.datasets (one row per record).
 
-Bytes are split into records by plain Python in the Spark workers (one task reads whole files), so that every
-record keeps its file, its number and its original text, whatever the format:
+Bytes are split into records by plain Python in the Spark workers (one task reads whole files), so that
+every record keeps its file, its number and its original text, whatever the format:
 
-- ``csv``: a header line, RFC 4180 quoting (quoted fields may span lines), UTF-8 with or without BOM, LF or
-  CRLF. Each record becomes ``csv`` (header name -> value). A record whose field count differs from the
-  header's, or with broken quoting, is ``parse:csv``; a header that lacks contract columns or has unknown or
-  repeated ones makes every record of the file ``parse:header`` with the names in ``error_detail``. Blank
-  lines
-  are skipped; ``record_no`` counts data records.
+- ``csv``: a header line, RFC 4180 quoting (quoted fields may span lines), UTF-8 with or without BOM, LF
+  or CRLF. Each record becomes ``csv`` (header name -> value). A record whose field count differs from
+  the header's, or with broken quoting, is ``parse:csv``; a header that lacks contract columns or has
+  unknown or repeated ones makes every record of the file ``parse:header`` with the names in
+  ``error_detail``. Blank lines are skipped; ``record_no`` counts data records.
 - ``combined_log`` and ``ndjson_gzip``: one record per non-blank line, ``record_no`` = line number.
-- ``json``: JSON Lines, or a file whose first non-blank character is ``[`` holding one JSON array (then one
-  record per element, re-serialized; an array that does not parse is one ``parse:json`` record).
+- ``json``: JSON Lines, or a file whose first non-blank character is ``[`` holding one JSON array (then
+  one record per element, re-serialized; an array that does not parse is one ``parse:json`` record).
 
-Files starting with the gzip magic bytes are decompressed first (any format). A record whose bytes are not
-UTF-8 is ``parse:encoding``; its text is decoded with U+FFFD replacements and the bytes kept as base64.
-An empty
-file gives zero records. A file that cannot be read at all (I/O error, corrupt gzip) gives no records but a
-:class:`FileFailure` naming the file; the job reports it (see lake_jobs.job).
+Files starting with the gzip magic bytes are decompressed first (any format). A record whose bytes are
+not UTF-8 is ``parse:encoding``; its text is decoded with U+FFFD replacements and the bytes kept as
+base64. An empty file gives zero records. A file that cannot be read at all (I/O error, corrupt gzip)
+gives no records but a :class:`FileFailure` naming the file; the job reports it (see lake_jobs.job).
 """
 
 from __future__ import annotations
@@ -107,8 +105,7 @@ def ingest_batch_id(key: str) -> str:
 
 
 def _text_of(raw: str) -> tuple[str, str | None, bool]:
-    """(UTF-8-clean text, base64 of the original bytes or None, had invalid bytes) of a surrogateescape'd
-    str."""
+    """(clean text, base64 of the original bytes or None, had invalid bytes) of a surrogateescape'd str."""
     if not _SURROGATES.search(raw):
         return raw, None, False
     original = raw.encode("utf-8", "surrogateescape")

@@ -36,14 +36,12 @@ class Reference:
         )
 
     def fx_rate(self, currency: Column) -> Column:
-        """Units of the reporting currency per unit of `currency`, as decimal(18,8); null for unknown
-        codes."""
+        """Units of the reporting currency per unit of `currency`, decimal(18,8); null for unknown codes."""
         pairs: list[Column] = []
         for code, rate in sorted(self.fx_rates.items()):
             pairs += [F.lit(code), F.lit(f"{rate:.8f}").cast("decimal(18,8)")]
         return F.element_at(F.create_map(*pairs), currency)
 
     def to_reporting(self, amount: Column, currency: Column, scale: int = 2) -> Column:
-        """`amount` converted to the reporting currency, rounded half-up to `scale` places,
-        as decimal(18,scale)."""
+        """`amount` converted to the reporting currency, rounded half-up to decimal(18,scale)."""
         return F.round(amount * self.fx_rate(currency), scale).cast(f"decimal(18,{scale})")

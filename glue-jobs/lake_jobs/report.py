@@ -3,12 +3,10 @@ Lines).
 
 Fields: dataset, table, run_id, status ('succeeded' | 'failed' | 'no_new_data'), input_rows, output_rows,
 quarantined_rows, duplicate_rows, quarantine_reasons {reason: count} (counted by each record's first
-reason, so
-they add up to quarantined_rows), snapshot_id (string or null: the table's current snapshot after the run),
-duration_ms, started_at (ISO 8601 UTC), files (raw keys read), failed_files [{file, error}], error (null
-unless
-failed). For curated tables also deleted_rows. input_rows = output_rows + quarantined_rows +
-duplicate_rows always.
+reason, so they add up to quarantined_rows), snapshot_id (string or null: the table's current snapshot
+after the run), duration_ms, started_at (ISO 8601 UTC), files (raw keys read), failed_files [{file,
+error}], error (null unless failed). For curated tables also deleted_rows. input_rows = output_rows +
+quarantined_rows + duplicate_rows always.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess] [--master M]`.
 
-Runs the named datasets (default: all, in contract order) and then the curated tables whose inputs were among
-them (a curated run is a no-op when its inputs did not change), in ONE Spark session with the Iceberg Hadoop
-catalog `lake` at <HOME>/warehouse. `--dataset` also accepts a curated table name. Prints one JSON run report
-per line on stdout (logs go to stderr), writes each to <HOME>/reports/<dataset>/<run_id>.json, and exits
-0 when
-no run failed, 1 otherwise (2 for bad arguments).
+Runs the named datasets (default: all, in contract order) and then the curated tables whose inputs were
+among them (a curated run is a no-op when its inputs did not change), in ONE Spark session with the
+Iceberg Hadoop catalog `lake` at <HOME>/warehouse. `--dataset` also accepts a curated table name. Prints
+one JSON run report per line on stdout (logs go to stderr), writes each to
+<HOME>/reports/<dataset>/<run_id>.json, and exits 0 when no run failed, 1 otherwise (2 for bad
+arguments).
 """
 
 from __future__ import annotations
@@ -53,9 +53,8 @@ def run_all(
     hooks: Hooks | None = None,
     include_curated: bool = True,
 ) -> list[RunReport]:
-    """Runs the plan; each report is written to the reports zone and passed to `emit` as soon as it is
-    done. `include_curated=False` runs exactly the named tables (Glue runs curated tables as their own
-    job)."""
+    """Runs the plan; each report is written to the reports zone and passed to `emit` as soon as it is done.
+    `include_curated=False` runs exactly the named tables (Glue runs curated tables as their own job)."""
     contracts = load_contracts()
     datasets, curated = plan(contracts, selected)
     if not include_curated:

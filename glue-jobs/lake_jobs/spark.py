@@ -1,8 +1,8 @@
 """The one place that builds a Spark session and registers Iceberg catalogs.
 
-The local runner, the benchmark and the pytest session fixture all call :func:`local_session`; on Glue the
-session comes from GlueContext and :func:`configure_catalog` is not needed (the job parameters configure
-`glue_catalog`).
+The local runner, the benchmark and the pytest session fixture all call :func:`local_session`; on Glue
+the session comes from GlueContext and :func:`configure_catalog` is not needed (the job parameters
+configure `glue_catalog`).
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def local_session(
 ) -> SparkSession:
     """A local Spark session with Iceberg, in UTC, bound to loopback, without UI.
 
-    `catalogs` maps catalog names to warehouse folders (e.g. `{"lake": "<home>/warehouse"}`); `extra` adds
-    Spark settings.
+    `catalogs` maps catalog names to warehouse folders (e.g. `{"lake": "<home>/warehouse"}`); `extra`
+    adds Spark settings.
     """
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = (

@@ -19,8 +19,7 @@ def _visible(name: str) -> bool:
 
 class Storage(Protocol):
     def list_files(self, root: str, prefix: str) -> list[RawFile]:
-        """Files under `root/prefix`, recursively, sorted by key; hidden (`.`/`_`) files and folders
-        skipped."""
+        """Files under `root/prefix`, recursively, sorted by key; hidden (`.`/`_`) names skipped."""
         ...
 
     def read_text(self, path: str) -> str | None:
@@ -74,8 +73,9 @@ class HadoopStorage:
         return path, path.getFileSystem(self._conf)
 
     def list_files(self, root: str, prefix: str) -> list[RawFile]:
-        root = root.rstrip("/")
-        base, fs = self._path(f"{root}/{prefix}")
+        root_path, fs = self._path(root.rstrip("/"))
+        root_uri = fs.makeQualified(root_path).toString().rstrip("/")
+        base, _ = self._path(f"{root_uri}/{prefix}")
         if not fs.exists(base):
             return []
         found: list[RawFile] = []
@@ -83,7 +83,7 @@ class HadoopStorage:
         while it.hasNext():
             status = it.next()
             uri = status.getPath().toString()
-            key = uri[uri.index(prefix.rstrip("/")) :] if prefix else uri[len(root) + 1 :]
+            key = uri[len(root_uri) + 1 :]
             if all(_visible(part) for part in key.split("/")):
                 found.append(RawFile(key, uri, int(status.getLen()), int(status.getModificationTime())))
         return sorted(found, key=lambda f: f.key)

@@ -87,9 +87,8 @@ def merge_sql(name: str, source_view: str, key: tuple[str, ...]) -> str:
 
 
 def merge(spark: SparkSession, name: str, changes: DataFrame, key: tuple[str, ...], view: str) -> None:
-    """MERGE INTO `name` the rows of `changes` (exactly the table's columns, unique on `key`): matched
-    keys are
-    updated, others inserted. One Iceberg commit."""
+    """MERGE INTO `name` the rows of `changes` (exactly the table's columns, unique on `key`): matched keys
+    are updated, others inserted. One Iceberg commit."""
     changes.createOrReplaceTempView(view)
     try:
         spark.sql(merge_sql(name, view, key))

@@ -16,11 +16,11 @@ KEY = "transactions/ingest_date=2026-11-28/batch=b1/orders.csv"
 
 LINES = [
     ",".join(HEADER),
-    'T1,O1,C1,ann@example.com,"Ann, A",P-1001,Aurora Wireless Earbuds,electronics,2,79.99,EUR,card,completed,DE,'
+    'T1,O1,C1,ann@example.com,"Ann, A",P-1001,Aurora,electronics,2,79.99,EUR,card,completed,DE,'
     "2026-11-27T00:30:00+01:00",
-    "T2,O2,C2,bob@example.com,Bob,P-2001,Trail Runner Shoes,sports,3,1000,JPY,paypal,refunded,JP,2026-11-29 10:00:00",
-    "T3,O3,C3,cy@example.com,Cy,P-2002,Summit Yoga Mat,sports,1,34.90,USD,card,completed,US,27/11/2026 10:00",
-    "T4,O4,C4,di@example.com,Di,P-2003,Glacier Water Bottle,sports,1,24.00,USD,card,shipped,US,2026-11-27 10:00:00",
+    "T2,O2,C2,bob@example.com,Bob,P-2001,Trail,sports,3,1000,JPY,paypal,refunded,JP,2026-11-29 10:00:00",
+    "T3,O3,C3,cy@example.com,Cy,P-2002,Summit,sports,1,34.90,USD,card,completed,US,27/11/2026 10:00",
+    "T4,O4,C4,di@example.com,Di,P-2003,Glacier,sports,1,24.00,USD,card,shipped,US,2026-11-27 10:00:00",
 ]
 
 

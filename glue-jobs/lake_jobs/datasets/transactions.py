@@ -21,9 +21,8 @@ def parse(records: DataFrame) -> DataFrame:
 
 
 def enrich(valid: DataFrame, ref: Reference) -> DataFrame:
-    """amount = quantity x unit_price (in `currency`), amount_usd at the reference rate, UTC date parts
-    (the session
-    time zone is UTC: lake_jobs.spark and the Glue entry scripts set it)."""
+    """amount = quantity x unit_price (in `currency`), amount_usd at the reference rate, UTC date parts (the
+    session time zone is UTC: lake_jobs.spark and the Glue entry scripts set it)."""
     amount = (F.col("quantity").cast("decimal(18,0)") * F.col("unit_price")).cast("decimal(18,2)")
     return valid.withColumns(
         {
