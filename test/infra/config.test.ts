@@ -42,6 +42,7 @@ describe('resolveLakeConfig defaults (each documented @default)', () => {
     ['etl.maxRetries', c.etl.maxRetries, 1],
     ['etl.batchSchedule', c.etl.batchSchedule, 'cron(0 2 * * ? *)'],
     ['etl.streamSchedule', c.etl.streamSchedule, 'cron(0/15 * * * ? *)'],
+    ['etl.dataQualitySchedule', c.etl.dataQualitySchedule, 'cron(0 5 * * ? *)'],
     ['query.bytesScannedCutoffMiB', c.query.bytesScannedCutoffMiB, 10240],
     ['api.throttlingRateLimit', c.api.throttlingRateLimit, 20],
     ['api.throttlingBurstLimit', c.api.throttlingBurstLimit, 40],

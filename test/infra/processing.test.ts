@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { datasets } from '../../lib/contracts';
+import { allTables, datasets } from '../../lib/contracts';
 import { LakeNames } from '../../lib/infra/config/lake-names';
+import { DataQualitySchedule } from '../../lib/infra/processing/data-quality-schedule';
 import { DEFAULT_GLUE_JOBS_DIR, LakeEtl } from '../../lib/infra/processing/lake-etl';
 import { allowedActions, resourcesOf, testApp, testStack } from './helpers';
 
@@ -27,7 +28,8 @@ beforeAll(() => {
     curatedBucket: b('Curated'),
     quarantineBucket: b('Quarantine'),
   };
-  new LakeEtl(stack, 'Etl', common);
+  const etl = new LakeEtl(stack, 'Etl', common);
+  new DataQualitySchedule(stack, 'Dq', { names, evaluationRole: etl.role });
   try {
     new LakeEtl(stack, 'Broken', {
       ...common,
@@ -156,5 +158,31 @@ describe('LakeEtl defaults', () => {
 
   test('a missing package or entry script fails the synth with its path', () => {
     expect(String(missingScript)).toMatch(/no-glue-[^/]+\/lake_jobs is missing/);
+  });
+});
+
+describe('DataQualitySchedule defaults', () => {
+  test('one daily schedule per table starts its ruleset evaluation as the ETL role', () => {
+    const schedules = resourcesOf(t, 'AWS::Scheduler::Schedule', 'Dq');
+    expect(schedules).toHaveLength(allTables.length);
+    for (const c of allTables) {
+      const hit = schedules.find(
+        ([, s]) => (s.Properties?.Name as string) === `shoplake-t-dq-${c.name.replace(/_/g, '-')}`,
+      );
+      expect(hit?.[1].Properties).toMatchObject({
+        ScheduleExpression: 'cron(0 5 * * ? *)',
+        Target: { Arn: 'arn:aws:scheduler:::aws-sdk:glue:startDataQualityRulesetEvaluationRun' },
+      });
+      const input = JSON.stringify(hit?.[1].Properties?.Target);
+      expect(input).toContain(names.ruleset(c.name));
+      expect(input).toContain(names.database(c.database));
+      expect(input).toContain('EtlRole');
+    }
+  });
+
+  test('the scheduler may pass only the evaluation role, only to Glue', () => {
+    const policy = JSON.stringify(resourcesOf(t, 'AWS::IAM::Policy', 'DqSchedulerRole')[0]?.[1].Properties);
+    expect(policy).toContain('iam:PassRole');
+    expect(policy).toContain('"iam:PassedToService":"glue.amazonaws.com"');
   });
 });

@@ -57,6 +57,8 @@ export interface EtlSettings {
   readonly batchSchedule?: string;
   /** Schedule of the streamed dataset (ad_events). @default 'cron(0/15 * * * ? *)' */
   readonly streamSchedule?: string;
+  /** When the Glue Data Quality rulesets are evaluated (EventBridge Scheduler, UTC). @default 'cron(0 5 * * ? *)' */
+  readonly dataQualitySchedule?: string;
 }
 
 export interface QuerySettings {
@@ -283,6 +285,7 @@ export function resolveLakeConfig(
       maxRetries: requireRange('etl.maxRetries', etl.maxRetries ?? 1, 0, 10),
       batchSchedule: etl.batchSchedule ?? 'cron(0 2 * * ? *)',
       streamSchedule: etl.streamSchedule ?? 'cron(0/15 * * * ? *)',
+      dataQualitySchedule: etl.dataQualitySchedule ?? 'cron(0 5 * * ? *)',
     },
     query: {
       bytesScannedCutoffMiB: requireRange(

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LakeGrants } from '../governance/lake-grants';
+import { DataQualitySchedule } from '../processing/data-quality-schedule';
 import { LakeEtl } from '../processing/lake-etl';
 import { ImportedLakeZones } from '../storage/lake-zones';
 import type { StorageStack } from './storage-stack';
@@ -12,10 +13,11 @@ export interface ProcessingStackProps extends LakeStackProps {
   readonly glueJobsDir?: string;
 }
 
-/** Glue jobs, workflows and triggers, and the ETL role's Lake Formation grants. */
+/** Glue jobs, workflows and triggers, scheduled Data Quality evaluations, and the ETL role's Lake Formation grants. */
 export class ProcessingStack extends Stack {
   public readonly etl: LakeEtl;
   public readonly grants: LakeGrants;
+  public readonly dataQuality: DataQualitySchedule;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
@@ -34,6 +36,11 @@ export class ProcessingStack extends Stack {
       quarantineBucket: zones.quarantine,
       glueJobsDir: props.glueJobsDir,
       ...config.etl,
+    });
+    this.dataQuality = new DataQualitySchedule(this, 'DataQuality', {
+      names,
+      evaluationRole: this.etl.role,
+      schedule: config.etl.dataQualitySchedule,
     });
     this.grants = new LakeGrants(this, 'EtlGrants', {
       names,

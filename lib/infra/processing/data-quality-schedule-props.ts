@@ -1,0 +1,13 @@
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { AnyContract } from '../../contracts';
+import type { LakeNames } from '../config/lake-names';
+
+export interface DataQualityScheduleProps {
+  readonly names: LakeNames;
+  /** Role Glue Data Quality runs as (it reads the tables: the ETL role, which has the Lake Formation grants). */
+  readonly evaluationRole: IRole;
+  /** Tables evaluated, each against its ruleset `names.ruleset(table)`. @default every table of lib/contracts */
+  readonly contracts?: readonly AnyContract[];
+  /** When the evaluations run (EventBridge Scheduler expression, UTC). @default 'cron(0 5 * * ? *)' */
+  readonly schedule?: string;
+}
