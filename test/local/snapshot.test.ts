@@ -3,18 +3,22 @@
  * another day, so that a curated row loses its only input), the engine shows the new values only, while the old
  * Parquet files are still on disk (copy-on-write) and an engine opened before the commit keeps reading the
  * snapshot it opened. Counts are compared with what Spark itself committed (the snapshot summary and run report).
- * One extra Spark run (transactions + the curated tables it feeds), on a private copy of the fixture lake.
+ *
+ * Spark cannot write to a copy of the shared fixture lake (Iceberg metadata holds absolute paths), so this test
+ * builds its own small lake: two ETL runs of transactions (and the curated tables it feeds), the only Spark runs
+ * of the jest suite besides the fixture build.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { transactionColumns } from '../../lib/generate';
+import { transactionColumns, transactionRowsCsv } from '../../lib/generate';
 import { openLocalEngine } from '../../lib/local/engine';
 import type { JsonValue, LocalEngine } from '../../lib/local/engine';
 import { readCurrentSnapshot } from '../../lib/local/iceberg';
 import { layout, tableDir } from '../../lib/local/layout';
 import type { RunReport } from '../../lib/local/runner';
-import { copyFixtureLake, runLake } from '../support/fixture-lake';
+import { runLake } from '../support/fixture-lake';
 
 const csvField = (v: JsonValue): string => {
   const s = v === null ? '' : typeof v === 'number' ? String(v) : String(v);
@@ -39,7 +43,8 @@ async function allFilesCount(home: string, transactionId: string): Promise<numbe
 }
 
 describe('a second ETL run that MERGEs', () => {
-  let copy: ReturnType<typeof copyFixtureLake>;
+  let dir: string;
+  let home: string;
   let before: LocalEngine;
   let after: LocalEngine;
   let target: Record<string, JsonValue>;
@@ -49,8 +54,17 @@ describe('a second ETL run that MERGEs', () => {
   const newStatus = 'refunded';
 
   beforeAll(async () => {
-    copy = copyFixtureLake();
-    before = await openLocalEngine(copy.home);
+    dir = mkdtempSync(join(tmpdir(), 'lake-merge-'));
+    home = join(dir, 'lake');
+    const first = join(dir, 'orders_export.csv');
+    writeFileSync(first, transactionRowsCsv(400, 11, { days: 2, start: new Date('2025-03-03T00:00:00Z') }));
+    expect(runLake(['ingest', 'transactions', first], { home }).status).toBe(0);
+    const etl1 = runLake(['etl', 'transactions', '--json', '--quiet'], { home });
+    if (etl1.status !== 0)
+      throw new Error(
+        `the first ETL run failed (exit ${etl1.status}): ${etl1.stdout}\n${etl1.stderr.slice(-3000)}`,
+      );
+    before = await openLocalEngine(home);
     // a completed line that is the only transaction of its (day, category, country): its daily_sales row must go
     const lonely = await before.query(
       `SELECT t.* FROM processed.transactions t
@@ -79,25 +93,25 @@ describe('a second ETL run that MERGEs', () => {
       unit_price: Number(row.unit_price).toFixed(2),
     };
     const csv = `${transactionColumns.join(',')}\n${transactionColumns.map((c) => csvField(values[c] ?? null)).join(',')}\n`;
-    const file = join(copy.home, '..', 'correction.csv');
+    const file = join(dir, 'correction.csv');
     writeFileSync(file, csv);
 
-    const ingest = runLake(['ingest', 'transactions', file], { home: copy.home });
+    const ingest = runLake(['ingest', 'transactions', file], { home: home });
     expect(ingest.status).toBe(0);
-    const etl = runLake(['etl', 'transactions', '--json', '--quiet'], { home: copy.home });
+    const etl = runLake(['etl', 'transactions', '--json', '--quiet'], { home: home });
     reports = etl.stdout
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as RunReport);
     if (!reports.some((r) => r.dataset === 'transactions'))
       throw new Error(`etl printed no transactions report (exit ${etl.status}): ${etl.stderr.slice(-3000)}`);
-    after = await openLocalEngine(copy.home);
-  });
+    after = await openLocalEngine(home);
+  }, 600_000);
 
   afterAll(async () => {
     await before?.close();
     await after?.close();
-    copy?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const tx = (): RunReport => reports.find((r) => r.dataset === 'transactions') as RunReport;
@@ -110,7 +124,7 @@ describe('a second ETL run that MERGEs', () => {
   });
 
   it('the engine reads the snapshot the run committed, and its row count is the one Spark committed', async () => {
-    const snap = await readCurrentSnapshot(tableDir(layout(copy.home), 'processed', 'transactions'));
+    const snap = await readCurrentSnapshot(tableDir(layout(home), 'processed', 'transactions'));
     expect(snap?.snapshot?.snapshotId).toBe(tx().snapshot_id);
     expect(
       after.tables().find((t) => t.contract.name === 'transactions')?.snapshot?.snapshot?.snapshotId,
@@ -131,7 +145,7 @@ describe('a second ETL run that MERGEs', () => {
   });
 
   it('while the replaced version is still on disk (copy-on-write), just not in the snapshot', async () => {
-    expect(await allFilesCount(copy.home, String(target.transaction_id))).toBeGreaterThanOrEqual(2);
+    expect(await allFilesCount(home, String(target.transaction_id))).toBeGreaterThanOrEqual(2);
   });
 
   it('an engine opened before the commit keeps reading the snapshot it opened', async () => {
@@ -149,7 +163,7 @@ describe('a second ETL run that MERGEs', () => {
     const params = [group.order_date, group.category, group.country];
     expect((await before.query(q, params)).rows[0]?.n).toBe(1);
     expect((await after.query(q, params)).rows[0]?.n).toBe(0);
-    const snap = await readCurrentSnapshot(tableDir(layout(copy.home), 'curated', 'daily_sales'));
+    const snap = await readCurrentSnapshot(tableDir(layout(home), 'curated', 'daily_sales'));
     expect(snap?.snapshot?.snapshotId).toBe(ds?.snapshot_id);
     expect((await after.query('SELECT count(*) AS n FROM curated.daily_sales')).rows[0]?.n).toBe(
       Number(snap?.snapshot?.summary['total-records']),

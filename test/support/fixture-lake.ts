@@ -104,8 +104,10 @@ function lake(home: string, args: string[]): { status: number; stdout: string; s
 }
 
 /** Builds the fixture lake unless a build with the same inputs exists; returns it. Safe to call concurrently. */
-export function ensureFixtureLake(log: (line: string) => void = () => undefined): FixtureLake {
-  const key = fixtureKey();
+export function ensureFixtureLake(
+  log: (line: string) => void = () => undefined,
+  key = fixtureKey(),
+): FixtureLake {
   const dir = fixtureDir(key);
   if (existsSync(join(dir, 'fixture.json'))) return readFixture(dir);
   mkdirSync(fixtureRoot, { recursive: true });
@@ -231,9 +233,15 @@ function readFixture(dir: string): FixtureLake {
   return { ...f, home: join(dir, f.home) };
 }
 
+/**
+ * Set by the global setup to the fixture it built (or the error file), so that every test worker of the run reads
+ * that same build even if the inputs change on disk while the suite runs.
+ */
+export const fixtureEnv = 'LAKE_TEST_FIXTURE_KEY';
+
 /** The shared fixture lake (read-only). Throws the build error when the global setup could not build it. */
 export function fixtureLake(): FixtureLake {
-  const key = fixtureKey();
+  const key = process.env[fixtureEnv] ?? fixtureKey();
   const dir = fixtureDir(key);
   if (existsSync(join(dir, 'fixture.json'))) return readFixture(dir);
   const err = existsSync(errorFile(key))
