@@ -10,7 +10,8 @@ import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function streamStatus(client: KinesisClient, streamName: string): Promise<string | undefined> {
+/** The stream's status, or `undefined` when it does not exist. */
+export async function streamStatus(client: KinesisClient, streamName: string): Promise<string | undefined> {
   try {
     const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
     return out.StreamDescriptionSummary?.StreamStatus;

@@ -5,7 +5,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from './client';
 import type { StreamTarget } from './config';
-import { ensureStream } from './admin';
+import { ensureStream, streamStatus } from './admin';
 import { startEmulator } from './emulator';
 
 export interface OpenStream {
@@ -26,6 +26,16 @@ export async function openStream(home: string, target: StreamTarget): Promise<Op
     startedEmulator = emulator.started;
   }
   const client = createKinesisClient(resolved);
-  const { created } = await ensureStream(client, resolved.streamName, resolved.shardCount);
+  let created = false;
+  if (resolved.kind === 'aws') {
+    // on AWS the CDK streaming stack owns the stream: use it, never create one behind its back
+    const status = await streamStatus(client, resolved.streamName);
+    if (status === undefined) {
+      client.destroy();
+      throw new Error(
+        `Kinesis stream ${resolved.streamName} does not exist in ${resolved.region} (deploy the streaming stack, or set LAKE_STREAM_NAME)`,
+      );
+    }
+  } else created = (await ensureStream(client, resolved.streamName, resolved.shardCount)).created;
   return { client, target: resolved, startedEmulator, createdStream: created };
 }

@@ -66,5 +66,5 @@ describe('stream -> raw -> ad_events Spark job', () => {
     expect(second.duplicate_rows).toBe(first.output_rows + first.duplicate_rows);
     expect(second.quarantined_rows).toBe(first.quarantined_rows);
     expect(await tableRows(s.home)).toEqual(before);
-  });
+  }, 600_000); // two Spark runs: about a minute each on 2 busy cores
 });
