@@ -288,9 +288,9 @@ export function generateCustomers(seed: number, scale: number): Customer[] {
         : `${display(first)} ${display(last)}`;
     const style = rng.next();
     // a few spellings that real order databases hold: "Last, First", nicknames in quotes, suffixes
-    if (style < 0.04) name = `${display(last)}, ${display(first)}`;
-    else if (style < 0.06) name = `${display(first)} "${display(first).slice(0, 3)}" ${display(last)}`;
-    else if (style < 0.08 && p.locale === 'en') name = `${name}, Jr.`;
+    if (style < 0.05) name = `${display(last)}, ${display(first)}`;
+    else if (style < 0.09) name = `${display(first)} "${display(first).slice(0, 3)}" ${display(last)}`;
+    else if (style < 0.11 && p.locale === 'en') name = `${name}, Jr.`;
     const sep = rng.pick(['.', '_', '', '.']);
     let local = `${ascii(first)}${sep}${ascii(last)}`;
     if (rng.chance(0.35)) local += String(rng.int(1, 99));
