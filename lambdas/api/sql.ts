@@ -5,7 +5,7 @@
  */
 import type { ColumnType } from '../../lib/contracts';
 import type { SqlDialect, SqlParam, SqlQuery } from './engine';
-import type { QueryInput } from './params';
+import { MAX_LIMIT, type QueryInput } from './params';
 import { ident, type OutputColumn, type QueryRouteDef } from './routes';
 
 export interface BuiltQuery extends SqlQuery {
@@ -59,8 +59,15 @@ function keysetPredicate(
 }
 
 /**
+ * Athena accepts `?` only in WHERE clauses, so the LIMIT is a constant of the code (the largest page + 1), never a
+ * value from the caller: the SQL text of a route does not even vary with `limit`. The engine reads only the
+ * limit + 1 rows a page needs (the extra one says whether a next page exists).
+ */
+export const SQL_ROW_CAP = MAX_LIMIT + 1;
+
+/**
  * Build the query of a route for validated input. `after` holds the sort-key values of the last row of the
- * previous page (from the cursor). Asks for limit + 1 rows: the extra one says whether a next page exists.
+ * previous page (from the cursor).
  */
 export function buildQuery(
   route: QueryRouteDef,
@@ -120,15 +127,14 @@ export function buildQuery(
     sql =
       `SELECT ${selected.map((c) => `m.${ident(c.name)}`).join(', ')} FROM (${inner}) AS m` +
       (k ? ` WHERE ${k}` : '') +
-      ` ORDER BY ${route.sortKeys.map((s) => `m.${ident(s)}`).join(', ')} LIMIT ?`;
+      ` ORDER BY ${route.sortKeys.map((s) => `m.${ident(s)}`).join(', ')} LIMIT ${SQL_ROW_CAP}`;
   } else {
     const k = keyset('t');
     if (k) where.push(k);
     sql =
       `SELECT ${selected.map((c) => `${dialect.selectExpr(c.expr, c.type)} AS ${ident(c.name)}`).join(', ')}` +
       ` FROM ${from} WHERE ${where.join(' AND ')}` +
-      ` ORDER BY ${route.sortKeys.map((s) => byName(s).expr).join(', ')} LIMIT ?`;
+      ` ORDER BY ${route.sortKeys.map((s) => byName(s).expr).join(', ')} LIMIT ${SQL_ROW_CAP}`;
   }
-  params.push(input.limit + 1);
   return { sql, params, selected };
 }

@@ -138,8 +138,8 @@ describe('Athena adapter through the router', () => {
       "'2024-01-03 00:00:00.000'",
       "'O-Brien'",
       "'it''s \\ fine'",
-      '51',
     ]);
+    expect(input.QueryString).toMatch(/ LIMIT 1001$/);
     expect((input.QueryString?.match(/\?/g) ?? []).length).toBe(input.ExecutionParameters?.length);
     expect(sleeps).toEqual([backoff(0), backoff(1)]);
     const results = athena.commandCalls(GetQueryResultsCommand);
@@ -205,7 +205,6 @@ describe('Athena adapter through the router', () => {
       "'shoes'",
       "'shoes'",
       "'US'",
-      '2',
     ]);
   });
 

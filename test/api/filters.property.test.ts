@@ -5,7 +5,9 @@
  */
 import fc from 'fast-check';
 import { athenaParameter } from '../../lambdas/api/athena-engine';
+import { parseQueryInput } from '../../lambdas/api/params';
 import { queryRoutes } from '../../lambdas/api/routes';
+import { buildQuery } from '../../lambdas/api/sql';
 import { DuckDbEngine } from '../../lib/api/duckdb-engine';
 import { call, testRouter } from './support/harness';
 import { openMemoryLake, type MemoryLake } from './support/memory-lake';
@@ -119,3 +121,34 @@ describe.each(cases.map((c) => [`${c.route.path}?${c.filter.param}`, c] as const
     });
   },
 );
+
+describe('placeholders stay where Athena accepts them (WHERE clauses only)', () => {
+  it.each(queryRoutes.map((r) => [r.path, r] as const))('%s', (_path, route) => {
+    const input = parseQueryInput(
+      route,
+      'admin',
+      Object.fromEntries([
+        ['from', '2024-01-01'],
+        ['to', '2024-01-02'],
+        ...route.filters.map((f) => [
+          f.param,
+          f.allowed?.[0] ?? (f.valueType === 'int' ? '200' : f.valueType === 'boolean' ? 'true' : 'ab'),
+        ]),
+      ]),
+    );
+    expect(input.filters.length).toBe(route.filters.length);
+    const after = route.sortKeys.map((k) => {
+      const t = route.columns.find((c) => c.name === k)?.type;
+      return t === 'timestamp' ? '2024-01-01T10:00:00Z' : t === 'date' ? '2024-01-01' : 'k';
+    });
+    const dialect = { tableRef: (d: string, t: string) => `"${d}"."${t}"`, selectExpr: (e: string) => e };
+    const q = buildQuery(route, input, dialect, after);
+    expect((q.sql.match(/\?/g) ?? []).length).toBe(q.params.length);
+    const selectList = q.sql.slice(0, q.sql.indexOf(' FROM '));
+    expect(selectList).not.toContain('?');
+    expect(q.sql.slice(q.sql.lastIndexOf(' ORDER BY '))).not.toContain('?');
+    expect(
+      q.sql.slice(q.sql.lastIndexOf(' GROUP BY ') >= 0 ? q.sql.lastIndexOf(' GROUP BY ') : q.sql.length),
+    ).not.toMatch(/GROUP BY [^)]*\?/);
+  });
+});
