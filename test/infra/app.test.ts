@@ -198,6 +198,12 @@ describe('environments side by side', () => {
     );
   });
 
+  test('the analysts and BI roles may call the API (IAM auth needs execute-api:Invoke)', () => {
+    const tpl = readFileSync(join(outdir, (envs.dev?.access as Stack).templateFile), 'utf8');
+    const invokes = tpl.match(/"execute-api:Invoke"/g) ?? [];
+    expect(invokes).toHaveLength(2);
+  });
+
   test('grants wait for the catalog: processing and access deploy after it', () => {
     const deps = (s: Stack) => s.dependencies.map((d) => d.stackName);
     expect(deps(envs.dev?.processing as Stack)).toContain('shoplake-dev-catalog');

@@ -1,4 +1,11 @@
-import { AccountRootPrincipal, CompositePrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountRootPrincipal,
+  CompositePrincipal,
+  Effect,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { roles as dataRoles } from '../../governance/grants';
@@ -7,6 +14,7 @@ import { AthenaWorkgroups } from '../consumption/athena-workgroups';
 import { LakeApi } from '../consumption/lake-api';
 import type { ApiDataRole } from '../consumption/lake-api-props';
 import { LakeQueryRole } from '../consumption/lake-query-role';
+import { acknowledge, iam5 } from '../nag';
 import { ImportedLakeZones } from '../storage/lake-zones';
 import type { StorageStack } from './storage-stack';
 import type { LakeStackProps } from './lake-stack-props';
@@ -102,6 +110,24 @@ export class AccessStack extends Stack {
       wafRateLimit: config.api.wafRateLimit,
       logRetention: retention(config.logRetentionDays),
     });
+    // IAM auth: callers need execute-api:Invoke; the stack's own human-facing roles get it for GET on this API.
+    const invoke = this.api.api.arnForExecuteApi('GET', '/*', this.api.api.deploymentStage.stageName);
+    for (const r of [this.analystsRole, this.biRole]) {
+      r.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'CallTheLakeApi',
+          effect: Effect.ALLOW,
+          actions: ['execute-api:Invoke'],
+          resources: [invoke],
+        }),
+      );
+      const policy = r.role.node.findChild('DefaultPolicy');
+      acknowledge(
+        policy,
+        iam5(policy, invoke),
+        `GET on every route of this environment's lake API (stage ${this.api.api.deploymentStage.stageName}); the API maps the role to its data role.`,
+      );
+    }
     if (config.destroyData) this.api.cursorSecret.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
     new CfnOutput(this, 'ApiUrl', {
