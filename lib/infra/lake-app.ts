@@ -3,7 +3,6 @@ import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { LakeConfig } from './config/lake-config';
 import { LakeNames } from './config/lake-names';
-import { acknowledgeFindings } from './nag-acknowledgments';
 import { AccessStack } from './stacks/access-stack';
 import { CatalogStack } from './stacks/catalog-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
@@ -86,7 +85,6 @@ export function buildLakeApp(app: App, config: LakeConfig, opts: LakeAppOptions 
     Tags.of(s).add('project', 'shop-data-lake');
     Tags.of(s).add('environment', config.envName);
   }
-  acknowledgeFindings(stacks);
   if (opts.validations ?? true) {
     Validations.of(app).addPlugins(
       new AwsSolutionsChecks(app),
