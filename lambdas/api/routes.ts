@@ -243,6 +243,13 @@ export const queryRoutes: readonly QueryRouteDef[] = [
   productMentionsRoute(),
 ];
 
+// a cursor carries the last row's sort keys: they must be columns every role that may read the route may see
+for (const r of queryRoutes)
+  for (const k of r.sortKeys) {
+    const c = r.columns.find((x) => x.name === k);
+    if (!c || c.pii) throw new Error(`${r.path}: sort key ${k} must be a non-PII output column`);
+  }
+
 export const staticRoutes: readonly StaticRouteDef[] = [
   { kind: 'health', path: '/health', operationId: 'health', summary: 'Liveness of the API and its engine' },
   { kind: 'openapi', path: '/v1/openapi.json', operationId: 'openapi', summary: 'This OpenAPI 3.1 document' },
