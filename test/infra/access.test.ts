@@ -85,6 +85,7 @@ describe('AthenaWorkgroups defaults', () => {
 describe('LakeQueryRole', () => {
   test('trusted by the API function role, Athena only in its workgroup', () => {
     const role = only('AWS::IAM::Role', 'MarketingRole');
+    expect(role.Properties?.Description).toBe('Queries the lake as marketing in the api workgroup');
     expect(JSON.stringify(role.Properties?.AssumeRolePolicyDocument)).toContain('FnRole');
     const policy = JSON.stringify(only('AWS::IAM::Policy', 'MarketingRoleDefaultPolicy').Properties);
     expect(policy).toContain(`workgroup/${names.workgroup('api')}`);
@@ -129,6 +130,18 @@ describe('LakeApi defaults', () => {
     expect(bundles.length).toBeGreaterThanOrEqual(1);
     const code = readFileSync(join(outdir, bundles[0] as string, 'index.js'), 'utf8');
     expect(code).toContain('POWERTOOLS');
+  });
+
+  test('log groups keep 90 days; no principal is mapped unless configured', () => {
+    resourcesOf(t, 'AWS::Logs::LogGroup', 'Api').forEach(([, g]) =>
+      expect(g.Properties?.RetentionInDays).toBe(90),
+    );
+    const env = (
+      only('AWS::Lambda::Function', 'ApiHandler').Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(env[ENV.principalRoles]).toBe('{}');
   });
 
   test('the function may assume exactly its data roles', () => {

@@ -65,6 +65,7 @@ describe('LakeMonitoring', () => {
       Threshold: threshold,
       ComparisonOperator: op,
       TreatMissingData: 'notBreaching',
+      Period: 300,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonAlarms') }],
     });
   });

@@ -62,6 +62,7 @@ describe('AdEventsStream defaults', () => {
       StreamModeDetails: { StreamMode: 'ON_DEMAND' },
     });
     expect(s.ShardCount).toBeUndefined();
+    expect(resourcesOf(t, 'AWS::Kinesis::Stream', 'Std')[0]?.[1].DeletionPolicy).toBe('Retain');
   });
 
   test('Firehose: from the stream to raw, NDJSON (newline per record), gzip, arrival-time prefix, error prefix, logging, buffering 300 s / 64 MiB', () => {
