@@ -157,6 +157,7 @@ def _process(
         .collect()
     )
     phase("parse, quality, dedupe and counts")
+    read.cached.unpersist()  # `checked` and `classified` now hold what the rest of the run needs
     reasons = {r.k[len("reason:") :]: r["count"] for r in counts if r.k.startswith("reason:")}
     outcomes = {r.k[len("outcome:") :]: r["count"] for r in counts if r.k.startswith("outcome:")}
 

@@ -8,6 +8,7 @@ configure `glue_catalog`).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from pyspark.sql import SparkSession
@@ -65,6 +66,8 @@ def local_session(
     adds Spark settings.
     """
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers run the driver's interpreter (the venv that has lake_jobs), not whatever `python3` is.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(master)
         .appName(app_name)
