@@ -3,6 +3,7 @@
  * records/s per shard of real Kinesis), and the event-to-queryable latency p50/p95 with the default settings.
  * Knobs: LAKE_BENCH_STREAM_EVENTS (throughput events, default 20,000), LAKE_BENCH_STREAM_SECONDS (latency run, default 60).
  */
+import { join } from 'node:path';
 import { openLocalEngine } from '../local/engine';
 import { runJobs } from '../local/runner';
 import { measureLatency, measureThroughput } from '../stream/bench';
@@ -14,7 +15,8 @@ registerBenchSection({
     'Stream: producer to raw throughput, event-to-queryable latency (local Kinesis emulator, local Spark)',
   async run(b) {
     const events = Number(b.options.streamEvents ?? process.env.LAKE_BENCH_STREAM_EVENTS ?? 20_000);
-    const t = await measureThroughput(b.home, events);
+    // each measurement in its own lake home: the latency run's job must not also process the throughput events
+    const t = await measureThroughput(join(b.scratch, 'throughput-lake'), events);
     b.figure({
       label: 'produce (PutRecords to the emulator)',
       value: t.produceEventsPerSecond,
@@ -37,8 +39,9 @@ registerBenchSection({
     b.log(
       `latency: streaming for ${seconds} s at the default settings (50 events/s, 1 MiB / 5 s buffers, a job run every 10 s) ...`,
     );
+    const latencyHome = join(b.scratch, 'latency-lake');
     const l = await measureLatency(
-      b.home,
+      latencyHome,
       (h) => runJobs(h, { datasets: ['ad_events', 'campaign_performance'] }),
       { seconds, log: (x) => b.log(x) },
     );
@@ -46,7 +49,7 @@ registerBenchSection({
     b.figure({ label: 'event to queryable, p50', value: l.p50Ms / 1000, unit: 's', note });
     b.figure({ label: 'event to queryable, p95', value: l.p95Ms / 1000, unit: 's' });
     b.figure({ label: 'event to queryable, max', value: l.maxMs / 1000, unit: 's' });
-    const engine = await openLocalEngine(b.home);
+    const engine = await openLocalEngine(latencyHome);
     try {
       const r = await engine.query('SELECT count(*) AS n FROM processed.ad_events');
       b.figure({

@@ -1,16 +1,50 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { generateDefaults } from '../../generate';
 import { describeCatalog } from '../../local/catalog';
 import { landRawKeys } from '../../local/land';
+import type { RawKeyFile } from '../../local/land';
 import type { RunReport } from '../../local/runner';
 import { CliError, dim } from '../context';
 import type { CliContext } from '../context';
 import { formatCount, formatDuration, renderTable } from '../format';
 import { runEtl } from './etl';
+import { produceAndDeliver } from '../demo-stream';
 import { generateAndLand } from '../generator';
 import { positiveInt, nonNegativeNumber } from './generate';
+
+/**
+ * The demo streams only the live tail of the generated ad events (the latest delivery files' records, in arrival
+ * order) and lands the earlier ones as the delivery worker would have written them: the history a running stream
+ * would already hold. Null when the delivery files do not line up with the payloads (then everything is landed).
+ */
+export function splitLiveTail<F extends RawKeyFile, P>(
+  files: readonly F[],
+  payloads: readonly P[],
+  maxLive: number,
+): { history: F[]; liveFiles: F[]; live: P[] } | null {
+  const lines = (f: F): string[] =>
+    gunzipSync(f.content)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+  let count = 0;
+  let cut = files.length;
+  while (cut > 0 && count < maxLive) {
+    count += lines(files[cut - 1] as F).length;
+    cut--;
+  }
+  const total = files.reduce((n, f) => n + lines(f).length, 0);
+  if (total !== payloads.length || count === 0) return null;
+  const live = payloads.slice(payloads.length - count);
+  const lastFile = files[files.length - 1];
+  const lastLine = lastFile ? lines(lastFile).pop() : undefined;
+  const lastPayload = live[live.length - 1];
+  if (lastLine !== (typeof lastPayload === 'string' ? lastPayload : JSON.stringify(lastPayload))) return null;
+  return { history: files.slice(0, cut), liveFiles: files.slice(cut), live };
+}
 
 function hasData(home: string): boolean {
   return ['raw', 'warehouse'].some((z) => existsSync(join(home, z)) && readdirSync(join(home, z)).length > 0);
@@ -36,7 +70,16 @@ export function register(program: Command, ctx: CliContext): void {
       generateDefaults.badRate,
     )
     .option('--fresh', 'delete the lake home first (only a folder that holds nothing but a lake)')
-    .option('--no-stream', 'land the ad events directly instead of through the Kinesis emulator')
+    .option(
+      '--no-stream',
+      'land all ad events directly instead of streaming the latest through the Kinesis emulator',
+    )
+    .option(
+      '--stream-events <n>',
+      'how many of the latest ad events go through the stream (the rest land as earlier deliveries)',
+      positiveInt('stream-events'),
+      10_000,
+    )
     .action(
       async (opts: {
         days: number;
@@ -45,6 +88,7 @@ export function register(program: Command, ctx: CliContext): void {
         badRate: number;
         fresh?: boolean;
         stream: boolean;
+        streamEvents: number;
       }) => {
         const started = Date.now();
         const home = ctx.home();
@@ -72,20 +116,30 @@ export function register(program: Command, ctx: CliContext): void {
           );
           for (const m of landed.manifests)
             ctx.log(`${m.dataset}: ${m.files.length} file(s) landed, batch ${m.batch_id}`);
-          step(`3/4 stream: ${formatCount(lake.adEvents.length)} ad events`);
+          const split = opts.stream
+            ? splitLiveTail(lake.deliveryFiles, lake.adEvents, opts.streamEvents)
+            : null;
+          step(
+            `3/4 ad events: ${formatCount(lake.adEvents.length)}${split ? `, the last ${formatCount(split.live.length)} through the stream` : ''}`,
+          );
           let streamed = false;
-          if (opts.stream) {
+          if (split) {
+            const keys = landRawKeys(home, split.history);
+            ctx.log(
+              `earlier deliveries: ${keys.length} file(s) landed under raw/ad_events/ as the delivery worker wrote them`,
+            );
             try {
-              const { produceAndDeliver } = await import('../demo-stream');
-              const r = await produceAndDeliver(home, lake.adEvents, (l) => ctx.log(l));
+              const r = await produceAndDeliver(home, split.live, (l) => ctx.log(l));
               ctx.log(
                 `produced ${formatCount(r.produced)} records (${formatCount(Math.round(r.producedPerSecond))}/s), delivered ${formatCount(r.deliveredRecords)} to raw/ad_events/ and ${formatCount(r.deliveredErrorRecords)} to raw/ad_events_errors/ in ${r.files} file(s)`,
               );
               streamed = true;
             } catch (e) {
               ctx.warn(
-                `the stream leg failed (${(e as Error).message}); landing the ad events directly instead`,
+                `the stream leg failed (${(e as Error).message}); landing those ad events directly instead`,
               );
+              landRawKeys(home, split.liveFiles);
+              streamed = true;
             }
           }
           if (!streamed) {
