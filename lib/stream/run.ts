@@ -9,7 +9,7 @@
  * The delay of an event is measured from its arrival on the stream (Kinesis ApproximateArrivalTimestamp, taken when
  * the producer's PutRecords is acknowledged) to the end of the job run whose report lists its raw file: the moment
  * the committed snapshot makes it visible to the local engine. Expected bound: buffer time + job interval + job
- * duration (+ the poll interval).
+ * duration (+ the poll interval); when a job run takes longer than the interval, runs follow each other back to back.
  */
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { RunJobsResult, RunReport } from '../local/runner';
@@ -158,10 +158,15 @@ export async function runStream(o: StreamRunOptions): Promise<StreamRunResult> {
   }
 
   const jobs = (async () => {
+    // the interval runs from start to start: a job run longer than the interval is followed at once by the next
+    let lastStart = Date.now();
     for (;;) {
-      await sleepUnless(jobIntervalMs, stop.signal);
+      await sleepUnless(Math.max(0, lastStart + jobIntervalMs - Date.now()), stop.signal);
       if (stop.signal.aborted) return;
-      if (waiting.size > 0) await runJobOnce();
+      if (waiting.size > 0) {
+        lastStart = Date.now();
+        await runJobOnce();
+      } else await sleepUnless(Math.min(jobIntervalMs, 500), stop.signal);
     }
   })().catch(failed);
 
