@@ -98,7 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         parser.error(str(e))
     config = LakeConfig.local(args.home)
-    spark = local_session(master=args.master, catalogs={config.catalog: config.warehouse})
+    # Local mode runs everything in the driver JVM: give it room for a 1 M-row batch (cached twice).
+    memory = os.environ.get("LAKE_SPARK_DRIVER_MEMORY", "3g")
+    spark = local_session(
+        master=args.master,
+        catalogs={config.catalog: config.warehouse},
+        extra={"spark.driver.memory": memory},
+    )
 
     def emit(report: RunReport) -> None:
         sys.stdout.write(report.to_json() + "\n")
