@@ -164,7 +164,7 @@ def test_product_mentions(spark: SparkSession, text: str, lang: str, products: l
 
 
 def test_sentiment_labels_across_languages(spark: SparkSession) -> None:
-    from lake_jobs.text.sentiment import sentiment_label, sentiment_score
+    from lake_jobs.text.sentiment import with_sentiment
 
     cases = [
         ("J'adore mon nouveau sac ! Excellente qualité", "fr", "positive"),
@@ -182,7 +182,5 @@ def test_sentiment_labels_across_languages(spark: SparkSession) -> None:
         ("terrible", None, "neutral"),  # negative in English, positive slang in French: left out when unknown
     ]
     df = spark.createDataFrame(cases, "text string, lang string, expected string")
-    actual = df.select(
-        "text", "lang", sentiment_label(sentiment_score(df["text"], df["lang"])).alias("expected")
-    )
+    actual = with_sentiment(df.drop("expected"), "text", "lang", "score", "expected").drop("score")
     assertDataFrameEqual(actual, df)

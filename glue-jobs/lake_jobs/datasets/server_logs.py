@@ -82,43 +82,53 @@ def log_id(file_sha256: Column, record_no: Column) -> Column:
     return F.sha2(F.concat_ws(":", file_sha256, record_no.cast("string")), 256)
 
 
+def _groups(text: Column, pattern: str, count: int) -> Column:
+    """The `count` groups of `pattern` in `text` as an array (ONE regex evaluation), null when no match."""
+    joined = F.regexp_replace(text, pattern, _SEP.join(f"${i}" for i in range(1, count + 1)))
+    return F.when(F.coalesce(text.rlike(pattern), F.lit(False)), F.split(joined, _SEP))
+
+
+_LINE, _REQUEST = "_log_fields", "_request_fields"
+
+
 def parse(records: DataFrame) -> DataFrame:
-    line = records["raw_text"]
-    line_ok = F.coalesce(line.rlike(LINE_PATTERN), F.lit(False))
-    groups = F.split(F.regexp_replace(line, LINE_PATTERN, _SEP.join(f"${i}" for i in range(1, 10))), _SEP)
-    field = {name: F.when(line_ok, groups[i]) for i, name in enumerate(_FIELDS)}
-    request = _unescape(field["request"])
-    request_ok = F.coalesce(request.rlike(REQUEST_PATTERN), F.lit(False))
-    target = F.when(request_ok, F.regexp_extract(request, REQUEST_PATTERN, 2))
+    # Staged projections: the expensive regex results are columns that later expressions reference, so
+    # Spark evaluates each regex once per line instead of once per derived column.
+    lines = records.select("*", _groups(records["raw_text"], LINE_PATTERN, len(_FIELDS)).alias(_LINE))
+    line = {name: F.col(_LINE)[i] for i, name in enumerate(_FIELDS)}
+    requests = lines.select("*", _groups(_unescape(line["request"]), REQUEST_PATTERN, 3).alias(_REQUEST))
+    line_ok = F.col(_LINE).isNotNull()
+    request_ok = F.col(_REQUEST).isNotNull()
+    method, target, protocol = (F.col(_REQUEST)[i] for i in range(3))
     query = F.regexp_extract(target, r"\?(.*)$", 1)
-    reader_error = records["reader_error"]
+    reader_error = F.col("reader_error")
     garbage = (reader_error == ENCODING_ERROR) & ~line_ok
-    return records.withColumn("reader_error", F.when(garbage, F.lit(None)).otherwise(reader_error)).select(
+    parsed = requests.withColumn("reader_error", F.when(garbage, F.lit(None)).otherwise(reader_error)).select(
         "*",
-        log_id(records["file_sha256"], records["record_no"]).alias("log_id"),
-        field["host"].alias("client_ip"),
-        _dash_to_null(field["user"]).alias("remote_user"),
-        iso_time(field["time"]).alias("request_time"),
-        F.when(request_ok, F.regexp_extract(request, REQUEST_PATTERN, 1)).alias("method"),
+        log_id(F.col("file_sha256"), F.col("record_no")).alias("log_id"),
+        line["host"].alias("client_ip"),
+        _dash_to_null(line["user"]).alias("remote_user"),
+        iso_time(line["time"]).alias("request_time"),
+        method.alias("method"),
         F.regexp_extract(target, r"^([^?]*)", 1).alias("path"),
         F.when(query != "", query).alias("query_string"),
-        F.when(request_ok, _dash_to_null(F.regexp_extract(request, REQUEST_PATTERN, 3))).alias("protocol"),
-        field["status"].alias("status"),
-        _dash_to_null(field["bytes"]).alias("bytes_sent"),
-        _dash_to_null(_unescape(field["referrer"])).alias("referrer"),
-        _dash_to_null(_unescape(field["agent"])).alias("user_agent"),
+        _dash_to_null(protocol).alias("protocol"),
+        line["status"].alias("status"),
+        _dash_to_null(line["bytes"]).alias("bytes_sent"),
+        _dash_to_null(_unescape(line["referrer"])).alias("referrer"),
+        _dash_to_null(_unescape(line["agent"])).alias("user_agent"),
         F.when(~(line_ok & request_ok), F.lit("parse:log_line")).alias("parse_error"),
     )
+    return parsed.drop(_LINE, _REQUEST)
 
 
 def enrich(valid: DataFrame, ref: Reference) -> DataFrame:
     status = valid["status"]
-    agent = valid["user_agent"]
-    return valid.select(
+    staged = valid.select(
         "*",
         F.concat((status / 100).cast("int").cast("string"), F.lit("xx")).alias("status_class"),
         (status >= 400).alias("is_error"),
-        is_bot(agent).alias("is_bot"),
-        device_type(agent).alias("device_type"),
+        is_bot(valid["user_agent"]).alias("is_bot"),
         F.to_date(valid["request_time"]).alias("request_date"),
     )
+    return staged.select("*", device_type(F.col("user_agent"), F.col("is_bot")).alias("device_type"))

@@ -20,7 +20,7 @@ from lake_jobs.contracts import load_contracts
 from lake_jobs.reference import Reference
 from lake_jobs.text.json_records import flatten, normalize_array
 from lake_jobs.text.products import product_mentions
-from lake_jobs.text.sentiment import sentiment_label, sentiment_score
+from lake_jobs.text.sentiment import with_sentiment
 
 DATASET = "social_posts"
 
@@ -47,12 +47,10 @@ def enrich(valid: DataFrame, ref: Reference) -> DataFrame:
     counts = [valid["likes"], valid["shares"], valid["comments"]]
     likes, shares, comments = (F.coalesce(c, F.lit(0)) for c in counts)
     engagement = F.when(F.coalesce(*counts).isNotNull(), likes + shares + comments).cast("bigint")
-    score = sentiment_score(valid["text"], valid["lang"])
-    return valid.select(
+    derived = valid.select(
         "*",
         engagement.alias("engagement"),
-        score.alias("sentiment_score"),
-        sentiment_label(score).alias("sentiment_label"),
         product_mentions(valid["text"], [(p.id, p.name) for p in ref.products]).alias("product_ids"),
         F.to_date(valid["created_at"]).alias("post_date"),
     )
+    return with_sentiment(derived, "text", "lang", "sentiment_score", "sentiment_label")

@@ -10,7 +10,7 @@ from 0.05, `negative` up to -0.05, else `neutral`.
 
 from __future__ import annotations
 
-from pyspark.sql import Column
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 NEGATION_FACTOR = -0.75
@@ -133,11 +133,11 @@ def _is_negator(token: Column) -> Column:
     return token.isin(*sorted(NEGATORS)) | token.endswith("n't")
 
 
-def sentiment_score(text: Column, lang: Column) -> Column:
-    """Sentiment in [-1, 1] (see the module doc): 0.0 without sentiment words, null for null text."""
+def _score(toks: Column, text: Column, lang: Column) -> Column:
+    """Sentiment of `text` whose tokens are the array column `toks` (a column, not an expression: each token
+    looks back at the two before it)."""
     lexicon = _lexicon_map()
     prefix = F.when(lang.isin(*LEXICONS.keys()), lang).otherwise(F.lit(ANY_LANGUAGE))
-    toks = tokens(text)
 
     def valence(token: Column, i: Column) -> Column:
         value = F.coalesce(F.element_at(lexicon, F.concat(prefix, F.lit(":"), token)), F.lit(0.0))
@@ -152,6 +152,18 @@ def sentiment_score(text: Column, lang: Column) -> Column:
     total = words + (positive - negative) * EMOJI_VALENCE
     score = F.round(total / F.sqrt(total * total + NORMALIZATION_ALPHA), 4)
     return F.when(text.isNull(), F.lit(None).cast("double")).otherwise(score)
+
+
+_TOKENS = "_sentiment_tokens"
+
+
+def with_sentiment(df: DataFrame, text: str, lang: str, score: str, label: str) -> DataFrame:
+    """`df` plus the columns `score` (sentiment in [-1, 1], see the module doc; 0.0 without sentiment words,
+    null for a null text) and `label`. Tokens are materialized in their own projection first, so that Spark
+    does not re-tokenize the text for every token it looks back from."""
+    staged = df.select("*", tokens(F.col(text)).alias(_TOKENS))
+    scored = staged.select("*", _score(F.col(_TOKENS), F.col(text), F.col(lang)).alias(score)).drop(_TOKENS)
+    return scored.select("*", sentiment_label(F.col(score)).alias(label))
 
 
 def sentiment_label(score: Column) -> Column:

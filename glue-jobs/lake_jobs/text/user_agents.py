@@ -69,11 +69,11 @@ def is_bot(user_agent: Column) -> Column:
     return F.coalesce(user_agent.rlike(BOT_PATTERN), F.lit(True))
 
 
-def device_type(user_agent: Column) -> Column:
+def device_type(user_agent: Column, bot: Column | None = None) -> Column:
     """`bot`, `tablet`, `mobile`, `desktop` or `other` (tablet is tested before mobile: iPads and Android
-    tablets also carry mobile-looking tokens)."""
+    tablets also carry mobile-looking tokens). `bot`: an already computed `is_bot` column, if there is one."""
     return (
-        F.when(is_bot(user_agent), F.lit("bot"))
+        F.when(is_bot(user_agent) if bot is None else bot, F.lit("bot"))
         .when(user_agent.rlike(TABLET_PATTERN), F.lit("tablet"))
         .when(user_agent.rlike(MOBILE_PATTERN), F.lit("mobile"))
         .when(user_agent.rlike(DESKTOP_PATTERN), F.lit("desktop"))
