@@ -15,6 +15,8 @@ export function fromProxyEvent(event: APIGatewayProxyEvent): ApiRequest {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
   const identity = event.requestContext.identity;
   const principal = identity?.userArn ?? identity?.caller ?? undefined;
+  const full = event.requestContext.path ?? '';
+  const basePath = full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
   return {
     method: event.httpMethod,
     path: event.path,
@@ -22,6 +24,7 @@ export function fromProxyEvent(event: APIGatewayProxyEvent): ApiRequest {
     repeatedQuery: repeated,
     headers,
     requestId: event.requestContext.requestId,
+    ...(basePath ? { basePath } : {}),
     ...(principal ? { iamPrincipal: principal } : {}),
   };
 }

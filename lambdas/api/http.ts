@@ -13,6 +13,8 @@ export interface ApiRequest {
   /** header names lower-cased */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly requestId: string;
+  /** the prefix before `path` in the URL the caller used (API Gateway stage or base path), for links */
+  readonly basePath?: string;
   /** the IAM principal API Gateway authenticated (SigV4), when the request came through API Gateway */
   readonly iamPrincipal?: string;
 }

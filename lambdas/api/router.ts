@@ -98,13 +98,13 @@ export function createRouter(deps: RouterDeps): Router {
     const out = await execute(engine, built, input.limit + 1, deps.syncBudgetMs, ctx);
     const fields = input.fields.map((f) => f.name);
     if (out.state === 'running')
-      return pending({ e: out.id, r: route.path, role: p.role, h, f: fields, l: input.limit });
+      return pending({ e: out.id, r: route.path, role: p.role, h, f: fields, l: input.limit }, req);
     return page(route, fields, input.limit, h, out.result);
   }
 
-  function pending(q: PendingQuery): ApiResponse {
+  function pending(q: PendingQuery, req: ApiRequest): ApiResponse {
     const id = sealer.seal('query', q);
-    const location = `/v1/queries/${encodeURIComponent(id)}`;
+    const location = `${req.basePath ?? ''}/v1/queries/${encodeURIComponent(id)}`;
     return json(
       202,
       { status: 'running', queryId: id, location, message: 'The query is still running; poll the location.' },
@@ -120,7 +120,7 @@ export function createRouter(deps: RouterDeps): Router {
     if (!route || q.role !== p.role) throw new ApiError('not_found', 'no such query', { id: 'unknown' });
     const ctx: QueryContext = { role: p.role, requestId: req.requestId };
     const state = await engine.wait(q.e, 0, ctx);
-    if (state === 'running') return pending(q);
+    if (state === 'running') return pending(q, req);
     return page(route, q.f, q.l, q.h, await engine.results(q.e, q.l + 1, ctx));
   }
 

@@ -157,8 +157,11 @@ describe('Athena adapter through the router', () => {
     expect(first.status).toBe(202);
     expect(sleeps.reduce((a, b) => a + b, 0)).toBe(1500);
     expect(first.body.queryId).not.toContain('qe-slow');
+    // the link carries the API Gateway stage the caller used
+    expect(first.body.location).toBe(`/prod/v1/queries/${encodeURIComponent(first.body.queryId as string)}`);
 
-    const again = await call(router, first.body.location as string, { role: 'bi' });
+    const path = (first.body.location as string).replace(/^\/prod/, '');
+    const again = await call(router, path, { role: 'bi' });
     expect(again.status).toBe(202);
 
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
@@ -176,7 +179,7 @@ describe('Athena adapter through the router', () => {
         ],
       ),
     );
-    const done = await call(router, first.body.location as string, { role: 'bi' });
+    const done = await call(router, path, { role: 'bi' });
     expect(done.status).toBe(200);
     expect(done.body.data).toHaveLength(1);
     expect(done.body.data[0]).toMatchObject({

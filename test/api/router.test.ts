@@ -279,8 +279,11 @@ describe('queries that outlive the synchronous budget', () => {
     const first = await call(slow, '/v1/transactions', { query: q });
     expect(first.status).toBe(202);
     expect(first.headers.location).toBe(first.body.location);
+    // the link carries the stage the event came through (the factory's `prod`)
+    expect(first.body.location).toMatch(/^\/prod\/v1\/queries\//);
+    const location = (first.body.location as string).replace(/^\/prod/, '');
     let r: Reply = first;
-    for (let i = 0; i < 50 && r.status === 202; i++) r = await call(slow, first.body.location as string);
+    for (let i = 0; i < 50 && r.status === 202; i++) r = await call(slow, location);
     expect(r.status).toBe(200);
     const direct = await call(router, '/v1/transactions', { query: q });
     expect(r.body.data).toEqual(direct.body.data);
@@ -289,7 +292,7 @@ describe('queries that outlive the synchronous budget', () => {
     expect(page2.status).toBe(200);
     expect(page2.body.data[0]).not.toEqual(r.body.data[0]);
     // another role cannot read it; a forged id is refused
-    expect((await call(slow, first.body.location as string, { role: 'analyst' })).status).toBe(404);
+    expect((await call(slow, location, { role: 'analyst' })).status).toBe(404);
     expect((await call(slow, `/v1/queries/${String(first.body.queryId).slice(0, -3)}xyz`)).status).toBe(400);
   });
 });
