@@ -182,9 +182,38 @@ describe('LakeApi defaults', () => {
     );
   });
 
-  test('stage: v1, throttled 20/40, access logs, X-Ray, metrics', () => {
+  test("API Gateway's own errors keep the API's error shape and request id", () => {
+    const responses = t.findResources('AWS::ApiGateway::GatewayResponse');
+    const byType = Object.fromEntries(
+      Object.values(responses).map((r) => [r.Properties?.ResponseType, r.Properties] as const),
+    );
+    for (const type of [
+      'BAD_REQUEST_PARAMETERS',
+      'MISSING_AUTHENTICATION_TOKEN',
+      'THROTTLED',
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+    ]) {
+      expect(byType[type]).toBeDefined();
+      expect(byType[type].ResponseParameters['gatewayresponse.header.x-request-id']).toBe(
+        'context.requestId',
+      );
+      expect(
+        JSON.parse(
+          byType[type].ResponseTemplates['application/json']
+            .replace('$context.error.messageString', '"m"')
+            .replace('$context.error.responseType', 'T'),
+        ),
+      ).toMatchObject({ error: { code: expect.any(String), message: 'm' } });
+    }
+    expect(byType.BAD_REQUEST_PARAMETERS.ResponseTemplates['application/json']).toContain(
+      '"code":"bad_request"',
+    );
+  });
+
+  test('stage: api, throttled 20/40, access logs, X-Ray, metrics', () => {
     expect(only('AWS::ApiGateway::Stage', 'Api').Properties).toMatchObject({
-      StageName: 'v1',
+      StageName: 'api',
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: expect.anything(), Format: expect.stringContaining('requestId') },
       MethodSettings: [

@@ -40,6 +40,6 @@ export interface LakeApiProps {
   readonly wafRateLimit?: number;
   /** Retention of the function and access log groups. @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
-  /** Stage name. @default 'v1' */
+  /** Stage name (the routes themselves start with /v1). @default 'api' */
   readonly stageName?: string;
 }

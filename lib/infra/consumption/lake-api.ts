@@ -10,6 +10,7 @@ import {
   MethodLoggingLevel,
   RequestValidator,
   RestApi,
+  ResponseType,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IResource } from 'aws-cdk-lib/aws-apigateway';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -26,6 +27,18 @@ import type { LakeApiProps } from './lake-api-props';
 export const DEFAULT_API_ENTRY = join(__dirname, '..', '..', '..', 'lambdas', 'api', 'handler.ts');
 /** The newest Node.js runtime aws-cdk-lib offers. */
 export const API_RUNTIME = Runtime.NODEJS_24_X;
+
+/** API Gateway's own error responses, mapped to the API's error codes (lambdas/api/errors.ts). */
+const gatewayErrors: readonly (readonly [ResponseType, string])[] = [
+  [ResponseType.BAD_REQUEST_PARAMETERS, 'bad_request'],
+  [ResponseType.MISSING_AUTHENTICATION_TOKEN, 'unauthorized'],
+  [ResponseType.INVALID_SIGNATURE, 'unauthorized'],
+  [ResponseType.EXPIRED_TOKEN, 'unauthorized'],
+  [ResponseType.ACCESS_DENIED, 'forbidden'],
+  [ResponseType.THROTTLED, 'throttled'],
+  [ResponseType.DEFAULT_4XX, 'bad_request'],
+  [ResponseType.DEFAULT_5XX, 'internal'],
+];
 
 /** `?from=..&to=..` are required on query routes; their other parameters are declared (optional). */
 function requestParameters(path: string): Record<string, boolean> {
@@ -125,7 +138,7 @@ export class LakeApi extends Construct {
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: true,
       deployOptions: {
-        stageName: props.stageName ?? 'v1',
+        stageName: props.stageName ?? 'api',
         throttlingRateLimit: props.throttlingRateLimit ?? 20,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 40,
         tracingEnabled: true,
@@ -153,6 +166,17 @@ export class LakeApi extends Construct {
       validateRequestParameters: true,
       validateRequestBody: true,
     });
+    // Errors API Gateway answers itself (missing `from`/`to`, bad signature, stage throttling) use the API's own
+    // shape, {"error": {"code", "message", "details"}}, and carry the request id like every Lambda response.
+    for (const [type, code] of gatewayErrors) {
+      this.api.addGatewayResponse(`Gateway${type.responseType}`, {
+        type,
+        responseHeaders: { 'x-request-id': 'context.requestId', 'content-type': "'application/json'" },
+        templates: {
+          'application/json': `{"error":{"code":"${code}","message":$context.error.messageString,"details":{"gatewayError":"$context.error.responseType"}}}`,
+        },
+      });
+    }
     const integration = new LambdaIntegration(this.handler, { proxy: true });
     for (const route of allRoutes) {
       let res: IResource = this.api.root;
