@@ -1,12 +1,15 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import {
+  acknowledgeZoneTables,
+  catalogStatement,
+  credentialVendingStatement,
+} from '../governance/catalog-policies';
 import { LakeGrants } from '../governance/lake-grants';
 import { acknowledge, iam5 } from '../nag';
 import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { LakeQueryRoleProps } from './lake-query-role-props';
-
-const ZONES = ['raw', 'processed', 'curated'] as const;
 
 /**
  * An IAM role that queries the lake through Athena as one role of the grants model: IAM allows Athena in its
@@ -26,14 +29,6 @@ export class LakeQueryRole extends Construct {
       description:
         props.description ?? `Queries the lake as ${props.dataRole} in the ${props.workgroup} workgroup`,
     });
-    const glue = (resource: string, resourceName?: string): string =>
-      stack.formatArn({
-        service: 'glue',
-        resource,
-        resourceName,
-        region: Aws.REGION,
-        account: Aws.ACCOUNT_ID,
-      });
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'AthenaInItsWorkgroup',
@@ -63,34 +58,8 @@ export class LakeQueryRole extends Construct {
         ],
       }),
     );
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'CatalogOfThisLake',
-        effect: Effect.ALLOW,
-        actions: [
-          'glue:GetDatabase',
-          'glue:GetDatabases',
-          'glue:GetTable',
-          'glue:GetTables',
-          'glue:GetPartition',
-          'glue:GetPartitions',
-          'glue:BatchGetPartition',
-        ],
-        resources: [
-          glue('catalog'),
-          ...ZONES.map((z) => glue('database', names.database(z))),
-          ...ZONES.map((z) => glue('table', `${names.database(z)}/*`)),
-        ],
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'LakeFormationCredentialVending',
-        effect: Effect.ALLOW,
-        actions: ['lakeformation:GetDataAccess'],
-        resources: ['*'],
-      }),
-    );
+    this.role.addToPrincipalPolicy(catalogStatement(this, names, 'read', 'CatalogOfThisLake'));
+    this.role.addToPrincipalPolicy(credentialVendingStatement());
     for (const st of bucketStatements(props.resultsBucket, 'readwrite', [`${props.workgroup}/`]))
       this.role.addToPrincipalPolicy(st);
     this.role.addToPrincipalPolicy(keyStatement(props.key, 'encrypt-decrypt'));
@@ -105,13 +74,12 @@ export class LakeQueryRole extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'lakeformation:GetDataAccess supports no resource-level permissions; Lake Formation grants decide what the vended credentials reach.',
     );
-    for (const z of ZONES) {
-      acknowledge(
-        policy,
-        iam5(policy, glue('table', `${names.database(z)}/*`)),
-        `Catalog reads of the tables of ${names.database(z)} only; which tables and columns the role may query is decided by Lake Formation grants.`,
-      );
-    }
+    acknowledgeZoneTables(
+      policy,
+      names,
+      (database) =>
+        `Catalog reads of the tables of ${database} only; which tables and columns the role may query is decided by Lake Formation grants.`,
+    );
     this.grants = new LakeGrants(this, 'Grants', {
       names,
       principalArn: this.role.roleArn,

@@ -1,8 +1,9 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { allTables } from '../../contracts';
+import { glueArn } from '../governance/catalog-policies';
 import type { DataQualityScheduleProps } from './data-quality-schedule-props';
 
 /**
@@ -20,14 +21,6 @@ export class DataQualitySchedule extends Construct {
     const names = props.names;
     const contracts = props.contracts ?? allTables;
     const stack = Stack.of(this);
-    const glueArn = (resource: string, resourceName: string): string =>
-      stack.formatArn({
-        service: 'glue',
-        resource,
-        resourceName,
-        region: Aws.REGION,
-        account: Aws.ACCOUNT_ID,
-      });
 
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
@@ -38,16 +31,11 @@ export class DataQualitySchedule extends Construct {
         effect: Effect.ALLOW,
         actions: ['glue:StartDataQualityRulesetEvaluationRun'],
         resources: [
-          ...contracts.map((c) => glueArn('dataQualityRuleset', names.ruleset(c.name))),
-          ...contracts.map((c) => glueArn('table', `${names.database(c.database)}/${c.name}`)),
-          glueArn('database', names.database('processed')),
-          glueArn('database', names.database('curated')),
-          stack.formatArn({
-            service: 'glue',
-            resource: 'catalog',
-            region: Aws.REGION,
-            account: Aws.ACCOUNT_ID,
-          }),
+          ...contracts.map((c) => glueArn(this, 'dataQualityRuleset', names.ruleset(c.name))),
+          ...contracts.map((c) => glueArn(this, 'table', `${names.database(c.database)}/${c.name}`)),
+          glueArn(this, 'database', names.database('processed')),
+          glueArn(this, 'database', names.database('curated')),
+          glueArn(this, 'catalog'),
         ],
       }),
     );

@@ -1,17 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArnFormat, Aws, DockerImage, FileSystem, Stack } from 'aws-cdk-lib';
+import { ArnFormat, DockerImage, FileSystem, Stack } from 'aws-cdk-lib';
 import { CfnJob, CfnSecurityConfiguration, CfnTrigger, CfnWorkflow } from 'aws-cdk-lib/aws-glue';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { curatedTables as allCurated, datasets as allDatasets } from '../../contracts';
+import {
+  acknowledgeZoneTables,
+  catalogStatement,
+  credentialVendingStatement,
+  glueArn,
+  zoneTablesArn,
+} from '../governance/catalog-policies';
 import { acknowledge, iam5 } from '../nag';
 import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { DatasetName } from '../../contracts';
 import type { LakeEtlProps } from './lake-etl-props';
-
-const ZONES = ['raw', 'processed', 'curated'] as const;
 
 function requirePath(path: string, what: string): void {
   if (!existsSync(path)) throw new Error(`LakeEtl: ${path} is missing: ${what}`);
@@ -219,36 +224,7 @@ export class LakeEtl extends Construct {
       resourceName: '/aws-glue/*',
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const arn = (resource: string, resourceName?: string): string =>
-      stack.formatArn({
-        service: 'glue',
-        resource,
-        resourceName,
-        region: Aws.REGION,
-        account: Aws.ACCOUNT_ID,
-      });
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'GlueCatalogOfThisLake',
-        effect: Effect.ALLOW,
-        actions: [
-          'glue:GetDatabase',
-          'glue:GetDatabases',
-          'glue:GetTable',
-          'glue:GetTables',
-          'glue:CreateTable',
-          'glue:UpdateTable',
-          'glue:GetPartition',
-          'glue:GetPartitions',
-          'glue:BatchGetPartition',
-        ],
-        resources: [
-          arn('catalog'),
-          ...ZONES.map((z) => arn('database', names.database(z))),
-          ...ZONES.map((z) => arn('table', `${names.database(z)}/*`)),
-        ],
-      }),
-    );
+    this.role.addToPrincipalPolicy(catalogStatement(this, names, 'readwrite', 'GlueCatalogOfThisLake'));
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'DataQualityOfThisLake',
@@ -260,20 +236,13 @@ export class LakeEtl extends Construct {
           'glue:StartDataQualityRulesetEvaluationRun',
         ],
         resources: [
-          ...rulesetNames.map((r) => arn('dataQualityRuleset', r)),
-          arn('table', `${names.database('processed')}/*`),
-          arn('table', `${names.database('curated')}/*`),
+          ...rulesetNames.map((r) => glueArn(this, 'dataQualityRuleset', r)),
+          zoneTablesArn(this, names, 'processed'),
+          zoneTablesArn(this, names, 'curated'),
         ],
       }),
     );
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'LakeFormationCredentialVending',
-        effect: Effect.ALLOW,
-        actions: ['lakeformation:GetDataAccess'],
-        resources: ['*'],
-      }),
-    );
+    this.role.addToPrincipalPolicy(credentialVendingStatement());
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'JobLogsAndMetrics',
@@ -296,13 +265,12 @@ export class LakeEtl extends Construct {
         `The jobs read or write files with run-generated names anywhere in the ${zone} zone (Iceberg data and metadata, quarantine and report files).`,
       );
     }
-    for (const z of ZONES) {
-      acknowledge(
-        policy,
-        iam5(policy, arn('table', `${names.database(z)}/*`)),
-        `The jobs read and commit the tables of ${names.database(z)} (Iceberg commits update the Glue table); Lake Formation grants bound them further.`,
-      );
-    }
+    acknowledgeZoneTables(
+      policy,
+      names,
+      (database) =>
+        `The jobs read and commit the tables of ${database} (Iceberg commits update the Glue table); Lake Formation grants bound them further.`,
+    );
     acknowledge(
       policy,
       'AwsSolutions-IAM5[Resource::*]',
