@@ -36,16 +36,7 @@ export function grantSpecs(props: LakeGrantsProps): GrantSpec[] {
         resource: { table: { catalogId, databaseName: db(zone), tableWildcard: {} } },
       });
     }
-    specs.push({
-      id: 'raw-db',
-      permissions: ['DESCRIBE'],
-      resource: { database: { catalogId, name: db('raw') } },
-    });
-    specs.push({
-      id: 'raw-tables',
-      permissions: ['SELECT', 'DESCRIBE'],
-      resource: { table: { catalogId, databaseName: db('raw'), tableWildcard: {} } },
-    });
+    specs.push(...rawReadGrants(db('raw'), catalogId));
     props.access.writeLocations.forEach((bucket, i) =>
       specs.push({
         id: `location-${i}`,
@@ -66,18 +57,25 @@ export function grantSpecs(props: LakeGrantsProps): GrantSpec[] {
     });
   for (const c of readable) specs.push(...tableGrants(c, grant.pii, db(c.database), catalogId));
   if (props.access.role === 'admin') {
-    specs.push({
-      id: 'raw-db',
-      permissions: ['DESCRIBE'],
-      resource: { database: { catalogId, name: db('raw') } },
-    });
-    specs.push({
-      id: 'raw-tables',
-      permissions: ['SELECT', 'DESCRIBE'],
-      resource: { table: { catalogId, databaseName: db('raw'), tableWildcard: {} } },
-    });
+    specs.push(...rawReadGrants(db('raw'), catalogId));
   }
   return specs;
+}
+
+/** DESCRIBE on the raw database and SELECT on all its tables (the ETL role and `admin`). */
+function rawReadGrants(databaseName: string, catalogId: string): GrantSpec[] {
+  return [
+    {
+      id: 'raw-db',
+      permissions: ['DESCRIBE'],
+      resource: { database: { catalogId, name: databaseName } },
+    },
+    {
+      id: 'raw-tables',
+      permissions: ['SELECT', 'DESCRIBE'],
+      resource: { table: { catalogId, databaseName, tableWildcard: {} } },
+    },
+  ];
 }
 
 function tableGrants(c: AnyContract, pii: boolean, databaseName: string, catalogId: string): GrantSpec[] {
