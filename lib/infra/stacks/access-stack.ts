@@ -15,13 +15,11 @@ import { LakeApi } from '../consumption/lake-api';
 import type { ApiDataRole } from '../consumption/lake-api-props';
 import { LakeQueryRole } from '../consumption/lake-query-role';
 import { acknowledge, iam5 } from '../nag';
-import { ImportedLakeZones } from '../storage/lake-zones';
-import type { StorageStack } from './storage-stack';
-import type { LakeStackProps } from './lake-stack-props';
+import { importZones } from './storage-stack';
+import type { ZonesStackProps } from './storage-stack';
 import { retention } from './retention';
 
-export interface AccessStackProps extends LakeStackProps {
-  readonly storage: StorageStack;
+export interface AccessStackProps extends ZonesStackProps {
   /** The API handler file. @default '<repo>/lambdas/api/handler.ts' */
   readonly apiEntry?: string;
 }
@@ -39,11 +37,7 @@ export class AccessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', {
-      prefix: props.config.prefix,
-      keyArn: props.storage.storage.key.keyArn,
-    });
-    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const zones = importZones(this, props);
     const { config, names } = props;
     this.workgroups = new AthenaWorkgroups(this, 'Workgroups', {
       names,

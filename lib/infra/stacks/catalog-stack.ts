@@ -2,13 +2,10 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DataLakeCatalog } from '../governance/data-lake-catalog';
 import { LakeFormationSetup } from '../governance/lake-formation-setup';
-import { ImportedLakeZones } from '../storage/lake-zones';
-import type { StorageStack } from './storage-stack';
-import type { LakeStackProps } from './lake-stack-props';
+import { importZones } from './storage-stack';
+import type { ZonesStackProps } from './storage-stack';
 
-export interface CatalogStackProps extends LakeStackProps {
-  readonly storage: StorageStack;
-}
+export type CatalogStackProps = ZonesStackProps;
 
 /** Glue databases and tables from the contracts, Data Quality rulesets, Lake Formation settings and tags. */
 export class CatalogStack extends Stack {
@@ -17,11 +14,7 @@ export class CatalogStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CatalogStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', {
-      prefix: props.config.prefix,
-      keyArn: props.storage.storage.key.keyArn,
-    });
-    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const zones = importZones(this, props);
     const { config, names } = props;
     this.catalog = new DataLakeCatalog(this, 'Catalog', {
       names,

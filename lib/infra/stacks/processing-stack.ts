@@ -3,12 +3,10 @@ import type { Construct } from 'constructs';
 import { LakeGrants } from '../governance/lake-grants';
 import { DataQualitySchedule } from '../processing/data-quality-schedule';
 import { LakeEtl } from '../processing/lake-etl';
-import { ImportedLakeZones } from '../storage/lake-zones';
-import type { StorageStack } from './storage-stack';
-import type { LakeStackProps } from './lake-stack-props';
+import { importZones } from './storage-stack';
+import type { ZonesStackProps } from './storage-stack';
 
-export interface ProcessingStackProps extends LakeStackProps {
-  readonly storage: StorageStack;
+export interface ProcessingStackProps extends ZonesStackProps {
   /** Folder of the Glue code. @default '<repo>/glue-jobs' */
   readonly glueJobsDir?: string;
 }
@@ -21,11 +19,7 @@ export class ProcessingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', {
-      prefix: props.config.prefix,
-      keyArn: props.storage.storage.key.keyArn,
-    });
-    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const zones = importZones(this, props);
     const { config, names } = props;
     this.etl = new LakeEtl(this, 'Etl', {
       names,

@@ -2,6 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DataLakeStorage } from '../storage/data-lake-storage';
+import { ImportedLakeZones } from '../storage/lake-zones';
 import type { LakeStackProps } from './lake-stack-props';
 
 /** KMS key and the zone buckets. */
@@ -40,4 +41,22 @@ export class StorageStack extends Stack {
     );
     out('LakeKeyArn', this.storage.key.keyArn, 'KMS key of the lake');
   }
+}
+
+/** Props of a stack that works on the zone buckets and key of the storage stack. */
+export interface ZonesStackProps extends LakeStackProps {
+  readonly storage: StorageStack;
+}
+
+/**
+ * The zone buckets and key, imported into `stack` by name (construct `Zones`, no cross-stack exports); `stack`
+ * deploys after the storage stack.
+ */
+export function importZones(stack: Stack, props: ZonesStackProps): ImportedLakeZones {
+  const zones = new ImportedLakeZones(stack, 'Zones', {
+    prefix: props.config.prefix,
+    keyArn: props.storage.storage.key.keyArn,
+  });
+  stack.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+  return zones;
 }

@@ -1,14 +1,11 @@
 import { CfnOutput, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ImportedLakeZones } from '../storage/lake-zones';
-import type { StorageStack } from './storage-stack';
+import { importZones } from './storage-stack';
+import type { ZonesStackProps } from './storage-stack';
 import { AdEventsStream } from '../streaming/ad-events-stream';
-import type { LakeStackProps } from './lake-stack-props';
 import { retention } from './retention';
 
-export interface StreamingStackProps extends LakeStackProps {
-  readonly storage: StorageStack;
-}
+export type StreamingStackProps = ZonesStackProps;
 
 /** Kinesis -> Firehose -> raw zone, for ad events. */
 export class StreamingStack extends Stack {
@@ -16,11 +13,7 @@ export class StreamingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StreamingStackProps) {
     super(scope, id, props);
-    const zones = new ImportedLakeZones(this, 'Zones', {
-      prefix: props.config.prefix,
-      keyArn: props.storage.storage.key.keyArn,
-    });
-    this.addStackDependency(props.storage, 'the zone buckets are addressed by name');
+    const zones = importZones(this, props);
     const { config } = props;
     const s = config.streaming;
     this.adEvents = new AdEventsStream(this, 'AdEvents', {
