@@ -62,6 +62,8 @@ class Table:
     time_column: str
     raw_format: str | None = None
     raw_prefix: str | None = None
+    raw_error_prefix: str | None = None
+    """Streamed datasets: where the delivery writes records it could not deliver (Firehose error records)."""
     inputs: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
@@ -120,6 +122,7 @@ def _table(doc: dict[str, Any]) -> Table:
         time_column=doc["timeColumn"],
         raw_format=raw.get("format"),
         raw_prefix=raw.get("prefix"),
+        raw_error_prefix=raw.get("errorPrefix"),
         inputs=tuple(doc.get("inputs", ())),
     )
 

@@ -5,6 +5,10 @@ files (ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe i
 the table -> write quarantine -> MERGE INTO the table (only when something changed: no new snapshot
 otherwise) -> ledger -> report.
 
+A streamed dataset's error prefix (contract ``raw.errorPrefix``) is read with its raw prefix, through the same
+ledger: every record a delivery wrote there is quarantined (reason from lake_jobs.delivery_errors) and
+counted in input_rows, so the report accounts for every record the stream carried.
+
 A file that cannot be read does not stop the run: the other files are processed and committed, the report
 names the file in `failed_files` and `error`, the status is 'failed' (so the runner exits 1 and the file
 is noticed), and the file stays out of the ledger so that the next run tries it again.
@@ -29,7 +33,7 @@ from lake_jobs.ledger import Ledger
 from lake_jobs.readers import RawFile, read_records
 from lake_jobs.reference import Reference
 from lake_jobs.report import NO_NEW_DATA, RunReport
-from lake_jobs.storage import storage_for
+from lake_jobs.storage import Storage, storage_for
 
 log = logging.getLogger("lake_jobs")
 
@@ -53,6 +57,21 @@ def prepare(valid: DataFrame, module: DatasetModule, table: Table, ref: Referenc
         *extras,
     )
     return rows.withColumn("record_hash", dedupe.record_hash(table))
+
+
+def list_raw(storage: Storage, raw_root: str, table: Table) -> list[RawFile]:
+    """The dataset's raw files, by key: under its raw prefix and (streamed datasets) its error prefix."""
+    prefixes = [table.raw_prefix or f"{table.name}/"]
+    if table.raw_error_prefix:
+        prefixes.append(table.raw_error_prefix)
+    found = {f.key: f for p in prefixes for f in storage.list_files(raw_root, p)}
+    return [found[k] for k in sorted(found)]
+
+
+def error_keys(table: Table, files: list[RawFile]) -> frozenset[str]:
+    """Keys of the delivery error files (under the table's error prefix) among `files`."""
+    prefix = table.raw_error_prefix
+    return frozenset(f.key for f in files if prefix and f.key.startswith(prefix))
 
 
 @dataclass(frozen=True)
@@ -81,7 +100,7 @@ def run_dataset(
         module = dataset_module(name)
         table_name = tables.ensure_table(spark, config, table)
         ledger = Ledger.load(storage, f"{config.state_root.rstrip('/')}/ledger/{name}.json")
-        listed = storage.list_files(config.raw_root, table.raw_prefix or f"{name}/")
+        listed = list_raw(storage, config.raw_root, table)
         todo = listed if reprocess else ledger.new_files(listed)
         report.files = [f.key for f in todo]
         if not todo:
@@ -131,7 +150,7 @@ def _process(
     def phase(what: str) -> None:
         log.info("%s: %s done at %.1fs", table.name, what, time.monotonic() - t0)
 
-    read = read_records(spark, files, table.raw_format or "", expected)
+    read = read_records(spark, files, table.raw_format or "", expected, error_keys(table, files))
     phase("read")
     cached.append(read.cached)
     records, failures = read.records, read.failures

@@ -11,6 +11,11 @@ every record keeps its file, its number and its original text, whatever the form
 - ``combined_log`` and ``ndjson_gzip``: one record per non-blank line, ``record_no`` = line number.
 - ``json``: JSON Lines, or a file whose first non-blank character is ``[`` holding one JSON array (then
   one record per element, re-serialized; an array that does not parse is one ``parse:json`` record).
+- ``delivery_errors`` (files under a dataset's error prefix, see lake_jobs.delivery_errors): one record per
+  non-blank line, each the ORIGINAL stream record a delivery error line wraps: ``raw_text`` its bytes decoded
+  (U+FFFD for bytes that are not UTF-8), ``raw_base64`` its bytes (always), ``reader_error`` the error's
+  reason (so the record is always quarantined), ``error_detail`` the error message. ``read_records`` reads
+  the files named in ``error_keys`` this way, whatever the dataset's format.
 
 Files starting with the gzip magic bytes are decompressed first (any format). A record whose bytes are
 not UTF-8 is ``parse:encoding``; its text is decoded with U+FFFD replacements and the bytes kept as
@@ -28,7 +33,7 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -36,6 +41,8 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+
+from lake_jobs import delivery_errors
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -54,6 +61,8 @@ _CSV_VALUES = T.StructField("_csv_values", T.ArrayType(T.StringType(), True), Tr
 """What the Python side emits for CSV: the values in expected-header order (JVM turns them into `csv`)."""
 MAX_ERROR_TEXT = 1_000_000
 """An unparseable JSON array file is kept as one record; its text is cut to this many characters."""
+DELIVERY_ERRORS = "delivery_errors"
+"""Format of the files under a dataset's error prefix (records a stream delivery could not deliver)."""
 _FILE_FAILURE_NO = 0
 """`record_no` of the in-band row that carries a file failure from a worker to the driver."""
 
@@ -138,11 +147,29 @@ def _record(
     return (*meta[:1], meta[1], meta[2], no, text, b64, error, detail)
 
 
-def _line_records(meta: tuple[str, str, str], text: str) -> Iterator[tuple]:
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line without its end) of each non-blank line."""
     for no, line in enumerate(io.StringIO(text, newline=""), start=1):
         body = _strip_line_end(line)
         if body.strip():
-            yield _record(meta, no, body)
+            yield no, body
+
+
+def _line_records(meta: tuple[str, str, str], text: str) -> Iterator[tuple]:
+    for no, body in _lines(text):
+        yield _record(meta, no, body)
+
+
+def _delivery_error_records(meta: tuple[str, str, str], text: str) -> Iterator[tuple]:
+    for no, body in _lines(text):
+        try:
+            e = delivery_errors.unwrap(body)
+        except delivery_errors.NotAnErrorRecordError as x:
+            yield _record(meta, no, body, delivery_errors.DELIVERY_ERROR, str(x))
+            continue
+        original = base64.b64encode(e.data).decode("ascii")
+        detail = _text_of(e.detail)[0]  # the wrapper line itself may hold bytes that are not UTF-8
+        yield (*meta, no, e.data.decode("utf-8", "replace"), original, e.reason, detail)
 
 
 def _json_records(meta: tuple[str, str, str], text: str) -> Iterator[tuple]:
@@ -235,6 +262,8 @@ def split_records(
         return list(_line_records(meta, text))
     if raw_format == "json":
         return list(_json_records(meta, text))
+    if raw_format == DELIVERY_ERRORS:
+        return list(_delivery_error_records(meta, text))
     raise ValueError(f"unknown raw format {raw_format!r}")
 
 
@@ -255,20 +284,30 @@ class ReadResult:
 
 
 def read_records(
-    spark: SparkSession, files: list[RawFile], raw_format: str, expected_header: list[str] | None = None
+    spark: SparkSession,
+    files: list[RawFile],
+    raw_format: str,
+    expected_header: list[str] | None = None,
+    error_keys: Collection[str] = (),
 ) -> ReadResult:
     """Raw files -> raw records and the files that could not be read. Reads each file once (the records are
-    persisted, memory and disk); call `result.cached.unpersist()` when done."""
+    persisted, memory and disk); call `result.cached.unpersist()` when done. The files whose keys are in
+    `error_keys` are delivery error files (format ``delivery_errors``, whatever `raw_format` is)."""
     schema = tuple_schema(raw_format)
     if not files:
         empty = to_records(spark.createDataFrame([], schema), raw_format, expected_header)
         return ReadResult(empty, [], empty)
     keys = {_normalize(f.path): f.key for f in files}
     width = len(schema.fields)
+    errors = frozenset(error_keys)
+    # delivery error records have no format-specific columns (CSV's values): null
+    error_padding = (None,) * (width - len(RECORD_FIELDS))
 
     def file_rows(row) -> list[tuple]:
         key = keys.get(_normalize(row.path), _normalize(row.path))
         try:
+            if key in errors:
+                return [(*r, *error_padding) for r in split_records(DELIVERY_ERRORS, key, bytes(row.content))]
             return split_records(raw_format, key, bytes(row.content), expected_header)
         except Exception as e:  # noqa: BLE001 - any failure of one file is reported, the others go on
             failure = [None] * width

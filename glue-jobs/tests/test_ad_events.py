@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from datetime import date, datetime
@@ -159,3 +160,77 @@ def test_job_dedupes_event_ids_and_partitions_by_event_day(spark: SparkSession, 
     )
     again = run_dataset(spark, lake, "ad_events")
     assert again.status == "no_new_data"
+
+
+def _delivery_error(data: bytes, code: str, message: str) -> str:
+    """A line of an error file as the local delivery worker (lib/stream/raw-files.ts) writes it."""
+    return json.dumps(
+        {
+            "attemptsMade": 1,
+            "arrivalTimestamp": 1791720000000,
+            "errorCode": code,
+            "errorMessage": message,
+            "streamName": "ad-events",
+            "shardId": "shardId-000000000000",
+            "sequenceNumber": "4960",
+            "rawData": base64.b64encode(data).decode(),
+        }
+    )
+
+
+def _quarantined(config: LakeConfig, run_id: str) -> list[dict]:
+    folder = Path(config.quarantine_root) / "ad_events" / f"run_id={run_id}"
+    return [
+        json.loads(line) for f in sorted(folder.glob("part-*.json")) for line in f.read_text().splitlines()
+    ]
+
+
+def test_error_prefix_records_are_quarantined_once_with_their_reasons(
+    spark: SparkSession, lake: LakeConfig
+) -> None:
+    records = "ad_events/2026/10/11/08/ad_events-shardId-000000000000-4960.ndjson.gz"
+    errors = "ad_events_errors/2026/10/11/08/ad_events-shardId-000000000000-4960.ndjson.gz"
+    firehose = (
+        "ad_events_errors/format-conversion-failed/2026/10/11/09/ad-events-1-2026-10-11-09-00-00-abc.gz"
+    )
+    _land(lake, records, [json.dumps(_event("g1")), json.dumps(_event("g2", "click", cost=0.1))])
+    _land(
+        lake,
+        errors,
+        [
+            _delivery_error(b"not json {", "parse:json", "Unexpected token"),
+            _delivery_error(b"caf\xe9", "parse:encoding", "record is not valid UTF-8"),
+        ],
+    )
+    # Firehose's own error record around a valid event: quarantined, never loaded
+    valid = json.dumps(_event("g3")).encode()
+    fh = {"ErrorCode": "DataFormatConversion.MalformedData", "rawData": base64.b64encode(valid).decode()}
+    _land(lake, firehose, [json.dumps(fh)])
+
+    first = run_dataset(spark, lake, "ad_events")
+
+    assert (first.status, first.files) == ("succeeded", [records, errors, firehose])
+    counts = (first.input_rows, first.output_rows, first.quarantined_rows, first.duplicate_rows)
+    assert counts == (5, 2, 3, 0)
+    assert first.quarantine_reasons == {"parse:delivery": 1, "parse:encoding": 1, "parse:json": 1}
+    q = sorted(_quarantined(lake, first.run_id), key=lambda r: (r["source_file"], r["record_no"]))
+    assert [(r["source_file"], r["record_no"], r["reason"], r["raw_text"], r["raw_base64"]) for r in q] == [
+        (errors, 1, "parse:json", "not json {", base64.b64encode(b"not json {").decode()),
+        (errors, 2, "parse:encoding", "caf\ufffd", base64.b64encode(b"caf\xe9").decode()),
+        (firehose, 1, "parse:delivery", valid.decode(), base64.b64encode(valid).decode()),
+    ]
+    assert [r["error_detail"] for r in q] == [
+        "Unexpected token",
+        "record is not valid UTF-8",
+        "DataFormatConversion.MalformedData",
+    ]
+    table = spark.table(lake.table("processed", "ad_events"))
+    assert sorted(r.event_id for r in table.select("event_id").collect()) == ["g1", "g2"]
+
+    again = run_dataset(spark, lake, "ad_events")
+    assert (again.status, again.files, again.input_rows, again.quarantined_rows) == ("no_new_data", [], 0, 0)
+
+    redo = run_dataset(spark, lake, "ad_events", reprocess=True)
+    counts = (redo.input_rows, redo.output_rows, redo.quarantined_rows, redo.duplicate_rows)
+    assert (redo.files, counts) == (first.files, (5, 0, 3, 2))
+    assert redo.quarantine_reasons == first.quarantine_reasons

@@ -1,13 +1,23 @@
 """Raw readers: splitting bytes into raw records (pure Python) and reading files through Spark."""
 
+import base64
 import gzip
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
 
-from lake_jobs.readers import RawFile, UnreadableFileError, header_problems, read_records, split_records
+from lake_jobs.delivery_errors import DELIVERY_ERROR, reason_of
+from lake_jobs.readers import (
+    DELIVERY_ERRORS,
+    RawFile,
+    UnreadableFileError,
+    header_problems,
+    read_records,
+    split_records,
+)
 
 KEY = "transactions/ingest_date=2026-11-28/batch=b7/orders.csv"
 HEADER = ["id", "name", "qty"]
@@ -114,3 +124,44 @@ def test_read_records_reads_files_and_reports_unreadable_ones(spark: SparkSessio
         ]
     finally:
         result.cached.unpersist()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def test_delivery_error_files_give_the_original_records_with_their_reasons() -> None:
+    def wrapped(data: bytes, **fields: object) -> str:
+        return json.dumps({"attemptsMade": 1, **fields, "rawData": b64(data)})
+
+    event = b'{"event_id": "e1"}'
+    lines = [
+        wrapped(b"not json {", errorCode="parse:json", errorMessage="Unexpected token"),
+        wrapped(b"caf\xe9", errorCode="parse:encoding", errorMessage="record is not valid UTF-8"),
+        "",
+        # Firehose's own codes (format conversion spells them ErrorCode/ErrorMessage)
+        wrapped(event, ErrorCode="DataFormatConversion.MalformedData", ErrorMessage="bad"),
+        wrapped(b"x", lastErrorCode="parse:json"),
+        wrapped(b"y"),
+        "not a wrapper",
+        json.dumps({"errorCode": "parse:json", "rawData": "%%%"}),
+    ]
+    data = gzip.compress(("\n".join(lines) + "\n").encode())
+    key = "ad_events_errors/2026/11/28/10/delivery-1.ndjson.gz"
+    got = [r[3:] for r in split_records(DELIVERY_ERRORS, key, data)]
+    assert got[:5] == [
+        (1, "not json {", b64(b"not json {"), "parse:json", "Unexpected token"),
+        (2, "caf\ufffd", b64(b"caf\xe9"), "parse:encoding", "record is not valid UTF-8"),
+        (4, event.decode(), b64(event), "parse:delivery", "DataFormatConversion.MalformedData: bad"),
+        (5, "x", b64(b"x"), "parse:json", "undeliverable record (parse:json)"),
+        (6, "y", b64(b"y"), "parse:delivery", "no errorCode"),
+    ]
+    # a line that is no error record is quarantined as it is
+    assert [r[:4] for r in got[5:]] == [
+        (7, "not a wrapper", None, "parse:delivery"),
+        (8, lines[7], None, "parse:delivery"),
+    ]
+    assert got[5][4].startswith("not a delivery error record: not JSON")
+    assert got[6][4].startswith("not a delivery error record: rawData is not base64")
+    assert split_records(DELIVERY_ERRORS, key, b"") == []
+    assert (reason_of("parse:log_line"), reason_of("S3.AccessDenied")) == ("parse:log_line", DELIVERY_ERROR)

@@ -1,7 +1,8 @@
 /**
  * The whole real-time path once, through the real ad_events Spark job (two runner calls): produce -> deliver ->
  * `python -m lake_jobs.run --dataset ad_events` -> the same batch replayed -> the table is unchanged and the replay
- * is counted as duplicates. Every record is accounted for: delivered to raw and in the report, or in the error prefix.
+ * is counted as duplicates. The run report alone accounts for every produced record: the job also reads the error prefix
+ * (records that are not a JSON object) and quarantines those records.
  */
 import { adEventPayloads } from '../../lib/generate';
 import { openLocalEngine } from '../../lib/local/engine';
@@ -23,6 +24,13 @@ async function tableRows(home: string): Promise<Record<string, unknown>[]> {
   } finally {
     await engine.close();
   }
+}
+
+/** Records quarantined for what the delivery could not deliver (error prefix): parse:json, parse:encoding, ... */
+function parseReasons(report: RunReport): number {
+  return ['parse:json', 'parse:encoding', 'parse:delivery']
+    .map((r) => report.quarantine_reasons[r] ?? 0)
+    .reduce((a, b) => a + b, 0);
 }
 
 async function runAdEvents(home: string): Promise<RunReport> {
@@ -49,19 +57,22 @@ describe('stream -> raw -> ad_events Spark job', () => {
     const p1 = await produce(writer, s.target.streamName, batch);
     const d1 = await deliver(s.home, s.client, s.target.streamName);
     expect(d1.records + d1.errorRecords).toBe(p1.records);
+    expect(d1.errorRecords).toBeGreaterThan(0);
     const first = await runAdEvents(s.home);
-    expect(first.input_rows).toBe(d1.records);
+    expect(first.input_rows).toBe(p1.records);
     expect(first.input_rows).toBe(first.output_rows + first.quarantined_rows + first.duplicate_rows);
+    expect(parseReasons(first)).toBe(d1.errorRecords);
     expect(first.output_rows).toBeGreaterThan(300);
     const before = await tableRows(s.home);
     expect(before).toHaveLength(first.output_rows);
 
     // the producer replays the same batch
-    await produce(writer, s.target.streamName, batch);
+    const p2 = await produce(writer, s.target.streamName, batch);
     const d2 = await deliver(s.home, s.client, s.target.streamName);
     expect(d2.records).toBe(d1.records);
     const second = await runAdEvents(s.home);
-    expect(second.input_rows).toBe(d2.records);
+    expect(second.input_rows).toBe(p2.records);
+    expect(parseReasons(second)).toBe(d2.errorRecords);
     expect(second.output_rows).toBe(0);
     expect(second.duplicate_rows).toBe(first.output_rows + first.duplicate_rows);
     expect(second.quarantined_rows).toBe(first.quarantined_rows);

@@ -26,7 +26,9 @@ Raw records (input of ``parse``): one row per record of a raw file, columns (see
 - ``raw_base64``   string  base64 of the original bytes, only when they were not valid UTF-8, else null
 - ``reader_error`` string  null, or a record-level reason found while reading: ``parse:encoding`` (bytes not
   UTF-8), ``parse:csv`` (field count differs from the header's, bad quoting), ``parse:header`` (the file's
-  header lacks contract columns or has unknown ones), ``parse:json`` (a JSON array file that does not parse)
+  header lacks contract columns or has unknown ones), ``parse:json`` (a JSON array file that does not parse);
+  for a record of the error prefix (a delivery error, see ``lake_jobs.delivery_errors``) its reason, always
+  set, so such records are quarantined whatever ``parse`` finds
 - ``error_detail`` string  human-readable detail of ``reader_error`` (e.g. ``missing columns: status``)
 - ``csv``          map<string,string>  CSV only: header name -> field value of this record (null when
   ``reader_error`` is set); other formats do not have this column
