@@ -3,31 +3,21 @@
  *
  *   "context": { "lake:environments": { "dev": { ...LakeEnvironmentSettings }, "prod": { ... } } }
  *
- * Pick one with `-c env=<name>` (default `dev`). Every optional setting documents its default below; the
- * defaults live in one place (`resolveLakeConfig`) and test/infra/config.test.ts asserts each one.
+ * Pick one with `-c env=<name>` (default `dev`). Every optional setting documents its default, below or on the
+ * construct props a settings group is taken from (storage: DataLakeStorageProps, etl: LakeEtlProps); the
+ * environment defaults are applied in one place (`resolveLakeConfig`) and test/infra/config.test.ts asserts each one.
  * `-c lake:destroyData=true|false` overrides the environment's `destroyData` (data is RETAINED unless asked).
  */
 
 import { isRole } from '../../governance/grants';
 import type { DataRole } from '../../governance/grants';
+import type { LakeEtlProps } from '../processing/lake-etl-props';
+import type { DataLakeStorageProps } from '../storage/data-lake-storage-props';
 
 export type KinesisCapacityMode = 'on-demand' | 'provisioned';
-export type GlueWorkerType = 'G.1X' | 'G.2X' | 'G.4X' | 'G.8X' | 'G.025X';
 
-export interface StorageSettings {
-  /** Days before raw objects move to S3 Standard-IA. @default 30 */
-  readonly rawInfrequentAccessDays?: number;
-  /** Days before raw objects move to Glacier Instant Retrieval. @default 180 */
-  readonly rawGlacierDays?: number;
-  /** Days quarantined records are kept. @default 90 */
-  readonly quarantineExpirationDays?: number;
-  /** Days Athena query results are kept. @default 30 */
-  readonly athenaResultsExpirationDays?: number;
-  /** Days S3 server access logs are kept. @default 365 */
-  readonly accessLogsExpirationDays?: number;
-  /** Days non-current object versions are kept (all versioned buckets). @default 90 */
-  readonly noncurrentVersionExpirationDays?: number;
-}
+/** The storage lifecycle settings, as documented (with their defaults) on the storage construct. */
+export type StorageSettings = Omit<DataLakeStorageProps, 'prefix' | 'removalPolicy'>;
 
 export interface StreamingSettings {
   /** Kinesis capacity mode. @default 'on-demand' */
@@ -42,21 +32,17 @@ export interface StreamingSettings {
   readonly bufferSizeMiB?: number;
 }
 
-export interface EtlSettings {
-  /** Glue version of every job. @default '5.1' */
-  readonly glueVersion?: string;
-  /** Glue worker type. @default 'G.1X' */
-  readonly workerType?: GlueWorkerType;
-  /** Workers per job run (2 is Glue's minimum for Spark jobs). @default 2 */
-  readonly numberOfWorkers?: number;
-  /** Job run timeout in minutes. @default 60 */
-  readonly timeoutMinutes?: number;
-  /** Retries of a failed job run. @default 1 */
-  readonly maxRetries?: number;
-  /** Schedule of the batch datasets (transactions, server_logs, social_posts). @default 'cron(0 2 * * ? *)' */
-  readonly batchSchedule?: string;
-  /** Schedule of the streamed dataset (ad_events). @default 'cron(0/15 * * * ? *)' */
-  readonly streamSchedule?: string;
+/** The job settings, as documented (with their defaults) on the ETL construct, and the Data Quality schedule. */
+export interface EtlSettings extends Pick<
+  LakeEtlProps,
+  | 'glueVersion'
+  | 'workerType'
+  | 'numberOfWorkers'
+  | 'timeoutMinutes'
+  | 'maxRetries'
+  | 'batchSchedule'
+  | 'streamSchedule'
+> {
   /** When the Glue Data Quality rulesets are evaluated (EventBridge Scheduler, UTC). @default 'cron(0 5 * * ? *)' */
   readonly dataQualitySchedule?: string;
 }

@@ -1,8 +1,9 @@
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DatasetName } from '../../contracts';
-import type { GlueWorkerType } from '../config/lake-config';
 import type { LakeNames } from '../config/lake-names';
+
+export type GlueWorkerType = 'G.1X' | 'G.2X' | 'G.4X' | 'G.8X' | 'G.025X';
 
 export interface LakeEtlProps {
   readonly names: LakeNames;
@@ -17,19 +18,19 @@ export interface LakeEtlProps {
   readonly datasets?: readonly DatasetName[];
   /** Datasets run on `streamSchedule` instead of `batchSchedule`. @default ['ad_events'] */
   readonly streamedDatasets?: readonly DatasetName[];
-  /** @default '5.1' */
+  /** Glue version of every job. @default '5.1' */
   readonly glueVersion?: string;
-  /** @default 'G.1X' */
+  /** Glue worker type. @default 'G.1X' */
   readonly workerType?: GlueWorkerType;
-  /** @default 2 */
+  /** Workers per job run (2 is Glue's minimum for Spark jobs). @default 2 */
   readonly numberOfWorkers?: number;
-  /** Job timeout in minutes. @default 60 */
+  /** Job run timeout in minutes. @default 60 */
   readonly timeoutMinutes?: number;
-  /** @default 1 */
+  /** Retries of a failed job run. @default 1 */
   readonly maxRetries?: number;
-  /** @default 'cron(0 2 * * ? *)' */
+  /** Schedule of the batch datasets (transactions, server_logs, social_posts). @default 'cron(0 2 * * ? *)' */
   readonly batchSchedule?: string;
-  /** @default 'cron(0/15 * * * ? *)' */
+  /** Schedule of the streamed datasets (ad_events). @default 'cron(0/15 * * * ? *)' */
   readonly streamSchedule?: string;
   /** Start the scheduled triggers when created. @default true */
   readonly startTriggers?: boolean;

@@ -15,6 +15,6 @@ export interface DataLakeStorageProps {
   readonly athenaResultsExpirationDays?: number;
   /** Days S3 server access logs are kept. @default 365 */
   readonly accessLogsExpirationDays?: number;
-  /** Days non-current object versions are kept. @default 90 */
+  /** Days non-current object versions are kept (all versioned buckets). @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
 }
