@@ -4,13 +4,17 @@
  *   "context": { "lake:environments": { "dev": { ...LakeEnvironmentSettings }, "prod": { ... } } }
  *
  * Pick one with `-c env=<name>` (default `dev`). Every optional setting documents its default, below or on the
- * construct props a settings group is taken from (storage: DataLakeStorageProps, etl: LakeEtlProps); the
- * environment defaults are applied in one place (`resolveLakeConfig`) and test/infra/config.test.ts asserts each one.
+ * construct props a settings group is taken from (DataLakeStorageProps, LakeEtlProps, AthenaWorkgroupsProps,
+ * LakeApiProps, LakeMonitoringProps); the defaults are applied in one place (`resolveLakeConfig`) and
+ * test/infra/config.test.ts asserts each one.
  * `-c lake:destroyData=true|false` overrides the environment's `destroyData` (data is RETAINED unless asked).
  */
 
 import { isRole } from '../../governance/grants';
 import type { DataRole } from '../../governance/grants';
+import type { AthenaWorkgroupsProps } from '../consumption/athena-workgroups-props';
+import type { LakeApiProps } from '../consumption/lake-api-props';
+import type { LakeMonitoringProps } from '../monitoring/lake-monitoring-props';
 import type { LakeEtlProps } from '../processing/lake-etl-props';
 import type { DataLakeStorageProps } from '../storage/data-lake-storage-props';
 
@@ -47,24 +51,19 @@ export interface EtlSettings extends Pick<
   readonly dataQualitySchedule?: string;
 }
 
-export interface QuerySettings {
-  /** Bytes-scanned cutoff per query of every Athena workgroup, in MiB (Athena's minimum is 10). @default 10240 */
-  readonly bytesScannedCutoffMiB?: number;
-}
+/** The Athena settings, as documented (with their defaults) on the workgroups construct. */
+export type QuerySettings = Pick<AthenaWorkgroupsProps, 'bytesScannedCutoffMiB'>;
 
-export interface ApiSettings {
-  /** Steady-state requests per second of the API stage. @default 20 */
-  readonly throttlingRateLimit?: number;
-  /** Burst requests of the API stage. @default 40 */
-  readonly throttlingBurstLimit?: number;
-  /** Reserved (and thereby maximum) concurrency of the API Lambda. @default 10 */
-  readonly reservedConcurrency?: number;
-  /** Memory of the API Lambda in MiB. @default 512 */
-  readonly memoryMiB?: number;
-  /** Attach an AWS WAF web ACL (managed common + IP reputation rules, rate limit) to the API stage. @default false */
-  readonly waf?: boolean;
-  /** Requests per 5 minutes per IP above which WAF blocks (only with `waf`). @default 1000 */
-  readonly wafRateLimit?: number;
+/** The API settings, as documented (with their defaults) on the API construct, and the callers it maps. */
+export interface ApiSettings extends Pick<
+  LakeApiProps,
+  | 'throttlingRateLimit'
+  | 'throttlingBurstLimit'
+  | 'reservedConcurrency'
+  | 'memoryMiB'
+  | 'waf'
+  | 'wafRateLimit'
+> {
   /**
    * IAM principals (role or user ARNs) allowed to call the API, and the data role each gets. The stack's own
    * analysts and BI roles are always mapped (to `analyst` and `bi`). @default {}
@@ -72,16 +71,11 @@ export interface ApiSettings {
   readonly principalRoles?: Readonly<Record<string, DataRole>>;
 }
 
-export interface MonitoringSettings {
-  /** E-mail address subscribed to the alarm topic. @default no subscription */
-  readonly alarmEmail?: string;
-  /** Kinesis iterator age (ms) above which the stream alarm fires. @default 600000 */
-  readonly iteratorAgeMs?: number;
-  /** Firehose data freshness (s) above which the delivery alarm fires. @default 900 */
-  readonly firehoseFreshnessSeconds?: number;
-  /** API p99 latency (ms) above which the latency alarm fires. @default 10000 */
-  readonly apiLatencyP99Ms?: number;
-}
+/** The alarm settings, as documented (with their defaults) on the monitoring construct. */
+export type MonitoringSettings = Pick<
+  LakeMonitoringProps,
+  'alarmEmail' | 'iteratorAgeMs' | 'firehoseFreshnessSeconds' | 'apiLatencyP99Ms'
+>;
 
 /** One environment as written in cdk.json. */
 export interface LakeEnvironmentSettings {

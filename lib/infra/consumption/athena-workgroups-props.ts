@@ -8,7 +8,7 @@ export interface AthenaWorkgroupsProps {
   readonly names: LakeNames;
   readonly resultsBucket: IBucket;
   readonly key: IKey;
-  /** Per-query bytes-scanned cutoff, in MiB. @default 10240 */
+  /** Bytes-scanned cutoff per query of every workgroup, in MiB (Athena's minimum is 10). @default 10240 */
   readonly bytesScannedCutoffMiB?: number;
   /** Delete the workgroups' saved queries and history with the stack. @default false */
   readonly recursiveDelete?: boolean;

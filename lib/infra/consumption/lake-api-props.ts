@@ -22,21 +22,21 @@ export interface LakeApiProps {
   readonly role?: IRole;
   /** Handler file (exports `handler`). @default '<repo>/lambdas/api/handler.ts' */
   readonly entry?: string;
-  /** Reserved concurrency (the Lambda's ceiling). @default 10 */
+  /** Reserved (and thereby maximum) concurrency of the API Lambda. @default 10 */
   readonly reservedConcurrency?: number;
-  /** @default 512 */
+  /** Memory of the API Lambda in MiB. @default 512 */
   readonly memoryMiB?: number;
   /** Synchronous query budget before the API answers 202 + poll URL (ms, < 29 s). @default 10000 */
   readonly syncBudgetMs?: number;
   /** Lambda timeout (API Gateway stops waiting at 29 s). @default Duration.seconds(28) */
   readonly timeout?: Duration;
-  /** Stage steady-state requests per second. @default 20 */
+  /** Steady-state requests per second of the API stage. @default 20 */
   readonly throttlingRateLimit?: number;
-  /** Stage burst. @default 40 */
+  /** Burst requests of the API stage. @default 40 */
   readonly throttlingBurstLimit?: number;
-  /** Attach a WAF web ACL to the stage. @default false */
+  /** Attach an AWS WAF web ACL (managed common + IP reputation rules, rate limit) to the API stage. @default false */
   readonly waf?: boolean;
-  /** Requests per 5 minutes per IP before WAF blocks (with `waf`). @default 1000 */
+  /** Requests per 5 minutes per IP above which WAF blocks (only with `waf`). @default 1000 */
   readonly wafRateLimit?: number;
   /** Retention of the function and access log groups. @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;

@@ -14,13 +14,13 @@ export interface LakeMonitoringProps {
   readonly glueJobNames: readonly string[];
   /** Data Quality ruleset names whose failures alert. */
   readonly rulesetNames: readonly string[];
-  /** Subscribed to the alarm topic. @default no subscription */
+  /** E-mail address subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
-  /** @default 600000 */
+  /** Kinesis iterator age (ms) above which the stream alarm fires. @default 600000 */
   readonly iteratorAgeMs?: number;
-  /** @default 900 */
+  /** Firehose data freshness (s) above which the delivery alarm fires. @default 900 */
   readonly firehoseFreshnessSeconds?: number;
-  /** @default 10000 */
+  /** API p99 latency (ms) above which the latency alarm fires. @default 10000 */
   readonly apiLatencyP99Ms?: number;
   /** Period of every alarm metric. @default Duration.minutes(5) */
   readonly period?: Duration;
