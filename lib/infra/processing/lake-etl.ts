@@ -31,6 +31,9 @@ function assetRead(asset: Asset): PolicyStatement {
   });
 }
 
+/** Files of the glue-jobs tree that are not part of the shipped `lake_jobs` package. */
+const PACKAGE_EXCLUDE = ['__pycache__', '*.pyc', '.pytest_cache', '.ruff_cache'];
+
 export const DEFAULT_GLUE_JOBS_DIR = join(__dirname, '..', '..', '..', 'glue-jobs');
 /** The Spark catalog name the Glue jobs use for the Glue Data Catalog (Iceberg). */
 export const GLUE_SPARK_CATALOG = 'glue_catalog';
@@ -86,14 +89,14 @@ export class LakeEtl extends Construct {
     requirePath(join(dir, 'lake_jobs'), 'the lake_jobs package (glue-jobs/lake_jobs)');
     this.libraryAsset = new Asset(this, 'LakeJobsPackage', {
       path: join(dir, 'lake_jobs'),
-      exclude: ['__pycache__', '*.pyc', '.pytest_cache', '.ruff_cache'],
+      exclude: PACKAGE_EXCLUDE,
       // The zip must hold `lake_jobs/` at its root for `--extra-py-files`: bundle it into a sub-folder, locally.
       bundling: {
         image: DockerImage.fromRegistry('local-bundling-only'),
         local: {
           tryBundle(outputDir: string): boolean {
             FileSystem.copyDirectory(join(dir, 'lake_jobs'), join(outputDir, 'lake_jobs'), {
-              exclude: ['__pycache__', '*.pyc', '.pytest_cache', '.ruff_cache'],
+              exclude: PACKAGE_EXCLUDE,
             });
             return true;
           },
