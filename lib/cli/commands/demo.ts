@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { generateDefaults } from '../../generate';
+import { createKey } from '../../api/api-keys';
 import { describeCatalog } from '../../local/catalog';
 import { landRawKeys } from '../../local/land';
 import type { RawKeyFile } from '../../local/land';
@@ -171,6 +172,12 @@ async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: n
       reasons.set(`${r.dataset}  ${k}`, (reasons.get(`${r.dataset}  ${k}`) ?? 0) + v);
   const failed = reports.filter((r) => r.status === 'failed');
   const q = (s: string): string => JSON.stringify(s);
+  // an API key for the analyst role (no PII), and a date range the lake holds, for a first API call
+  const { key } = createKey(home, 'analyst', 'lake demo');
+  const newest = entries.find((e) => e.name === 'daily_sales')?.freshness.newestEventTime;
+  const to = newest ? new Date(Date.parse(newest.slice(0, 10)) + 86_400_000) : new Date();
+  const from = new Date(to.getTime() - 7 * 86_400_000);
+  const day = (d: Date): string => d.toISOString().slice(0, 10);
   return [
     '',
     `== the lake is built (${formatDuration(tookMs)})${failed.length > 0 ? ` -- ${failed.length} run(s) FAILED: ${failed.map((r) => r.dataset).join(', ')}` : ''}`,
@@ -199,7 +206,9 @@ async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: n
     `  npx lake query ${q('SELECT status_class, count(*) FROM processed.server_logs GROUP BY 1 ORDER BY 1')} --format csv`,
     `  npx lake query ${q('SELECT campaign_id, sum(clicks) clicks, sum(revenue_usd) revenue FROM curated.campaign_performance GROUP BY 1 ORDER BY revenue DESC LIMIT 5')}`,
     '  npx lake catalog                 # tables, freshness, versions;  npx lake catalog transactions   # columns, PII',
-    '  npx lake serve                   # the HTTP API on 127.0.0.1 (npx lake keys create --role analyst)',
+    '  npx lake serve                   # the HTTP API on 127.0.0.1:8080, then in another shell:',
+    `  curl -H 'x-api-key: ${key}' 'http://127.0.0.1:8080/v1/metrics/daily-sales?from=${day(from)}&to=${day(to)}'`,
+    '                                   # (a new key for the analyst role, shown once; npx lake keys create --role admin)',
     '  npx lake etl --json              # run again: nothing new, nothing changes',
     dim('', ctx.colour),
   ].join('\n');
