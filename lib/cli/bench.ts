@@ -7,7 +7,7 @@
  *
  * and list that module in lib/cli/bench-sections.ts (one import line).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -80,6 +80,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
       `unknown bench section(s): ${unknown.join(', ')} (known: ${sections.map((s) => s.name).join(', ')})`,
     );
   const root = o.dir ?? mkdtempSync(join(tmpdir(), 'lake-bench-'));
+  mkdirSync(root, { recursive: true });
   const home = join(root, 'lake');
   const reports: BenchReport[] = [];
   try {
