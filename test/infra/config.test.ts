@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import {
   DESTROY_DATA_CONTEXT_KEY,
   ENVIRONMENTS_CONTEXT_KEY,
-  catalogPrefix,
   lakeConfigFromContext,
   parseFlag,
   resolveLakeConfig,
 } from '../../lib/infra/config/lake-config';
 import type { LakeEnvironmentSettings } from '../../lib/infra/config/lake-config';
-import { LakeNames } from '../../lib/infra/config/lake-names';
+import { LakeNames, catalogPrefix } from '../../lib/infra/config/lake-names';
 
 const reader = (ctx: Record<string, unknown>) => ({ tryGetContext: (k: string) => ctx[k] });
 

@@ -321,8 +321,3 @@ export function lakeConfigFromContext(node: ContextReader, env: NodeJS.ProcessEn
     defaultRegion: env.CDK_DEFAULT_REGION,
   });
 }
-
-/** `shoplake-dev` -> `shoplake_dev`: Glue database and Athena-visible names allow no dashes. */
-export function catalogPrefix(prefix: string): string {
-  return prefix.replace(/-/g, '_');
-}

@@ -1,5 +1,4 @@
 import type { DatasetName, TableName } from '../../contracts';
-import { catalogPrefix } from './lake-config';
 
 /**
  * Every physical name the app gives a resource, derived from the environment prefix in one place, so that two
@@ -37,4 +36,9 @@ export class LakeNames {
   resource(name: string): string {
     return `${this.prefix}-${name}`;
   }
+}
+
+/** `shoplake-dev` -> `shoplake_dev`: Glue database and Athena-visible names allow no dashes. */
+export function catalogPrefix(prefix: string): string {
+  return prefix.replace(/-/g, '_');
 }
