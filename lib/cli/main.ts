@@ -77,6 +77,12 @@ function reportError(e: unknown): number {
   return ExitCode.failure;
 }
 
+// `lake query ... | head`: a reader that closes the pipe early ends the command quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 void run(process.argv).then((code) => {
   process.exitCode = code;
 });
