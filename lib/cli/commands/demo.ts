@@ -2,7 +2,6 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
-import { generateDefaults } from '../../generate';
 import { createKey } from '../../api/api-keys';
 import { describeCatalog } from '../../local/catalog';
 import { landRawKeys } from '../../local/land';
@@ -14,7 +13,8 @@ import { formatCount, formatDuration, renderTable } from '../format';
 import { runEtl } from './etl';
 import { produceAndDeliver } from '../demo-stream';
 import { generateAndLand } from '../generator';
-import { positiveInt, nonNegativeNumber } from './generate';
+import { positiveInt, withSampleDataOptions } from './generate';
+import type { SampleDataOptions } from './generate';
 
 /**
  * The demo streams only the live tail of the generated ad events (the latest delivery files' records, in arrival
@@ -56,19 +56,9 @@ function looksLikeLakeHome(home: string): boolean {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('demo')
+  withSampleDataOptions(program.command('demo'))
     .description(
       'Build the lake end to end on this machine: set up, generate sample data, stream the ad events, run every job, summarise.',
-    )
-    .option('--days <n>', 'days of data', positiveInt('days'), generateDefaults.days)
-    .option('--scale <s>', 'size factor', nonNegativeNumber('scale'), generateDefaults.scale)
-    .option('--seed <n>', 'random seed', positiveInt('seed'), generateDefaults.seed)
-    .option(
-      '--bad-rate <r>',
-      'share of malformed records, 0..1',
-      nonNegativeNumber('bad-rate', 1),
-      generateDefaults.badRate,
     )
     .option('--fresh', 'delete the lake home first (only a folder that holds nothing but a lake)')
     .option(
@@ -81,81 +71,71 @@ export function register(program: Command, ctx: CliContext): void {
       positiveInt('stream-events'),
       10_000,
     )
-    .action(
-      async (opts: {
-        days: number;
-        scale: number;
-        seed: number;
-        badRate: number;
-        fresh?: boolean;
-        stream: boolean;
-        streamEvents: number;
-      }) => {
-        const started = Date.now();
-        const home = ctx.home();
-        const step = (s: string): void => ctx.log(`\n== ${s}`);
-        if (opts.fresh && existsSync(home)) {
-          if (!looksLikeLakeHome(home))
-            throw new CliError(`--fresh: ${home} holds files that are not a lake's; not deleting it`);
-          rmSync(home, { recursive: true, force: true });
-        }
-        step('1/4 toolchain');
-        ctx.ensureToolchain();
-        ctx.log('toolchain ready');
+    .action(async (opts: SampleDataOptions & { fresh?: boolean; stream: boolean; streamEvents: number }) => {
+      const started = Date.now();
+      const home = ctx.home();
+      const step = (s: string): void => ctx.log(`\n== ${s}`);
+      if (opts.fresh && existsSync(home)) {
+        if (!looksLikeLakeHome(home))
+          throw new CliError(`--fresh: ${home} holds files that are not a lake's; not deleting it`);
+        rmSync(home, { recursive: true, force: true });
+      }
+      step('1/4 toolchain');
+      ctx.ensureToolchain();
+      ctx.log('toolchain ready');
 
-        if (hasData(home)) {
-          step('2/4 sample data');
-          ctx.log(`${home} already holds a lake: not generating again (lake demo --fresh starts over)`);
-          step('3/4 stream');
-          ctx.log('skipped');
-        } else {
-          step(`2/4 sample data (${opts.days} days, scale ${opts.scale}, seed ${opts.seed})`);
-          const { lake, landed } = await generateAndLand(
-            home,
-            { days: opts.days, scale: opts.scale, seed: opts.seed, badRate: opts.badRate },
-            false,
+      if (hasData(home)) {
+        step('2/4 sample data');
+        ctx.log(`${home} already holds a lake: not generating again (lake demo --fresh starts over)`);
+        step('3/4 stream');
+        ctx.log('skipped');
+      } else {
+        step(`2/4 sample data (${opts.days} days, scale ${opts.scale}, seed ${opts.seed})`);
+        const { lake, landed } = await generateAndLand(
+          home,
+          { days: opts.days, scale: opts.scale, seed: opts.seed, badRate: opts.badRate },
+          false,
+        );
+        for (const m of landed.manifests)
+          ctx.log(`${m.dataset}: ${m.files.length} file(s) landed, batch ${m.batch_id}`);
+        const split = opts.stream
+          ? splitLiveTail(lake.deliveryFiles, lake.adEvents, opts.streamEvents)
+          : null;
+        step(
+          `3/4 ad events: ${formatCount(lake.adEvents.length)}${split ? `, the last ${formatCount(split.live.length)} through the stream` : ''}`,
+        );
+        let streamed = false;
+        if (split) {
+          const keys = landRawKeys(home, split.history);
+          ctx.log(
+            `earlier deliveries: ${keys.length} file(s) landed under raw/ad_events/ as the delivery worker wrote them`,
           );
-          for (const m of landed.manifests)
-            ctx.log(`${m.dataset}: ${m.files.length} file(s) landed, batch ${m.batch_id}`);
-          const split = opts.stream
-            ? splitLiveTail(lake.deliveryFiles, lake.adEvents, opts.streamEvents)
-            : null;
-          step(
-            `3/4 ad events: ${formatCount(lake.adEvents.length)}${split ? `, the last ${formatCount(split.live.length)} through the stream` : ''}`,
-          );
-          let streamed = false;
-          if (split) {
-            const keys = landRawKeys(home, split.history);
+          try {
+            const r = await produceAndDeliver(home, split.live, (l) => ctx.log(l));
             ctx.log(
-              `earlier deliveries: ${keys.length} file(s) landed under raw/ad_events/ as the delivery worker wrote them`,
+              `produced ${formatCount(r.produced)} records (${formatCount(Math.round(r.producedPerSecond))}/s), delivered ${formatCount(r.deliveredRecords)} to raw/ad_events/ and ${formatCount(r.deliveredErrorRecords)} to raw/ad_events_errors/ in ${r.files} file(s)`,
             );
-            try {
-              const r = await produceAndDeliver(home, split.live, (l) => ctx.log(l));
-              ctx.log(
-                `produced ${formatCount(r.produced)} records (${formatCount(Math.round(r.producedPerSecond))}/s), delivered ${formatCount(r.deliveredRecords)} to raw/ad_events/ and ${formatCount(r.deliveredErrorRecords)} to raw/ad_events_errors/ in ${r.files} file(s)`,
-              );
-              streamed = true;
-            } catch (e) {
-              ctx.warn(
-                `the stream leg failed (${(e as Error).message}); landing those ad events directly instead`,
-              );
-              landRawKeys(home, split.liveFiles);
-              streamed = true;
-            }
-          }
-          if (!streamed) {
-            const keys = landRawKeys(home, lake.deliveryFiles);
-            ctx.log(
-              `landed ${formatCount(lake.adEvents.length)} ad events as ${keys.length} delivery file(s) under raw/ad_events/`,
+            streamed = true;
+          } catch (e) {
+            ctx.warn(
+              `the stream leg failed (${(e as Error).message}); landing those ad events directly instead`,
             );
+            landRawKeys(home, split.liveFiles);
+            streamed = true;
           }
         }
+        if (!streamed) {
+          const keys = landRawKeys(home, lake.deliveryFiles);
+          ctx.log(
+            `landed ${formatCount(lake.adEvents.length)} ad events as ${keys.length} delivery file(s) under raw/ad_events/`,
+          );
+        }
+      }
 
-        step('4/4 ETL on local Spark');
-        const reports = await runEtl(ctx, { quiet: false });
-        ctx.out(await summary(ctx, reports, Date.now() - started));
-      },
-    );
+      step('4/4 ETL on local Spark');
+      const reports = await runEtl(ctx, { quiet: false });
+      ctx.out(await summary(ctx, reports, Date.now() - started));
+    });
 }
 
 async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: number): Promise<string> {

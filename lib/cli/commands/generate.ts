@@ -22,14 +22,16 @@ export function nonNegativeNumber(name: string, max = Infinity): (v: string) => 
   };
 }
 
-export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('generate')
-    .description(
-      'Generate seeded sample data for every source and land it in the raw zone (as lake ingest and the stream delivery would).',
-    )
-    .option('--empty-files', 'also land one zero-byte file per batch source')
-    .option('--json', 'print the generation summary and what was landed as JSON')
+/** The sample-data options `lake generate` and `lake demo` share. */
+export interface SampleDataOptions {
+  days: number;
+  scale: number;
+  seed: number;
+  badRate: number;
+}
+
+export function withSampleDataOptions(cmd: Command): Command {
+  return cmd
     .option('--days <n>', 'days of data, ending yesterday', positiveInt('days'), generateDefaults.days)
     .option(
       '--scale <s>',
@@ -43,35 +45,34 @@ export function register(program: Command, ctx: CliContext): void {
       'share of malformed records, 0..1',
       nonNegativeNumber('bad-rate', 1),
       generateDefaults.badRate,
-    )
-    .option('--start <date>', 'first day (YYYY-MM-DD); default: days before today')
-    .action(
-      async (opts: {
-        days: number;
-        scale: number;
-        seed: number;
-        badRate: number;
-        start?: string;
-        emptyFiles?: boolean;
-        json?: boolean;
-      }) => {
-        let start: Date | undefined;
-        if (opts.start !== undefined) {
-          if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.start) || Number.isNaN(Date.parse(`${opts.start}T00:00:00Z`)))
-            throw new CliError(`--start must be YYYY-MM-DD (got '${opts.start}')`);
-          start = new Date(`${opts.start}T00:00:00Z`);
-        }
-        if (opts.scale <= 0) throw new CliError('--scale must be greater than 0');
-        const outcome = await generateAndLand(ctx.home(), {
-          days: opts.days,
-          scale: opts.scale,
-          seed: opts.seed,
-          badRate: opts.badRate,
-          start,
-          emptyFiles: opts.emptyFiles,
-        });
-        if (opts.json) ctx.out(JSON.stringify({ summary: outcome.summary, landed: outcome.landed }, null, 2));
-        else ctx.out(describeGeneration(outcome));
-      },
     );
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  withSampleDataOptions(program.command('generate'))
+    .description(
+      'Generate seeded sample data for every source and land it in the raw zone (as lake ingest and the stream delivery would).',
+    )
+    .option('--empty-files', 'also land one zero-byte file per batch source')
+    .option('--json', 'print the generation summary and what was landed as JSON')
+    .option('--start <date>', 'first day (YYYY-MM-DD); default: days before today')
+    .action(async (opts: SampleDataOptions & { start?: string; emptyFiles?: boolean; json?: boolean }) => {
+      let start: Date | undefined;
+      if (opts.start !== undefined) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.start) || Number.isNaN(Date.parse(`${opts.start}T00:00:00Z`)))
+          throw new CliError(`--start must be YYYY-MM-DD (got '${opts.start}')`);
+        start = new Date(`${opts.start}T00:00:00Z`);
+      }
+      if (opts.scale <= 0) throw new CliError('--scale must be greater than 0');
+      const outcome = await generateAndLand(ctx.home(), {
+        days: opts.days,
+        scale: opts.scale,
+        seed: opts.seed,
+        badRate: opts.badRate,
+        start,
+        emptyFiles: opts.emptyFiles,
+      });
+      if (opts.json) ctx.out(JSON.stringify({ summary: outcome.summary, landed: outcome.landed }, null, 2));
+      else ctx.out(describeGeneration(outcome));
+    });
 }
