@@ -29,7 +29,7 @@ module.exports = {
       name: 'runtime-does-not-import-infra',
       severity: 'error',
       comment: 'The local runtime, the stream and the API run without CDK.',
-      from: { path: '^lib/(local|stream|api|generate)/' },
+      from: { path: '^lib/(local|stream|serve|generate|bench)/' },
       to: { path: ['^lib/infra/', 'node_modules/aws-cdk-lib', 'node_modules/constructs'] },
     },
     {
@@ -37,7 +37,7 @@ module.exports = {
       severity: 'error',
       comment: "The generator makes data; landing it is the local runtime's job.",
       from: { path: '^lib/generate/' },
-      to: { path: '^lib/(local|stream|api|cli|infra)/' },
+      to: { path: '^lib/(local|stream|serve|cli|infra|bench)/' },
     },
   ],
   options: {

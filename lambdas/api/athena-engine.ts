@@ -22,7 +22,7 @@ import type {
   ResultSet,
   SqlParam,
   SqlQuery,
-} from './engine';
+} from './query-engine';
 import { ApiError } from './errors';
 import { ident } from './routes';
 import type { CredentialsProvider } from './sts-credentials';

@@ -4,9 +4,9 @@
  */
 import { allTables, isTableName, type AnyContract } from '../../lib/contracts';
 import { canRead, type DataRole } from '../../lib/governance/grants';
-import { catalogEntry, tableStats } from './catalog';
+import { catalogEntry, tableStats } from './caller-catalog';
 import { digest, type Sealer } from './cursor';
-import { execute, type QueryContext, type QueryEngine, type ResultSet } from './engine';
+import { execute, type QueryContext, type QueryEngine, type ResultSet } from './query-engine';
 import { ApiError, badRequest, errorResponse } from './errors';
 import { json, type ApiRequest, type ApiResponse } from './http';
 import type { ApiLogger } from './logger';

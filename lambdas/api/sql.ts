@@ -4,7 +4,7 @@
  * references (and how arrays are selected) come from the engine's SqlDialect.
  */
 import type { ColumnType } from '../../lib/contracts';
-import type { SqlDialect, SqlParam, SqlQuery } from './engine';
+import type { SqlDialect, SqlParam, SqlQuery } from './query-engine';
 import { MAX_LIMIT, type QueryInput } from './params';
 import { ident, type OutputColumn, type QueryRouteDef } from './routes';
 

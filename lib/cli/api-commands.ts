@@ -1,9 +1,9 @@
 /** `lake keys create|list` and `lake serve`: the local API (same router as the Lambda handler). */
 import type { Command } from 'commander';
-import { createKey, readKeys } from '../api/api-keys';
-import { createLocalRouter } from '../api/local-app';
-import { reloadingEngine } from '../api/reloading-engine';
-import { startServer } from '../api/server';
+import { createKey, readKeys } from '../serve/api-keys';
+import { createLocalRouter } from '../serve/local-app';
+import { reloadingEngine } from '../serve/reloading-engine';
+import { startServer } from '../serve/server';
 import { jsonLogger, type LogLevel } from '../../lambdas/api/logger';
 import { grants, isRole, roles } from '../governance/grants';
 import { CliError } from './context';

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ENV_CONTEXT_KEY, lakeConfigFromContext } from '../infra/config/lake-config';
-import type { LakeConfig } from '../infra/config/lake-config';
+import { ENV_CONTEXT_KEY, environmentConfigFromContext } from '../infra/config/environment-config';
+import type { EnvironmentConfig } from '../infra/config/environment-config';
 import { preflightPassed, repoRoot, runOfflinePreflight, runOnlinePreflight } from '../preflight';
 import type { CheckResult } from '../preflight';
 import { CliError } from './context';
@@ -25,11 +25,11 @@ interface PreflightOptions {
 }
 
 /** The environment's config as the CDK app would read it (cdk.json context + `-c env=`). */
-export function configFromCdkJson(env: string, cdkJsonPath = join(repoRoot, 'cdk.json')): LakeConfig {
+export function configFromCdkJson(env: string, cdkJsonPath = join(repoRoot, 'cdk.json')): EnvironmentConfig {
   const context =
     (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
   const merged: Record<string, unknown> = { ...context, [ENV_CONTEXT_KEY]: env };
-  return lakeConfigFromContext({ tryGetContext: (k) => merged[k] });
+  return environmentConfigFromContext({ tryGetContext: (k) => merged[k] });
 }
 
 const mark: Record<CheckResult['status'], string> = {
@@ -61,7 +61,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--keep <dir>', 'synthesize into this folder and keep it (default: a temporary folder)')
     .option('--json', 'print the results as JSON')
     .action(async (opts: PreflightOptions) => {
-      let config: LakeConfig;
+      let config: EnvironmentConfig;
       try {
         config = configFromCdkJson(opts.env);
       } catch (e) {

@@ -1,7 +1,7 @@
 import { CloudFormationValidatePlugin, Tags, Validations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import type { LakeConfig } from './config/lake-config';
+import type { EnvironmentConfig } from './config/environment-config';
 import { LakeNames } from './config/lake-names';
 import { AccessStack } from './stacks/access-stack';
 import { CatalogStack } from './stacks/catalog-stack';
@@ -29,7 +29,7 @@ export interface LakeStacks {
 }
 
 /** Every stack of one environment, named `<prefix>-<part>`, plus the validation plugins. */
-export function buildLakeApp(app: App, config: LakeConfig, opts: LakeAppOptions = {}): LakeStacks {
+export function buildLakeApp(app: App, config: EnvironmentConfig, opts: LakeAppOptions = {}): LakeStacks {
   const names = new LakeNames(config.prefix);
   const base = {
     config,

@@ -1,5 +1,5 @@
 /**
- * Stream measurements for `lake bench` (registered by lib/cli/bench-stream.ts):
+ * Stream measurements for `lake bench` (registered by lib/bench/stream.ts):
  *
  * - throughput: N pre-generated events produced as fast as the emulator takes them, then delivered to raw with
  *   the default buffering; events/s of each leg and of the whole producer-to-raw path;

@@ -14,7 +14,7 @@ import { AthenaEngine, athenaParameter, backoff } from '../../lambdas/api/athena
 import { readConfig } from '../../lambdas/api/config';
 import { createLambdaRouter } from '../../lambdas/api/lambda-app';
 import { assumeRoleCredentials } from '../../lambdas/api/sts-credentials';
-import { apiGatewayEvent } from '../../lambdas/api/testing';
+import { apiGatewayEvent } from '../support/api-gateway-events';
 import { call, captureLogger, principalOf } from './support/harness';
 
 const athena = mockClient(AthenaClient);

@@ -7,8 +7,8 @@ import { AthenaEngine } from '../../lambdas/api/athena-engine';
 import { parseQueryInput } from '../../lambdas/api/params';
 import { queryRoutes } from '../../lambdas/api/routes';
 import { buildQuery } from '../../lambdas/api/sql';
-import { tokenBucket } from '../../lib/api/throttle';
-import { DuckDbEngine } from '../../lib/api/duckdb-engine';
+import { tokenBucket } from '../../lib/serve/throttle';
+import { DuckDbEngine } from '../../lib/serve/duckdb-engine';
 
 /** In both Trino's and DuckDB's function references. */
 const shared = new Set(['count', 'sum', 'avg', 'starts_with', 'contains', 'cast', 'unnest']);

@@ -8,7 +8,7 @@ import { athenaParameter } from '../../lambdas/api/athena-engine';
 import { parseQueryInput } from '../../lambdas/api/params';
 import { queryRoutes } from '../../lambdas/api/routes';
 import { buildQuery } from '../../lambdas/api/sql';
-import { DuckDbEngine } from '../../lib/api/duckdb-engine';
+import { DuckDbEngine } from '../../lib/serve/duckdb-engine';
 import { call, testRouter } from './support/harness';
 import { openMemoryLake, type MemoryLake } from './support/memory-lake';
 

@@ -1,5 +1,5 @@
 /** The served engine follows new snapshots: reopened when the tables' metadata versions change. */
-import { reloadingEngine, snapshotSignature, type ServedEngine } from '../../lib/api/reloading-engine';
+import { reloadingEngine, snapshotSignature, type ServedEngine } from '../../lib/serve/reloading-engine';
 import { fixtureLake } from '../support/fixture-lake';
 
 function fakeEngine(n: number, closed: number[]): ServedEngine {

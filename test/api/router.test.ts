@@ -1,6 +1,6 @@
 /** The router through API Gateway proxy events (the Lambda's input), on a real DuckDB lake. */
-import { DuckDbEngine } from '../../lib/api/duckdb-engine';
-import type { QueryEngine } from '../../lambdas/api/engine';
+import { DuckDbEngine } from '../../lib/serve/duckdb-engine';
+import type { QueryEngine } from '../../lambdas/api/query-engine';
 import { tableContract } from '../../lib/contracts';
 import { grants, roles } from '../../lib/governance/grants';
 import { call, captureLogger, testRouter, type Reply } from './support/harness';

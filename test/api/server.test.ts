@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonLogger } from '../../lambdas/api/logger';
 import { queryRoutes, staticRoutes } from '../../lambdas/api/routes';
-import { apiKeysFile, createKey } from '../../lib/api/api-keys';
-import { createLocalRouter } from '../../lib/api/local-app';
-import { startServer, type RunningServer } from '../../lib/api/server';
+import { apiKeysFile, createKey } from '../../lib/serve/api-keys';
+import { createLocalRouter } from '../../lib/serve/local-app';
+import { startServer, type RunningServer } from '../../lib/serve/server';
 import { canRead, roles, type DataRole } from '../../lib/governance/grants';
-import { openLocalEngine, type LocalEngine } from '../../lib/local/engine';
+import { openLocalEngine, type LocalEngine } from '../../lib/local/sql-engine';
 import { fixtureLake, fixtureParams } from '../support/fixture-lake';
 
 let home: string;

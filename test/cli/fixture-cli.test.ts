@@ -1,7 +1,7 @@
 /** `lake query` and `lake catalog` on the shared fixture lake, through the real CLI. */
 import { allTables } from '../../lib/contracts';
-import type { CatalogEntry } from '../../lib/local/catalog';
-import { openLocalEngine } from '../../lib/local/engine';
+import type { CatalogEntry } from '../../lib/local/lake-catalog';
+import { openLocalEngine } from '../../lib/local/sql-engine';
 import { lakeAsync } from '../support/cli';
 import { fixtureLake } from '../support/fixture-lake';
 import type { FixtureLake } from '../support/fixture-lake';

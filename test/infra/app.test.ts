@@ -10,7 +10,7 @@ import { CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import type { App, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { lakeConfigFromContext } from '../../lib/infra/config/lake-config';
+import { environmentConfigFromContext } from '../../lib/infra/config/environment-config';
 import { buildLakeApp } from '../../lib/infra/lake-app';
 import type { LakeStacks } from '../../lib/infra/lake-app';
 import { lintTemplates, templatesIn } from '../../lib/preflight/offline';
@@ -36,7 +36,7 @@ beforeAll(() => {
   const scratchEnvs = { ...(cdkContext['lake:environments'] as object), scratch: { destroyData: true } };
   app = testApp({ outdir, context: { 'lake:environments': scratchEnvs } });
   for (const env of ['dev', 'prod', 'scratch']) {
-    const config = lakeConfigFromContext(
+    const config = environmentConfigFromContext(
       { tryGetContext: (k) => (k === 'env' ? env : app.node.tryGetContext(k)) },
       {},
     );

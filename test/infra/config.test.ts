@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import {
   DESTROY_DATA_CONTEXT_KEY,
   ENVIRONMENTS_CONTEXT_KEY,
-  lakeConfigFromContext,
+  environmentConfigFromContext,
   parseFlag,
-  resolveLakeConfig,
-} from '../../lib/infra/config/lake-config';
-import type { LakeEnvironmentSettings } from '../../lib/infra/config/lake-config';
+  resolveEnvironmentConfig,
+} from '../../lib/infra/config/environment-config';
+import type { LakeEnvironmentSettings } from '../../lib/infra/config/environment-config';
 import { LakeNames, catalogPrefix } from '../../lib/infra/config/lake-names';
 
 const reader = (ctx: Record<string, unknown>) => ({ tryGetContext: (k: string) => ctx[k] });
 
-describe('resolveLakeConfig defaults (each documented @default)', () => {
-  const c = resolveLakeConfig('qa', {});
+describe('resolveEnvironmentConfig defaults (each documented @default)', () => {
+  const c = resolveEnvironmentConfig('qa', {});
 
   test.each([
     ['prefix', c.prefix, 'shoplake-qa'],
@@ -59,14 +59,18 @@ describe('resolveLakeConfig defaults (each documented @default)', () => {
   });
 
   test('account and region default to CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION', () => {
-    const r = resolveLakeConfig('qa', {}, { defaultAccount: '111122223333', defaultRegion: 'eu-west-1' });
+    const r = resolveEnvironmentConfig(
+      'qa',
+      {},
+      { defaultAccount: '111122223333', defaultRegion: 'eu-west-1' },
+    );
     expect([r.account, r.region]).toEqual(['111122223333', 'eu-west-1']);
   });
 });
 
 describe('explicit settings win, and zero/false are kept (?? not ||)', () => {
   test('falsy values survive', () => {
-    const r = resolveLakeConfig('qa', {
+    const r = resolveEnvironmentConfig('qa', {
       etl: { maxRetries: 0 },
       streaming: { bufferIntervalSeconds: 0 },
       api: { waf: false },
@@ -79,11 +83,11 @@ describe('explicit settings win, and zero/false are kept (?? not ||)', () => {
 
 describe('data deletion flag', () => {
   test('RETAIN unless asked; the -c override wins over the environment', () => {
-    expect(resolveLakeConfig('qa', { destroyData: true }).destroyData).toBe(true);
-    expect(resolveLakeConfig('qa', { destroyData: true }, { destroyDataOverride: 'false' }).destroyData).toBe(
-      false,
-    );
-    expect(resolveLakeConfig('qa', {}, { destroyDataOverride: 'true' }).destroyData).toBe(true);
+    expect(resolveEnvironmentConfig('qa', { destroyData: true }).destroyData).toBe(true);
+    expect(
+      resolveEnvironmentConfig('qa', { destroyData: true }, { destroyDataOverride: 'false' }).destroyData,
+    ).toBe(false);
+    expect(resolveEnvironmentConfig('qa', {}, { destroyDataOverride: 'true' }).destroyData).toBe(true);
   });
   test('a malformed flag is refused', () => {
     expect(() => parseFlag(DESTROY_DATA_CONTEXT_KEY, 'yes')).toThrow(/true or false/);
@@ -105,7 +109,7 @@ describe('validation', () => {
     ],
     ['principal that is not an ARN', { api: { principalRoles: { alice: 'analyst' } } }, /not an IAM ARN/],
   ])('%s is refused', (_what, settings, error) => {
-    expect(() => resolveLakeConfig('qa', settings)).toThrow(error);
+    expect(() => resolveEnvironmentConfig('qa', settings)).toThrow(error);
   });
 });
 
@@ -120,8 +124,8 @@ describe('cdk.json context', () => {
   });
 
   test('dev is the default environment; dev and prod differ in prefix', () => {
-    const dev = lakeConfigFromContext(reader(cdkJson.context), {});
-    const prod = lakeConfigFromContext(reader({ ...cdkJson.context, env: 'prod' }), {});
+    const dev = environmentConfigFromContext(reader(cdkJson.context), {});
+    const prod = environmentConfigFromContext(reader({ ...cdkJson.context, env: 'prod' }), {});
     expect(dev.envName).toBe('dev');
     expect(dev.prefix).not.toBe(prod.prefix);
     expect(prod.streaming.mode).toBe('provisioned');
@@ -129,14 +133,14 @@ describe('cdk.json context', () => {
   });
 
   test('an unknown environment names the known ones', () => {
-    expect(() => lakeConfigFromContext(reader({ ...cdkJson.context, env: 'staging' }), {})).toThrow(
+    expect(() => environmentConfigFromContext(reader({ ...cdkJson.context, env: 'staging' }), {})).toThrow(
       /dev, prod/,
     );
   });
 
   test('a user-added environment works with defaults only', () => {
     const envs = { ...(cdkJson.context[ENVIRONMENTS_CONTEXT_KEY] as object), staging: {} };
-    const c = lakeConfigFromContext(reader({ [ENVIRONMENTS_CONTEXT_KEY]: envs, env: 'staging' }), {});
+    const c = environmentConfigFromContext(reader({ [ENVIRONMENTS_CONTEXT_KEY]: envs, env: 'staging' }), {});
     expect(c.prefix).toBe('shoplake-staging');
   });
 });

@@ -5,7 +5,7 @@
  * (records that are not a JSON object) and quarantines those records.
  */
 import { adEventPayloads } from '../../lib/generate';
-import { openLocalEngine } from '../../lib/local/engine';
+import { openLocalEngine } from '../../lib/local/sql-engine';
 import { runJobs } from '../../lib/local/runner';
 import type { RunReport } from '../../lib/local/runner';
 import { deliver } from '../../lib/stream/delivery';

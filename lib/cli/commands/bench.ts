@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { benchSections, runBench } from '../bench';
-import '../bench-sections';
+import { benchSections, runBench } from '../../bench/bench';
+import '../../bench/sections';
 import { dim } from '../context';
 import type { CliContext } from '../context';
 import { positiveInt } from './generate';

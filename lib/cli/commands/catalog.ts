@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { allTables, isTableName } from '../../contracts';
-import { describeCatalog } from '../../local/catalog';
-import type { CatalogEntry } from '../../local/catalog';
+import { describeCatalog } from '../../local/lake-catalog';
+import type { CatalogEntry } from '../../local/lake-catalog';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, renderTable } from '../format';

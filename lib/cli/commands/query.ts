@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { openLocalEngine, QueryError, QueryRefusedError } from '../../local/engine';
-import type { QueryParam, QueryResult } from '../../local/engine';
+import { openLocalEngine, QueryError, QueryRefusedError } from '../../local/sql-engine';
+import type { QueryParam, QueryResult } from '../../local/sql-engine';
 import { IcebergError } from '../../local/iceberg';
 import { CliError } from '../context';
 import type { CliContext } from '../context';

@@ -117,7 +117,7 @@ export class LakeEtl extends Construct {
       '--enable-glue-datacatalog': 'true',
       '--enable-job-insights': 'true',
       '--TempDir': `${processedRoot}/_glue/tmp/`,
-      // lake_jobs.glue_runtime.ARGS: the same LakeConfig as locally, with S3 roots and the deployed names
+      // lake_jobs.glue_runtime.ARGS: the same lake_jobs.config.LakeConfig as locally, with S3 roots and the deployed names
       '--catalog': GLUE_SPARK_CATALOG,
       '--processed_database': names.database('processed'),
       '--curated_database': names.database('curated'),

@@ -2,7 +2,7 @@ import type { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { KinesisCapacityMode } from '../config/lake-config';
+import type { KinesisCapacityMode } from '../config/environment-config';
 
 export interface AdEventsStreamProps {
   /** Names the stream and the delivery stream (`<prefix>-ad-events`). */

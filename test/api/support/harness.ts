@@ -1,11 +1,11 @@
 /** Shared set-up of the API tests: a router over a DuckDB lake, called with API Gateway proxy events. */
 import { fromProxyEvent, toProxyResult } from '../../../lambdas/api/apigw';
 import { Sealer } from '../../../lambdas/api/cursor';
-import type { QueryEngine } from '../../../lambdas/api/engine';
+import type { QueryEngine } from '../../../lambdas/api/query-engine';
 import { iamAuthenticator } from '../../../lambdas/api/iam-auth';
 import type { ApiLogger } from '../../../lambdas/api/logger';
 import { createRouter, type Router } from '../../../lambdas/api/router';
-import { apiGatewayEvent, type EventOptions } from '../../../lambdas/api/testing';
+import { apiGatewayEvent, type EventOptions } from '../../support/api-gateway-events';
 import type { DataRole } from '../../../lib/governance/grants';
 
 export const principalOf: Record<DataRole, string> = {

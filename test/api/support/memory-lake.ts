@@ -10,7 +10,7 @@ import {
   jsonValueConverter,
   type LocalEngine,
   type QueryResult,
-} from '../../../lib/local/engine';
+} from '../../../lib/local/sql-engine';
 
 export const LAKE_START = Date.UTC(2024, 0, 1);
 const DAY = 86_400_000;

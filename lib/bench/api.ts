@@ -6,14 +6,14 @@
  */
 import { join } from 'node:path';
 import { generateAndLand } from '../cli/generator';
-import { registerBenchSection, type BenchContext } from '../cli/bench';
-import { openLocalEngine, type LocalEngine } from '../local/engine';
+import { registerBenchSection, type BenchContext } from './bench';
+import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
 import { runJobs } from '../local/runner';
 import { queryRoutes } from '../../lambdas/api/routes';
 import { jsonLogger } from '../../lambdas/api/logger';
-import { createKey } from './api-keys';
-import { createLocalRouter } from './local-app';
-import { startServer } from './server';
+import { createKey } from '../serve/api-keys';
+import { createLocalRouter } from '../serve/local-app';
+import { startServer } from '../serve/server';
 
 const DAY = 86_400_000;
 

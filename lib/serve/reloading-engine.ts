@@ -6,7 +6,7 @@
 import { allTables } from '../contracts';
 import { latestMetadataFile } from '../local/iceberg';
 import { layout, tableDir } from '../local/layout';
-import { openLocalEngine, type LocalEngine } from '../local/engine';
+import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
 
 export type ServedEngine = Pick<LocalEngine, 'query' | 'tables' | 'close'>;
 

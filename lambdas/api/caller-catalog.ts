@@ -1,7 +1,7 @@
 /** Catalog entries for /v1/datasets: what a caller may see of each table (never a PII column without the grant). */
 import type { AnyContract } from '../../lib/contracts';
 import { visibleColumns, type DataRole } from '../../lib/governance/grants';
-import { execute, type JsonValue, type QueryContext, type QueryEngine } from './engine';
+import { execute, type JsonValue, type QueryContext, type QueryEngine } from './query-engine';
 import { visibleFilters } from './params';
 import { ident, queryRoutes } from './routes';
 

@@ -1,5 +1,5 @@
 /** Wires the router for `lake serve`: DuckDB over the lake home, API keys, a token bucket per key. */
-import type { LocalEngine } from '../local/engine';
+import type { LocalEngine } from '../local/sql-engine';
 import { Sealer } from '../../lambdas/api/cursor';
 import { jsonLogger, type ApiLogger } from '../../lambdas/api/logger';
 import { createRouter, type Router } from '../../lambdas/api/router';

@@ -3,7 +3,7 @@
  * Lambda receives them, and the router's own requests. Not imported by the handler, so never bundled.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { ApiRequest } from './http';
+import type { ApiRequest } from '../../lambdas/api/http';
 
 export interface EventOptions {
   readonly method?: string;

@@ -4,7 +4,7 @@
  * Knobs: LAKE_BENCH_STREAM_EVENTS (throughput events, default 20,000), LAKE_BENCH_STREAM_SECONDS (latency run, default 60).
  */
 import { join } from 'node:path';
-import { openLocalEngine } from '../local/engine';
+import { openLocalEngine } from '../local/sql-engine';
 import { runJobs } from '../local/runner';
 import { measureLatency, measureThroughput } from '../stream/bench';
 import { registerBenchSection } from './bench';

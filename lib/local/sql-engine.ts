@@ -25,8 +25,9 @@ import type { AnyContract, ColumnType, TableName } from '../contracts';
 import { readCurrentSnapshot } from './iceberg';
 import type { DataFile, TableSnapshot } from './iceberg';
 import { layout, tableDir } from './layout';
+import type { JsonValue } from '../contracts/json';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue };
 
 export interface QueryColumn {
   readonly name: string;

@@ -1,12 +1,18 @@
 /**
- * The DuckDB adapter of the QueryEngine port, over the local engine (lib/local/engine.ts) for `lake serve`.
+ * The DuckDB adapter of the QueryEngine port, over the local engine (lib/local/sql-engine.ts) for `lake serve`.
  * Queries run in the background; a request waits for its query up to the synchronous budget like on Athena,
  * so the 202 + /v1/queries/{id} path behaves the same locally.
  */
 import { randomUUID } from 'node:crypto';
 import type { ColumnType } from '../contracts';
-import type { LocalEngine } from '../local/engine';
-import type { QueryContext, QueryEngine, QueryState, ResultSet, SqlQuery } from '../../lambdas/api/engine';
+import type { LocalEngine } from '../local/sql-engine';
+import type {
+  QueryContext,
+  QueryEngine,
+  QueryState,
+  ResultSet,
+  SqlQuery,
+} from '../../lambdas/api/query-engine';
 import { ApiError } from '../../lambdas/api/errors';
 import { ident } from '../../lambdas/api/routes';
 

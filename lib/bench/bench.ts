@@ -2,10 +2,10 @@
  * `lake bench`: a registry of benchmark sections. A section measures something and prints figures; it never asserts
  * them. Other parts add sections from their own module:
  *
- *   import { registerBenchSection } from '../cli/bench';
+ *   import { registerBenchSection } from './bench';
  *   registerBenchSection({ name: 'stream', title: 'Stream: producer to raw', run: async (b) => { ...; b.figure(...) } });
  *
- * and list that module in lib/cli/bench-sections.ts (one import line).
+ * and list that module in lib/bench/sections.ts (one import line).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,7 +5,7 @@
  *
  * Pick one with `-c env=<name>` (default `dev`). Every optional setting documents its default, below or on the
  * construct props a settings group is taken from (DataLakeStorageProps, LakeEtlProps, AthenaWorkgroupsProps,
- * LakeApiProps, LakeMonitoringProps); the defaults are applied in one place (`resolveLakeConfig`) and
+ * LakeApiProps, LakeMonitoringProps); the defaults are applied in one place (`resolveEnvironmentConfig`) and
  * test/infra/config.test.ts asserts each one.
  * `-c lake:destroyData=true|false` overrides the environment's `destroyData` (data is RETAINED unless asked).
  */
@@ -114,7 +114,7 @@ export interface LakeEnvironmentSettings {
 type Resolved<T> = { readonly [K in keyof T]-?: Exclude<T[K], undefined> };
 
 /** An environment with every default applied. */
-export interface LakeConfig {
+export interface EnvironmentConfig {
   readonly envName: string;
   readonly prefix: string;
   readonly account: string | undefined;
@@ -172,11 +172,11 @@ export interface ResolveOptions {
   readonly defaultRegion?: string;
 }
 
-export function resolveLakeConfig(
+export function resolveEnvironmentConfig(
   envName: string,
   s: LakeEnvironmentSettings,
   opts: ResolveOptions = {},
-): LakeConfig {
+): EnvironmentConfig {
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(envName)) {
     throw new Error(`lake config: environment name '${envName}' must match [a-z][a-z0-9-]{0,15}`);
   }
@@ -304,7 +304,10 @@ export interface ContextReader {
 }
 
 /** Reads `-c env=<name>` (default `dev`) and its settings from `lake:environments`. */
-export function lakeConfigFromContext(node: ContextReader, env: NodeJS.ProcessEnv = process.env): LakeConfig {
+export function environmentConfigFromContext(
+  node: ContextReader,
+  env: NodeJS.ProcessEnv = process.env,
+): EnvironmentConfig {
   const envName = (node.tryGetContext(ENV_CONTEXT_KEY) as string | undefined) ?? DEFAULT_ENV;
   const all =
     (node.tryGetContext(ENVIRONMENTS_CONTEXT_KEY) as Record<string, LakeEnvironmentSettings> | undefined) ??
@@ -315,7 +318,7 @@ export function lakeConfigFromContext(node: ContextReader, env: NodeJS.ProcessEn
       `lake config: environment '${envName}' is not in cdk.json context '${ENVIRONMENTS_CONTEXT_KEY}' (known: ${Object.keys(all).join(', ') || 'none'})`,
     );
   }
-  return resolveLakeConfig(envName, settings, {
+  return resolveEnvironmentConfig(envName, settings, {
     destroyDataOverride: node.tryGetContext(DESTROY_DATA_CONTEXT_KEY),
     defaultAccount: env.CDK_DEFAULT_ACCOUNT,
     defaultRegion: env.CDK_DEFAULT_REGION,

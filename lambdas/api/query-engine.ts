@@ -1,12 +1,13 @@
 /**
  * The query engine port. Adapters: Athena (athena-engine.ts, on AWS) and DuckDB over the local engine
- * (lib/api/duckdb-engine.ts, for `lake serve`). Chosen once, at start-up.
+ * (lib/serve/duckdb-engine.ts, for `lake serve`). Chosen once, at start-up.
  */
 import type { ColumnType } from '../../lib/contracts';
 import type { DataRole } from '../../lib/governance/grants';
+import type { JsonValue } from '../../lib/contracts/json';
 
 export type SqlParam = string | number | boolean;
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+export type { JsonValue };
 
 export interface SqlQuery {
   readonly sql: string;
