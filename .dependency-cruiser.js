@@ -1,5 +1,6 @@
 /**
- * The layering of DESIGN.md §4, checked in CI rather than by hope (`npm run depcheck`).
+ * The layering of the repository (contracts at the bottom, adapters at the edge), checked in CI rather than by hope
+ * (`npm run depcheck`).
  * @type {import('dependency-cruiser').IConfiguration}
  */
 module.exports = {

@@ -77,7 +77,8 @@ class RunReport:
             raise CountsDoNotAddUpError(f"{self.dataset} run {self.run_id}: quarantine reasons do not add up")
 
     def fail(self, error: str) -> None:
-        """Marks the run failed; counts of work that was not committed are dropped so they still add up."""
+        """Marks the run failed with its error. Counts are kept as they are: a caller whose work was not
+        committed zeroes them first, so that they still add up."""
         self.status = FAILED
         self.error = error
 

@@ -1,5 +1,5 @@
 /**
- * `lake bench` section "api" (issue 4, Performance): on a 90-day generated lake, built by the real jobs,
+ * Bench section `api`: on a 90-day generated lake, built by the real jobs,
  * - the local API's latency per route, p50 and p99, warm, over real HTTP on 127.0.0.1;
  * - files read by a one-day query against a full scan: Iceberg partition pruning (what Athena prunes by) and
  *   DuckDB's own `EXPLAIN ANALYZE` count.

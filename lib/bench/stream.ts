@@ -1,5 +1,5 @@
 /**
- * Bench section `stream` (issue 3, Performance): producer-to-raw throughput on this machine (against the 1,000
+ * Bench section `stream`: producer-to-raw throughput on this machine (against the 1,000
  * records/s per shard of real Kinesis), and the event-to-queryable latency p50/p95 with the default settings.
  * Knobs: LAKE_BENCH_STREAM_EVENTS (throughput events, default 20,000), LAKE_BENCH_STREAM_SECONDS (latency run, default 60).
  */

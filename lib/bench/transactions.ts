@@ -1,5 +1,5 @@
 /**
- * Bench section (issue 2, Performance): the transactions Spark job on N generated rows (default 1,000,000) against
+ * Bench section `transactions`: the transactions Spark job on N generated rows (default 1,000,000) against
  * DuckDB's own CSV-to-Parquet COPY of the same file, in the same run. Prints rows/s of both and the ratio.
  */
 import { join } from 'node:path';
@@ -92,6 +92,6 @@ async function run(b: BenchContext): Promise<void> {
 
 registerBenchSection({
   name: 'transactions',
-  title: 'Transactions job vs DuckDB CSV -> Parquet (issue 2)',
+  title: 'Transactions job vs DuckDB CSV -> Parquet',
   run,
 });

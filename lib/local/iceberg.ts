@@ -1,6 +1,6 @@
 /**
  * A minimal Iceberg reader (no Iceberg library): the current snapshot of a table in a Hadoop catalog, as the plain
- * list of live Parquet data files that DuckDB then reads. Tables are written copy-on-write (DESIGN.md §2), so a
+ * list of live Parquet data files that DuckDB then reads. Tables are written copy-on-write (no delete files), so a
  * snapshot is exactly its data files; a table with delete files is refused rather than read wrongly.
  *
  *   metadata/vN.metadata.json  -> the newest N (version-hint.text is only a hint; the folder is listed)

@@ -1,5 +1,6 @@
 /**
- * The local catalog: what `lake catalog` prints and what the local API's /v1/datasets can serve. It is derived from
+ * The local catalog: what `lake catalog` and `lake demo` print (the API's /v1/datasets is built per caller in
+ * lambdas/api/caller-catalog.ts). It is derived from
  * the contracts (columns, types, descriptions, PII flags) plus what is on disk: the Iceberg table's current snapshot
  * (version, row count, newest event time from the column bounds in the manifests) and the run reports (freshness).
  * No DuckDB needed.

@@ -1,6 +1,6 @@
 /**
  * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]`, which
- * prints one JSON run report per line on stdout and logs on stderr (interface 1 of the team brief).
+ * prints one JSON run report per line on stdout and logs on stderr (so stdout stays machine-readable).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

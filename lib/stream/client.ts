@@ -1,6 +1,6 @@
 /**
  * The one Kinesis client factory. AWS SDK v3 with the HTTP/1.1 handler: the default HTTP/2 handler fails against a
- * local emulator ("Protocol error", DESIGN.md §6). Emulators get dummy credentials; real Kinesis uses the SDK's
+ * local emulator ("Protocol error"). Emulators get dummy credentials; real Kinesis uses the SDK's
  * default credential chain.
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';

@@ -98,7 +98,3 @@ export function apiRequest(
     ...(opts.iamPrincipal ? { iamPrincipal: opts.iamPrincipal } : {}),
   };
 }
-
-/** Aliases under the names the team brief uses. */
-export const apiRequestFactory = apiRequest;
-export const apiGatewayEventFactory = apiGatewayEvent;
