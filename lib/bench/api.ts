@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { generateAndLand } from '../cli/generator';
-import { registerBenchSection, type BenchContext } from './bench';
+import type { BenchContext, BenchSection } from './bench';
 import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
 import { runJobs } from '../local/runner';
 import { queryRoutes } from '../../lambdas/api/routes';
@@ -144,8 +144,8 @@ async function run(b: BenchContext): Promise<void> {
   }
 }
 
-registerBenchSection({
+export const apiSection: BenchSection = {
   name: 'api',
   title: 'API: local latency per route, and files read by a one-day query',
   run,
-});
+};

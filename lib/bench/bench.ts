@@ -1,11 +1,10 @@
 /**
- * `lake bench`: a registry of benchmark sections. A section measures something and prints figures; it never asserts
- * them. Other parts add sections from their own module:
+ * `lake bench`: runs benchmark sections. A section measures something and prints figures; it never asserts them.
+ * Each section is a module of lib/bench that exports a `BenchSection`:
  *
- *   import { registerBenchSection } from './bench';
- *   registerBenchSection({ name: 'stream', title: 'Stream: producer to raw', run: async (b) => { ...; b.figure(...) } });
+ *   export const streamSection: BenchSection = { name: 'stream', title: 'Stream: producer to raw', run: async (b) => ... };
  *
- * and list that module in lib/bench/sections.ts (one import line).
+ * and is listed in lib/bench/sections.ts, which is the whole list `lake bench` runs.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,19 +38,9 @@ export interface BenchSection {
   run(ctx: BenchContext): Promise<void>;
 }
 
-const sections: BenchSection[] = [];
-
-export function registerBenchSection(section: BenchSection): void {
-  if (sections.some((s) => s.name === section.name))
-    throw new Error(`bench section '${section.name}' is registered twice`);
-  sections.push(section);
-}
-
-export function benchSections(): readonly BenchSection[] {
-  return sections;
-}
-
 export interface BenchRunOptions {
+  /** the sections to choose from, in the order they run */
+  readonly sections: readonly BenchSection[];
   readonly only?: readonly string[];
   readonly keep?: boolean;
   readonly dir?: string;
@@ -73,6 +62,9 @@ export function formatFigure(f: BenchFigure): string {
 }
 
 export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
+  const { sections } = o;
+  const twice = sections.find((s, i) => sections.findIndex((t) => t.name === s.name) !== i);
+  if (twice) throw new Error(`bench section '${twice.name}' is listed twice`);
   const chosen = o.only && o.only.length > 0 ? sections.filter((s) => o.only?.includes(s.name)) : sections;
   const unknown = (o.only ?? []).filter((n) => !sections.some((s) => s.name === n));
   if (unknown.length > 0)

@@ -1,6 +1,10 @@
 /**
- * The modules that register `lake bench` sections (see lib/bench/bench.ts). Add one import line for yours.
+ * The sections `lake bench` runs, in this order. A new section is a module of lib/bench exporting a `BenchSection`,
+ * listed here.
  */
-import './transactions';
-import './stream';
-import './api';
+import { apiSection } from './api';
+import type { BenchSection } from './bench';
+import { streamSection } from './stream';
+import { transactionsSection } from './transactions';
+
+export const benchSections: readonly BenchSection[] = [transactionsSection, streamSection, apiSection];

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { openLocalEngine } from '../local/sql-engine';
 import { runJobs } from '../local/runner';
 import { measureLatency, measureThroughput } from '../stream/bench';
-import { registerBenchSection } from './bench';
+import type { BenchSection } from './bench';
 
-registerBenchSection({
+export const streamSection: BenchSection = {
   name: 'stream',
   title:
     'Stream: producer to raw throughput, event-to-queryable latency (local Kinesis emulator, local Spark)',
@@ -62,4 +62,4 @@ registerBenchSection({
       await engine.close();
     }
   },
-});
+};

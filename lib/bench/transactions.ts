@@ -8,8 +8,7 @@ import { writeTransactionsCsv } from '../generate';
 import { ingestPaths } from '../local/ingest';
 import { layout } from '../local/layout';
 import { runJobs } from '../local/runner';
-import { registerBenchSection } from './bench';
-import type { BenchContext } from './bench';
+import type { BenchContext, BenchSection } from './bench';
 
 async function duckdbCopy(csv: string, parquet: string): Promise<{ ms: number; rows: number }> {
   const instance = await DuckDBInstance.create(':memory:');
@@ -90,8 +89,8 @@ async function run(b: BenchContext): Promise<void> {
   });
 }
 
-registerBenchSection({
+export const transactionsSection: BenchSection = {
   name: 'transactions',
   title: 'Transactions job vs DuckDB CSV -> Parquet',
   run,
-});
+};
