@@ -44,6 +44,8 @@ class Column:
     pii: bool = False
     raw_name: str | None = None
     rules: dict[str, Any] = field(default_factory=dict)
+    derived_from: dict[str, Any] | None = None
+    """Column-level lineage: {from: [table.column], how, filteredBy?: [table.column]} (curated columns)."""
 
     @property
     def spark_type(self) -> T.DataType:
@@ -108,6 +110,7 @@ def _column(doc: dict[str, Any]) -> Column:
         pii=bool(doc.get("pii", False)),
         raw_name=doc.get("rawName"),
         rules=dict(doc.get("rules", {})),
+        derived_from=doc.get("derivedFrom"),
     )
 
 

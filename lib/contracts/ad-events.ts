@@ -12,6 +12,7 @@ export const adEvents: DatasetContract = {
   businessKey: ['event_id'],
   timeColumn: 'event_time',
   retentionDays: 730,
+  freshnessObjectiveMinutes: 30,
   api: { route: 'ad-events', maxRangeDays: 31 },
   columns: [
     {

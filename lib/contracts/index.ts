@@ -7,6 +7,8 @@ import { transactions } from './transactions';
 import type { AnyContract, CuratedContract, DatasetContract, DatasetName, TableName } from './types';
 
 export * from './types';
+export { glossary, glossaryTerms } from './glossary';
+export type { GlossaryTerm } from './glossary';
 
 export const datasets: readonly DatasetContract[] = [transactions, serverLogs, socialPosts, adEvents];
 export const curatedTables: readonly CuratedContract[] = [dailySales, campaignPerformance];
@@ -22,6 +24,12 @@ export function tableContract(name: string): AnyContract {
   const c = allTables.find((d) => d.name === name);
   if (!c) throw new Error(`unknown table '${name}' (known: ${allTables.map((d) => d.name).join(', ')})`);
   return c;
+}
+
+/** `table.column` -> whether a contract declares it. */
+export function hasColumn(ref: string): boolean {
+  const [table, column] = ref.split('.');
+  return allTables.some((t) => t.name === table && t.columns.some((c) => c.name === column));
 }
 
 export function isDatasetName(name: string): name is DatasetName {

@@ -11,6 +11,7 @@ export const serverLogs: DatasetContract = {
   businessKey: ['log_id'],
   timeColumn: 'request_time',
   retentionDays: 400,
+  freshnessObjectiveMinutes: 2 * 60,
   api: { route: 'server-logs', maxRangeDays: 31 },
   columns: [
     {

@@ -11,6 +11,7 @@ export const socialPosts: DatasetContract = {
   businessKey: ['post_id'],
   timeColumn: 'created_at',
   retentionDays: 730,
+  freshnessObjectiveMinutes: 26 * 60,
   api: { route: 'social-posts', maxRangeDays: 92 },
   columns: [
     {

@@ -12,6 +12,7 @@ export const transactions: DatasetContract = {
   businessKey: ['transaction_id'],
   timeColumn: 'created_at',
   retentionDays: 3650,
+  freshnessObjectiveMinutes: 26 * 60,
   api: { route: 'transactions', maxRangeDays: 92 },
   columns: [
     {

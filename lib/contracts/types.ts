@@ -72,6 +72,21 @@ export interface Column {
   readonly rules?: ColumnRules;
   /** @default not filterable */
   readonly filter?: ColumnFilter;
+  /** How a computed column is derived from its inputs' columns (column-level lineage). @default not declared */
+  readonly derivedFrom?: ColumnDerivation;
+}
+
+/**
+ * Column-level lineage, in OpenLineage's terms: `from` gives the value (DIRECT), `filteredBy` only decides
+ * which rows count or how they group or join (INDIRECT).
+ */
+export interface ColumnDerivation {
+  /** `table.column` whose values this column is computed from */
+  readonly from: readonly string[];
+  /** identity: copied; transformation: computed per row; aggregation: summed or counted over rows */
+  readonly how: 'identity' | 'transformation' | 'aggregation';
+  /** `table.column` that filter, group or join the rows without giving the value. @default none */
+  readonly filteredBy?: readonly string[];
 }
 
 export type RawFormat =
@@ -117,6 +132,11 @@ interface TableContract<N extends string> {
   readonly timeColumn: string;
   /** Days the processed data is kept (Iceberg snapshot expiry and S3 lifecycle derive from it). */
   readonly retentionDays: number;
+  /**
+   * The table is fresh while its newest successful run started at most this many minutes ago: `lake status`
+   * turns red past it and the monitoring stack alarms on it.
+   */
+  readonly freshnessObjectiveMinutes: number;
   readonly api: ApiSpec;
 }
 

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { allTables, datasets, datasetContract, tableContract } from '../../lib/contracts';
+import {
+  allTables,
+  curatedTables,
+  datasets,
+  datasetContract,
+  glossary,
+  hasColumn,
+  tableContract,
+} from '../../lib/contracts';
 import { contractsJson, contractsJsonPath } from '../../lib/contracts/export';
 import { fxRates, products, categories } from '../../lib/contracts/reference';
 import { canRead, grants, roles, visibleColumns } from '../../lib/governance/grants';
@@ -48,6 +56,33 @@ describe('dataset contracts', () => {
     expect([...(allowed ?? [])].sort()).toEqual(Object.keys(fxRates).sort());
     expect(new Set(products.map((p) => p.id)).size).toBe(products.length);
     expect(categories.length).toBeGreaterThan(3);
+  });
+
+  it('every table has a positive freshness objective; streamed data is expected sooner than daily exports', () => {
+    for (const t of allTables) expect(t.freshnessObjectiveMinutes).toBeGreaterThan(0);
+    expect(datasetContract('ad_events').freshnessObjectiveMinutes).toBe(30);
+    expect(datasetContract('transactions').freshnessObjectiveMinutes).toBe(26 * 60);
+  });
+
+  it('every curated column declares its derivation from columns of its own inputs', () => {
+    for (const t of curatedTables) {
+      for (const c of t.columns) {
+        expect(c.derivedFrom).toBeDefined();
+        for (const ref of [...(c.derivedFrom?.from ?? []), ...(c.derivedFrom?.filteredBy ?? [])]) {
+          expect(hasColumn(ref)).toBe(true);
+          expect(t.inputs as readonly string[]).toContain(ref.split('.')[0]);
+        }
+      }
+    }
+  });
+
+  it('glossary terms name existing columns, in English and French, each term once', () => {
+    for (const g of glossary) {
+      expect(g.columns.length).toBeGreaterThan(0);
+      expect(g.fr.length).toBeGreaterThan(0);
+      for (const ref of g.columns) expect([g.term, ref, hasColumn(ref)]).toEqual([g.term, ref, true]);
+    }
+    expect(new Set(glossary.map((g) => g.term)).size).toBe(glossary.length);
   });
 
   it('looking up an unknown table names the known ones', () => {
