@@ -1,5 +1,23 @@
 import type { CuratedContract } from './types';
 
+/** Columns that pick, group or join the rows behind an aggregate (INDIRECT lineage). */
+const salesRows = [
+  'transactions.status',
+  'transactions.order_date',
+  'transactions.category',
+  'transactions.country',
+];
+const campaignRows = ['ad_events.event_type', 'ad_events.campaign_id', 'ad_events.event_date'];
+const attributedRows = [
+  'ad_events.event_type',
+  'ad_events.campaign_id',
+  'ad_events.event_date',
+  'ad_events.order_id',
+  'ad_events.event_time',
+  'transactions.order_id',
+  'transactions.status',
+];
+
 export const dailySales: CuratedContract = {
   name: 'daily_sales',
   database: 'curated',
@@ -44,12 +62,7 @@ export const dailySales: CuratedContract = {
       derivedFrom: {
         from: ['transactions.order_id'],
         how: 'aggregation',
-        filteredBy: [
-          'transactions.status',
-          'transactions.order_date',
-          'transactions.category',
-          'transactions.country',
-        ],
+        filteredBy: salesRows,
       },
     },
     {
@@ -60,12 +73,7 @@ export const dailySales: CuratedContract = {
       derivedFrom: {
         from: ['transactions.quantity'],
         how: 'aggregation',
-        filteredBy: [
-          'transactions.status',
-          'transactions.order_date',
-          'transactions.category',
-          'transactions.country',
-        ],
+        filteredBy: salesRows,
       },
     },
     {
@@ -76,12 +84,7 @@ export const dailySales: CuratedContract = {
       derivedFrom: {
         from: ['transactions.amount_usd'],
         how: 'aggregation',
-        filteredBy: [
-          'transactions.status',
-          'transactions.order_date',
-          'transactions.category',
-          'transactions.country',
-        ],
+        filteredBy: salesRows,
       },
     },
     {
@@ -92,12 +95,7 @@ export const dailySales: CuratedContract = {
       derivedFrom: {
         from: ['transactions.transaction_id'],
         how: 'aggregation',
-        filteredBy: [
-          'transactions.status',
-          'transactions.order_date',
-          'transactions.category',
-          'transactions.country',
-        ],
+        filteredBy: salesRows,
       },
     },
     {
@@ -108,12 +106,7 @@ export const dailySales: CuratedContract = {
       derivedFrom: {
         from: ['transactions.amount_usd'],
         how: 'aggregation',
-        filteredBy: [
-          'transactions.status',
-          'transactions.order_date',
-          'transactions.category',
-          'transactions.country',
-        ],
+        filteredBy: salesRows,
       },
     },
   ],
@@ -155,7 +148,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['ad_events.event_id'],
         how: 'aggregation',
-        filteredBy: ['ad_events.event_type', 'ad_events.campaign_id', 'ad_events.event_date'],
+        filteredBy: campaignRows,
       },
     },
     {
@@ -166,7 +159,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['ad_events.event_id'],
         how: 'aggregation',
-        filteredBy: ['ad_events.event_type', 'ad_events.campaign_id', 'ad_events.event_date'],
+        filteredBy: campaignRows,
       },
     },
     {
@@ -177,7 +170,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['ad_events.event_id'],
         how: 'aggregation',
-        filteredBy: ['ad_events.event_type', 'ad_events.campaign_id', 'ad_events.event_date'],
+        filteredBy: campaignRows,
       },
     },
     {
@@ -188,7 +181,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['ad_events.cost_usd'],
         how: 'aggregation',
-        filteredBy: ['ad_events.event_type', 'ad_events.campaign_id', 'ad_events.event_date'],
+        filteredBy: campaignRows,
       },
     },
     {
@@ -199,7 +192,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['ad_events.event_id'],
         how: 'aggregation',
-        filteredBy: ['ad_events.event_type', 'ad_events.campaign_id', 'ad_events.event_date'],
+        filteredBy: campaignRows,
       },
     },
     {
@@ -210,15 +203,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['transactions.amount_usd'],
         how: 'aggregation',
-        filteredBy: [
-          'ad_events.event_type',
-          'ad_events.campaign_id',
-          'ad_events.event_date',
-          'ad_events.order_id',
-          'ad_events.event_time',
-          'transactions.order_id',
-          'transactions.status',
-        ],
+        filteredBy: attributedRows,
       },
     },
     {
@@ -229,15 +214,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['transactions.amount_usd', 'ad_events.cost_usd'],
         how: 'aggregation',
-        filteredBy: [
-          'ad_events.event_type',
-          'ad_events.campaign_id',
-          'ad_events.event_date',
-          'ad_events.order_id',
-          'ad_events.event_time',
-          'transactions.order_id',
-          'transactions.status',
-        ],
+        filteredBy: attributedRows,
       },
     },
     {
@@ -248,7 +225,7 @@ export const campaignPerformance: CuratedContract = {
       derivedFrom: {
         from: ['ad_events.cost_usd', 'ad_events.event_id'],
         how: 'aggregation',
-        filteredBy: ['ad_events.event_type', 'ad_events.campaign_id', 'ad_events.event_date'],
+        filteredBy: campaignRows,
       },
     },
   ],
