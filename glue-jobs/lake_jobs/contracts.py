@@ -53,6 +53,24 @@ class Column:
 
 
 @dataclass(frozen=True)
+class PartitionField:
+    column: str
+    transform: str
+    """Iceberg transform name (`day`)."""
+    name: str
+
+
+@dataclass(frozen=True)
+class IcebergSpec:
+    """The table's Iceberg layout (lib/contracts/iceberg.ts), the same locally and on AWS."""
+
+    properties: dict[str, str]
+    partition_fields: tuple[PartitionField, ...]
+    identifier_fields: tuple[str, ...]
+    required_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Table:
     """A processed dataset or a curated table."""
 
@@ -67,6 +85,7 @@ class Table:
     raw_error_prefix: str | None = None
     """Streamed datasets: where the delivery writes records it could not deliver (Firehose error records)."""
     inputs: tuple[str, ...] = ()
+    iceberg: IcebergSpec | None = None
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -114,7 +133,19 @@ def _column(doc: dict[str, Any]) -> Column:
     )
 
 
-def _table(doc: dict[str, Any]) -> Table:
+def _iceberg(doc: dict[str, Any]) -> IcebergSpec:
+    return IcebergSpec(
+        properties=dict(doc["properties"]),
+        partition_fields=tuple(
+            PartitionField(column=p["column"], transform=p["transform"], name=p["name"])
+            for p in doc["partitionFields"]
+        ),
+        identifier_fields=tuple(doc["identifierFields"]),
+        required_columns=tuple(doc["requiredColumns"]),
+    )
+
+
+def _table(doc: dict[str, Any], iceberg: dict[str, Any]) -> Table:
     raw = doc.get("raw") or {}
     return Table(
         name=doc["name"],
@@ -127,6 +158,7 @@ def _table(doc: dict[str, Any]) -> Table:
         raw_prefix=raw.get("prefix"),
         raw_error_prefix=raw.get("errorPrefix"),
         inputs=tuple(doc.get("inputs", ())),
+        iceberg=_iceberg(iceberg[doc["name"]]) if doc["name"] in iceberg else None,
     )
 
 
@@ -146,8 +178,8 @@ class Contracts:
 
 def parse_contracts(doc: dict[str, Any]) -> Contracts:
     return Contracts(
-        datasets={d["name"]: _table(d) for d in doc["datasets"]},
-        curated={d["name"]: _table(d) for d in doc["curated"]},
+        datasets={d["name"]: _table(d, doc.get("iceberg", {})) for d in doc["datasets"]},
+        curated={d["name"]: _table(d, doc.get("iceberg", {})) for d in doc["curated"]},
         reference=Reference.from_document(doc),
     )
 

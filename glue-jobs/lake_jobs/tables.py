@@ -1,18 +1,19 @@
-"""Iceberg tables of the contracts: create when missing, current snapshot, MERGE INTO on the business key."""
+"""Iceberg tables of the contracts: create when missing (or bring an older table up to the contract's Iceberg
+layout), current snapshot, MERGE INTO on the business key."""
 
 from __future__ import annotations
+
+import logging
 
 from pyspark.sql import DataFrame, SparkSession
 
 from lake_jobs.config import LakeConfig
-from lake_jobs.contracts import Table
+from lake_jobs.contracts import IcebergSpec, Table
 
-TABLE_PROPERTIES = {
-    "format-version": "2",
-    "write.merge.mode": "copy-on-write",
-    "write.update.mode": "copy-on-write",
-    "write.delete.mode": "copy-on-write",
-}
+log = logging.getLogger(__name__)
+
+_SPARK_TRANSFORMS = {"day": "days"}
+"""Iceberg partition transform -> Spark DDL function."""
 
 
 def _sql_string(s: str) -> str:
@@ -23,18 +24,37 @@ def _ident(name: str) -> str:
     return f"`{name}`"
 
 
+def _spec(table: Table) -> IcebergSpec:
+    if table.iceberg is None:
+        raise ValueError(f"the contracts declare no Iceberg layout for {table.name}")
+    return table.iceberg
+
+
 def create_table_sql(name: str, table: Table) -> str:
-    """DDL of a contract table: Iceberg v2, copy-on-write, partitioned by days(timeColumn), comments."""
+    """DDL of a contract table as its Iceberg layout declares it: properties, partition spec, required
+    columns (`NOT NULL`), comments. Identifier fields are set by :func:`identifier_fields_sql` (Spark's
+    CREATE TABLE has no clause for them)."""
+    spec = _spec(table)
+    required = set(spec.required_columns)
     cols = ",\n  ".join(
-        f"{_ident(c.name)} {c.spark_type.simpleString()} COMMENT {_sql_string(c.description)}"
+        f"{_ident(c.name)} {c.spark_type.simpleString()}{' NOT NULL' if c.name in required else ''}"
+        f" COMMENT {_sql_string(c.description)}"
         for c in table.columns
     )
-    props = ", ".join(f"{_sql_string(k)}={_sql_string(v)}" for k, v in TABLE_PROPERTIES.items())
+    partitions = ", ".join(
+        f"{_SPARK_TRANSFORMS[p.transform]}({_ident(p.column)})" for p in spec.partition_fields
+    )
+    props = ", ".join(f"{_sql_string(k)}={_sql_string(v)}" for k, v in spec.properties.items())
     return (
         f"CREATE TABLE IF NOT EXISTS {name} (\n  {cols}\n) USING iceberg\n"
-        f"PARTITIONED BY (days({_ident(table.time_column)}))\n"
+        f"PARTITIONED BY ({partitions})\n"
         f"COMMENT {_sql_string(table.description)}\nTBLPROPERTIES ({props})"
     )
+
+
+def identifier_fields_sql(name: str, table: Table) -> str:
+    fields = ", ".join(map(_ident, _spec(table).identifier_fields))
+    return f"ALTER TABLE {name} SET IDENTIFIER FIELDS {fields}"
 
 
 def table_exists(spark: SparkSession, name: str) -> bool:
@@ -42,12 +62,60 @@ def table_exists(spark: SparkSession, name: str) -> bool:
 
 
 def ensure_table(spark: SparkSession, config: LakeConfig, table: Table) -> str:
-    """Creates the table (and its namespace) from the contract when missing; returns its qualified name."""
+    """Creates the table (and its namespace) from the contract when missing, or brings a table created by an
+    older version up to the declared layout; returns its qualified name."""
     name = config.table(table.database, table.name)
     if not table_exists(spark, name):
         spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {config.catalog}.{config.database(table.database)}")
         spark.sql(create_table_sql(name, table))
+    upgrade_table(spark, name, table)
     return name
+
+
+def upgrade_table(spark: SparkSession, name: str, table: Table) -> list[str]:
+    """Sets what an existing table lacks of its declared layout: table properties, required columns,
+    identifier fields (metadata-only commits, no data rewritten; nothing when the table is up to date). A
+    column that holds nulls stays optional, with a warning, and then the identifier fields are not set either:
+    data is never rejected after the fact. Returns what was changed."""
+    spec = _spec(table)
+    iceberg = _iceberg_table(spark, name)
+    changed: list[str] = []
+    current = dict(iceberg.properties())
+    props = {k: v for k, v in spec.properties.items() if current.get(k) != v and k != "format-version"}
+    if props:
+        pairs = ", ".join(f"{_sql_string(k)}={_sql_string(v)}" for k, v in props.items())
+        spark.sql(f"ALTER TABLE {name} SET TBLPROPERTIES ({pairs})")
+        changed.append(f"properties {', '.join(sorted(props))}")
+    schema = iceberg.schema()
+    optional = [c for c in spec.required_columns if schema.findField(c).isOptional()]
+    if optional:
+        nulls = _null_counts(spark, name, optional)
+        holding = [c for c in optional if nulls[c]]
+        for c in holding:
+            log.warning("%s: column %s holds %d null(s); it stays optional", name, c, nulls[c])
+        clean = [c for c in optional if not nulls[c]]
+        if clean:
+            update = iceberg.updateSchema().allowIncompatibleChanges()
+            for c in clean:
+                update = update.requireColumn(c)
+            update.commit()
+            changed.append(f"required {', '.join(clean)}")
+        if any(c in spec.identifier_fields for c in holding):
+            spark.sql(f"REFRESH TABLE {name}")
+            return changed
+    if set(iceberg.schema().identifierFieldNames()) != set(spec.identifier_fields):
+        spark.sql(identifier_fields_sql(name, table))
+        changed.append(f"identifier fields {', '.join(spec.identifier_fields)}")
+    if changed:
+        spark.sql(f"REFRESH TABLE {name}")
+        log.info("%s: brought up to its declared layout (%s)", name, "; ".join(changed))
+    return changed
+
+
+def _null_counts(spark: SparkSession, name: str, columns: list[str]) -> dict[str, int]:
+    counts = ", ".join(f"count_if({_ident(c)} IS NULL) AS {_ident(c)}" for c in columns)
+    row = spark.sql(f"SELECT {counts} FROM {name}").collect()[0]
+    return {c: int(row[c]) for c in columns}
 
 
 def _iceberg_table(spark: SparkSession, name: str):

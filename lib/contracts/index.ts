@@ -1,4 +1,5 @@
 import { adEvents } from './ad-events';
+import { icebergTableSpec } from './iceberg';
 import { campaignPerformance, dailySales } from './curated';
 import { fxRates, products, reportingCurrency } from './reference';
 import { serverLogs } from './server-logs';
@@ -42,5 +43,12 @@ export function isTableName(name: string): name is TableName {
 
 /** The JSON the Spark jobs read (glue-jobs/lake_jobs/contracts.json). */
 export function contractsDocument(): object {
-  return { reportingCurrency, fxRates, products, datasets, curated: curatedTables };
+  return {
+    reportingCurrency,
+    fxRates,
+    products,
+    datasets,
+    curated: curatedTables,
+    iceberg: Object.fromEntries(allTables.map((t) => [t.name, icebergTableSpec(t)])),
+  };
 }

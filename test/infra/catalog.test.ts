@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { allTables, datasets } from '../../lib/contracts';
+import { icebergTableProperties, icebergTableSpec } from '../../lib/contracts/iceberg';
 import { LakeNames } from '../../lib/infra/config/lake-names';
 import { DataLakeCatalog } from '../../lib/infra/governance/data-lake-catalog';
 import { LakeFormationSetup } from '../../lib/infra/governance/lake-formation-setup';
@@ -41,6 +42,17 @@ type TableInput = {
   StorageDescriptor: { Columns: { Name: string; Type: string; Comment: string }[] };
   PartitionKeys?: unknown[];
 };
+type OpenTableFormatInput = {
+  IcebergInput: {
+    MetadataOperation: string;
+    Version: string;
+    IcebergTableInput: {
+      Schema: { Fields: { Id: number; Name: string; Required: boolean }[]; IdentifierFieldIds: number[] };
+      PartitionSpec: { Fields: { Transform: string; Name: string; SourceId: number }[] };
+      Properties: Record<string, string>;
+    };
+  };
+};
 const tables = (): { input: TableInput; db: string; res: CfnResource }[] =>
   resourcesOf(t, 'AWS::Glue::Table').map(([, r]) => ({
     input: r.Properties?.TableInput as TableInput,
@@ -76,22 +88,30 @@ describe('DataLakeCatalog', () => {
       expect(x?.input.StorageDescriptor.Columns.map((col) => [col.Name, col.Type])).toEqual(
         c.columns.map((col) => [col.name, col.type]),
       );
-      const otf = x?.res.Properties?.OpenTableFormatInput as {
-        IcebergInput: {
-          MetadataOperation: string;
-          Version: string;
-          IcebergTableInput: {
-            PartitionSpec: { Fields: { Transform: string; Name: string }[] };
-            Properties: Record<string, string>;
-          };
-        };
-      };
+      const otf = x?.res.Properties?.OpenTableFormatInput as OpenTableFormatInput;
       expect(otf.IcebergInput.MetadataOperation).toBe('CREATE');
       expect(otf.IcebergInput.Version).toBe('2');
       expect(otf.IcebergInput.IcebergTableInput.PartitionSpec.Fields).toEqual([
         expect.objectContaining({ Transform: 'day', Name: `${c.timeColumn}_day` }),
       ]);
       expect(otf.IcebergInput.IcebergTableInput.Properties['write.merge.mode']).toBe('copy-on-write');
+    },
+  );
+
+  test.each(allTables.map((c) => [c.name, c] as const))(
+    '%s: the Iceberg layout the local tables have too (properties, partitions, identifier fields, required columns)',
+    (name, c) => {
+      const x = tables().find((y) => y.input.Name === name && y.db === names.database(c.database));
+      const input = (x?.res.Properties?.OpenTableFormatInput as OpenTableFormatInput).IcebergInput
+        .IcebergTableInput;
+      const spec = icebergTableSpec(c);
+      expect(input.Properties).toEqual(icebergTableProperties);
+      const nameOf = new Map(input.Schema.Fields.map((f) => [f.Id, f.Name]));
+      expect(input.Schema.IdentifierFieldIds.map((id) => nameOf.get(id))).toEqual([...c.businessKey]);
+      expect(input.Schema.Fields.filter((f) => f.Required).map((f) => f.Name)).toEqual(spec.requiredColumns);
+      expect(input.PartitionSpec.Fields.map((p) => [nameOf.get(p.SourceId), p.Transform, p.Name])).toEqual(
+        spec.partitionFields.map((p) => [p.column, p.transform, p.name]),
+      );
     },
   );
 

@@ -4,6 +4,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { curatedTables as allCurated, datasets as allDatasets } from '../../contracts';
 import type { AnyContract, TableName } from '../../contracts';
+import { icebergTableSpec } from '../../contracts/iceberg';
 import type { DataLakeCatalogProps } from './data-lake-catalog-props';
 import { dqdlRuleset, glueColumns, icebergSchema, rawTableDefinition } from './table-definitions';
 
@@ -12,7 +13,8 @@ export type Zone = 'raw' | 'processed' | 'curated';
 /**
  * The Glue Data Catalog of the lake, declared from the contracts (no crawlers): databases raw, processed and
  * curated; raw tables over the landed files (Hive, partition projection, so no partitions to maintain); Iceberg v2
- * tables for processed and curated (`OpenTableFormatInput`, partitioned by `day(<timeColumn>)`); and one Glue Data
+ * tables for processed and curated (`OpenTableFormatInput`, laid out as lib/contracts/iceberg.ts declares: the
+ * same properties, partition spec, identifier fields and required columns as the local tables); and one Glue Data
  * Quality ruleset per Iceberg table, generated from the contract rules.
  */
 export class DataLakeCatalog extends Construct {
@@ -111,17 +113,14 @@ export class DataLakeCatalog extends Construct {
             version: '2',
             icebergTableInput: {
               location,
-              schema: { schemaId: 0, type: 'struct', fields: schema.fields },
-              partitionSpec: { specId: 0, fields: schema.partitionFields },
-              properties: {
-                'format-version': '2',
-                'write.format.default': 'parquet',
-                'write.parquet.compression-codec': 'zstd',
-                'write.delete.mode': 'copy-on-write',
-                'write.update.mode': 'copy-on-write',
-                'write.merge.mode': 'copy-on-write',
-                'history.expire.max-snapshot-age-ms': String(7 * 24 * 3600 * 1000),
+              schema: {
+                schemaId: 0,
+                type: 'struct',
+                fields: schema.fields,
+                identifierFieldIds: schema.identifierFieldIds,
               },
+              partitionSpec: { specId: 0, fields: schema.partitionFields },
+              properties: { ...icebergTableSpec(c).properties },
             },
           },
         },

@@ -3,6 +3,7 @@
  * No construct in here: the catalog construct feeds these into L1 resources, and tests check them directly.
  */
 import type { AnyContract, Column, ColumnType, DatasetContract } from '../../contracts';
+import { icebergTableSpec } from '../../contracts/iceberg';
 
 export interface GlueColumn {
   readonly name: string;
@@ -47,11 +48,25 @@ export interface IcebergField {
   readonly doc: string;
 }
 
-/** Iceberg schema (field ids 1..n, list element ids after them) and the `days(timeColumn)` partition spec. */
+export interface IcebergPartitionSpecField {
+  readonly sourceId: number;
+  readonly fieldId: number;
+  readonly name: string;
+  readonly transform: string;
+}
+
+/**
+ * Iceberg schema (field ids 1..n, list element ids after them), identifier fields, required columns and the
+ * partition spec of a table, from its Iceberg layout in the contracts (partition field ids from 1000, as Spark
+ * numbers them).
+ */
 export function icebergSchema(contract: AnyContract): {
   fields: IcebergField[];
-  partitionFields: { sourceId: number; fieldId: number; name: string; transform: string }[];
+  identifierFieldIds: number[];
+  partitionFields: IcebergPartitionSpecField[];
 } {
+  const spec = icebergTableSpec(contract);
+  const required = new Set(spec.requiredColumns);
   let nextElementId = contract.columns.length + 1;
   const fields = contract.columns.map((c, i) => {
     const elementId = c.type === 'array<string>' ? nextElementId++ : 0;
@@ -59,17 +74,24 @@ export function icebergSchema(contract: AnyContract): {
       id: i + 1,
       name: c.name,
       type: icebergType(c.type, elementId),
-      required: false,
+      required: required.has(c.name),
       doc: comment(c),
     };
   });
-  const time = fields.find((f) => f.name === contract.timeColumn);
-  if (!time) throw new Error(`${contract.name}: timeColumn ${contract.timeColumn} is not a column`);
+  const idOf = (column: string): number => {
+    const f = fields.find((x) => x.name === column);
+    if (!f) throw new Error(`${contract.name}: ${column} is not a column`);
+    return f.id;
+  };
   return {
     fields,
-    partitionFields: [
-      { sourceId: time.id, fieldId: 1000, name: `${contract.timeColumn}_day`, transform: 'day' },
-    ],
+    identifierFieldIds: spec.identifierFields.map(idOf),
+    partitionFields: spec.partitionFields.map((p, i) => ({
+      sourceId: idOf(p.column),
+      fieldId: 1000 + i,
+      name: p.name,
+      transform: p.transform,
+    })),
   };
 }
 
