@@ -79,6 +79,11 @@ def _publish(report: RunReport, storage, config: LakeConfig, emit) -> None:
         emit(report)
 
 
+def driver_memory() -> str:
+    """Local mode runs everything in the driver JVM: room for a 1 M-row batch (cached twice)."""
+    return os.environ.get("LAKE_SPARK_DRIVER_MEMORY", "3g")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lake_jobs.run", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -98,12 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         parser.error(str(e))
     config = LakeConfig.local(args.home)
-    # Local mode runs everything in the driver JVM: give it room for a 1 M-row batch (cached twice).
-    memory = os.environ.get("LAKE_SPARK_DRIVER_MEMORY", "3g")
     spark = local_session(
         master=args.master,
         catalogs={config.catalog: config.warehouse},
-        extra={"spark.driver.memory": memory},
+        extra={"spark.driver.memory": driver_memory()},
     )
 
     def emit(report: RunReport) -> None:

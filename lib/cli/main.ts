@@ -13,6 +13,7 @@ import { register as registerQuery } from './commands/query';
 import { register as registerCatalog } from './commands/catalog';
 import { register as registerDemo } from './commands/demo';
 import { register as registerBench } from './commands/bench';
+import { register as registerDown } from './commands/down';
 import { register as registerApi } from './api-commands';
 import { register as registerStream } from './stream-commands';
 import { register as registerInfra } from './infra-commands';
@@ -34,6 +35,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerCatalog(program, ctx);
   registerDemo(program, ctx);
   registerBench(program, ctx);
+  registerDown(program, ctx);
   registerApi(program, ctx);
   registerStream(program, ctx);
   registerInfra(program, ctx);

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { DescribeStreamSummaryCommand, ResourceNotFoundException } from '@aws-sdk/client-kinesis';
 import { runJobs } from '../local/runner';
+import { warmByDefault } from '../local/resident-spark';
 import { listAllShards } from '../stream/admin';
 import { CheckpointStore, checkpointPath } from '../stream/checkpoint';
 import { createKinesisClient } from '../stream/client';
@@ -383,7 +384,8 @@ export function register(program: Command, ctx: CliContext): void {
             jobIntervalMs: o.jobInterval * 1000,
             ...(o.duration !== undefined ? { durationMs: o.duration * 1000 } : {}),
             signal: stop.signal,
-            runJobs: (h) => runJobs(h, { datasets: ['ad_events', 'campaign_performance'] }),
+            runJobs: (h) =>
+              runJobs(h, { datasets: ['ad_events', 'campaign_performance'], warm: warmByDefault() }),
             log: (l) => ctx.log(l),
             onJobRun: (m) => {
               const rep = m.reports

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, venvPython } from '../setup/toolchain';
 import { layout } from './layout';
+import { ensureResident, request, residentPaths } from './resident-spark';
 
 export type RunStatus = 'succeeded' | 'failed' | 'no_new_data';
 
@@ -37,6 +38,11 @@ export interface RunJobsOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** the interpreter (default: the project's .venv) */
   readonly python?: string;
+  /**
+   * run on the lake home's resident Spark (started on demand, kept warm between runs; see resident-spark.ts)
+   * instead of a new Spark process @default false
+   */
+  readonly warm?: boolean;
 }
 
 export interface RunJobsResult {
@@ -76,13 +82,50 @@ function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): vo
   };
 }
 
-export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJobsResult> {
-  const python = opts.python ?? venvPython;
-  if (!existsSync(python))
-    return Promise.reject(new Error(`the Python environment is missing (${python}); run 'lake setup'`));
+/** Sorts the runner's stdout lines into reports and stray lines, as they arrive. */
+function reportCollector(opts: RunJobsOptions) {
   const reports: RunReport[] = [];
   const lines: string[] = [];
   const stray: string[] = [];
+  const accept = (parsed: unknown, line: string): boolean => {
+    if (parsed && typeof parsed === 'object' && 'dataset' in parsed && 'status' in parsed) {
+      lines.push(line);
+      reports.push(parsed as RunReport);
+      opts.onReport?.(parsed as RunReport, line);
+      return true;
+    }
+    return false;
+  };
+  return {
+    reports,
+    lines,
+    stray,
+    accept,
+    line(line: string): void {
+      if (line.trim() === '') return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = undefined;
+      }
+      if (!accept(parsed, line)) {
+        stray.push(line);
+        opts.onLog?.(line);
+      }
+    },
+    result(exitCode: number): RunJobsResult {
+      return { reports, lines, stray, exitCode };
+    },
+  };
+}
+
+export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJobsResult> {
+  if (opts.warm) return runJobsWarm(home, opts);
+  const python = opts.python ?? venvPython;
+  if (!existsSync(python))
+    return Promise.reject(new Error(`the Python environment is missing (${python}); run 'lake setup'`));
+  const collect = reportCollector(opts);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, runnerArgs(layout(home).home, opts), {
       cwd: repoRoot,
@@ -96,25 +139,7 @@ export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJob
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const out = lineSplitter((line) => {
-      if (line.trim() === '') return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch {
-        stray.push(line);
-        opts.onLog?.(line);
-        return;
-      }
-      if (parsed && typeof parsed === 'object' && 'dataset' in parsed && 'status' in parsed) {
-        lines.push(line);
-        reports.push(parsed as RunReport);
-        opts.onReport?.(parsed as RunReport, line);
-      } else {
-        stray.push(line);
-        opts.onLog?.(line);
-      }
-    });
+    const out = lineSplitter((line) => collect.line(line));
     const err = lineSplitter((line) => opts.onLog?.(line));
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
@@ -122,9 +147,34 @@ export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJob
     child.on('close', (code, signal) => {
       out.end();
       err.end();
-      resolvePromise({ reports, lines, stray, exitCode: code ?? (signal ? 128 : 1) });
+      resolvePromise(collect.result(code ?? (signal ? 128 : 1)));
     });
   });
+}
+
+async function runJobsWarm(home: string, opts: RunJobsOptions): Promise<RunJobsResult> {
+  const state = await ensureResident(home, { python: opts.python, env: opts.env, onLog: opts.onLog });
+  const collect = reportCollector(opts);
+  let exit: number | null = null;
+  const body = { op: 'run', datasets: opts.datasets ?? [], reprocess: opts.reprocess ?? false };
+  try {
+    await request(state, body, (m) => {
+      if ('log' in m) opts.onLog?.(m.log);
+      else if ('report' in m) collect.accept(m.report, JSON.stringify(m.report));
+      else if ('exit' in m) exit = m.exit;
+      else if ('error' in m) opts.onLog?.(`resident Spark: ${m.error}`);
+    });
+  } catch (e) {
+    opts.onLog?.(`resident Spark: ${(e as Error).message}`);
+  }
+  if (exit === null) {
+    opts.onLog?.(
+      `the resident Spark stopped during the run (see ${residentPaths(home).log}); ` +
+        'what it committed stays, the rest is read again by the next run, which starts a new one',
+    );
+    return collect.result(1);
+  }
+  return collect.result(exit);
 }
 
 /** Run reports of a table kept in <home>/reports/<dataset>/, oldest first. */

@@ -9,6 +9,8 @@ export default function globalSetup(): void {
   const key = process.env[fixtureEnv] ?? fixtureKey();
   // the workers inherit the environment: they read this build even if the inputs change during the run
   process.env[fixtureEnv] = key;
+  // tests run jobs on a new Spark process unless they test the resident one: nothing stays running after them
+  process.env.LAKE_SPARK_WARM ??= '0';
   try {
     ensureFixtureLake((line) => process.stderr.write(`\n[fixture] ${line}`), key);
   } catch (e) {

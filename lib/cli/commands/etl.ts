@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { allTables, isTableName } from '../../contracts';
 import { runJobs } from '../../local/runner';
+import { warmByDefault } from '../../local/resident-spark';
 import type { RunReport } from '../../local/runner';
 import { CliError, dim } from '../context';
 import type { CliContext } from '../context';
@@ -19,18 +20,25 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print the run reports as JSON Lines, exactly as the runner prints them')
     .option('--reprocess', 'read every raw file again, not only the new ones')
     .option('--quiet', "don't show the jobs' logs")
-    .action(async (names: string[], opts: { json?: boolean; reprocess?: boolean; quiet?: boolean }) => {
-      for (const n of names)
-        if (!isTableName(n))
-          throw new CliError(`unknown dataset '${n}' (known: ${allTables.map((t) => t.name).join(', ')})`);
-      const reports = await runEtl(ctx, {
-        datasets: names,
-        reprocess: opts.reprocess,
-        json: opts.json,
-        quiet: opts.quiet,
-      });
-      if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
-    });
+    .option('--cold', "run on a new Spark process instead of the lake's resident (warm) Spark")
+    .action(
+      async (
+        names: string[],
+        opts: { json?: boolean; reprocess?: boolean; quiet?: boolean; cold?: boolean },
+      ) => {
+        for (const n of names)
+          if (!isTableName(n))
+            throw new CliError(`unknown dataset '${n}' (known: ${allTables.map((t) => t.name).join(', ')})`);
+        const reports = await runEtl(ctx, {
+          datasets: names,
+          reprocess: opts.reprocess,
+          json: opts.json,
+          quiet: opts.quiet,
+          warm: !opts.cold && warmByDefault(),
+        });
+        if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
+      },
+    );
 }
 
 export interface EtlOptions {
@@ -38,6 +46,8 @@ export interface EtlOptions {
   readonly reprocess?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** on the resident Spark (see lib/local/resident-spark.ts) @default warmByDefault() */
+  readonly warm?: boolean;
 }
 
 /** Sets up the toolchain, runs the jobs with their logs on stderr, prints the reports; throws when the runner failed. */
@@ -48,6 +58,7 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
   const result = await runJobs(ctx.home(), {
     datasets: opts.datasets,
     reprocess: opts.reprocess,
+    warm: opts.warm ?? warmByDefault(),
     onLog: opts.quiet ? undefined : (line) => ctx.log(dim(`  spark | ${line}`, ctx.colour)),
     onReport: opts.json ? (_r, line) => ctx.out(line) : undefined,
   });
