@@ -16,6 +16,7 @@ import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { repoRoot, venvPython } from '../setup/toolchain';
 import { layout } from './layout';
+import { pidAlive, sparkEnv } from './processes';
 
 /** Whether the CLI runs jobs on the resident Spark: yes unless LAKE_SPARK_WARM=0 (or a command's --cold). */
 export function warmByDefault(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -64,20 +65,11 @@ export function jobCodeFingerprint(dir: string = jobsDir): string {
   return h.digest('hex').slice(0, 16);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function readResidentState(home: string): ResidentState | null {
   const { state } = residentPaths(home);
   try {
     const s = JSON.parse(readFileSync(state, 'utf8')) as ResidentState;
-    return alive(s.pid) ? s : null;
+    return pidAlive(s.pid) ? s : null;
   } catch {
     return null;
   }
@@ -147,10 +139,10 @@ async function ping(state: ResidentState): Promise<{ fingerprint: string } | nul
 async function waitForExit(pid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (!alive(pid)) return true;
+    if (!pidAlive(pid)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return !alive(pid);
+  return !pidAlive(pid);
 }
 
 /** Stops the resident Spark of `home`; false when none was running. */
@@ -217,13 +209,7 @@ async function startResident(home: string, fingerprint: string, opts: EnsureOpti
       cwd: repoRoot,
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: {
-        ...process.env,
-        PYTHONUNBUFFERED: '1',
-        PYSPARK_PYTHON: python,
-        PYSPARK_DRIVER_PYTHON: python,
-        ...opts.env,
-      },
+      env: sparkEnv(python, opts.env),
     },
   );
   closeSync(logFd);

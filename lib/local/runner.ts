@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, venvPython } from '../setup/toolchain';
 import { layout } from './layout';
+import { sparkEnv } from './processes';
 import { ensureResident, request, residentPaths } from './resident-spark';
 
 export type RunStatus = 'succeeded' | 'failed' | 'no_new_data';
@@ -129,14 +130,7 @@ export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJob
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, runnerArgs(layout(home).home, opts), {
       cwd: repoRoot,
-      // Spark's Python workers must run the same interpreter (the venv holds lake_jobs), not whatever python3 is first
-      env: {
-        ...process.env,
-        PYTHONUNBUFFERED: '1',
-        PYSPARK_PYTHON: python,
-        PYSPARK_DRIVER_PYTHON: python,
-        ...opts.env,
-      },
+      env: sparkEnv(python, opts.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = lineSplitter((line) => collect.line(line));

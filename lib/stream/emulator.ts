@@ -20,6 +20,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { layout } from '../local/layout';
 import { readJsonIfExists } from './durable-file';
+import { pidAlive } from '../local/processes';
 
 export interface EmulatorState {
   readonly pid: number;
@@ -51,15 +52,6 @@ export type EmulatorStatus =
   | { readonly running: false; readonly reason: string; readonly lastState?: EmulatorState };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Whether `pid` is our emulator process (not an unrelated process that reused a stale pid). */
 function isEmulatorProcess(pid: number): boolean {

@@ -2,18 +2,10 @@
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { layout } from '../local/layout';
+import { pidAlive } from '../local/processes';
 
 export function workerLockPath(home: string, streamName: string): string {
   return join(layout(home).state, 'stream', `${streamName}.deliver.lock`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Takes the lock or throws naming the running worker; returns the release function. */
@@ -37,7 +29,7 @@ export function acquireWorkerLock(path: string): () => void {
       } catch {
         continue;
       }
-      if (holder === process.pid || !alive(holder)) rmSync(path, { force: true });
+      if (holder === process.pid || !pidAlive(holder)) rmSync(path, { force: true });
       else
         throw new Error(`another delivery worker (pid ${holder}) is running for this stream (lock ${path})`);
     }
