@@ -21,6 +21,10 @@ export interface FilterDef {
   readonly op: FilterOp;
   /** SQL expression the value is compared with (an identifier from the contract) */
   readonly expr: string;
+  /** the type of `expr`: `contains` needs an array, `eq` and `prefix` a scalar (checked when the table is built) */
+  readonly exprType: ColumnType;
+  /** the contract column the filter reads */
+  readonly column: string;
   readonly valueType: FilterValueType;
   readonly description: string;
   readonly allowed?: readonly string[];
@@ -79,6 +83,8 @@ function filterOf(c: Column, expr: string): FilterDef | undefined {
     param: c.filter.param,
     op: c.filter.op,
     expr,
+    exprType: c.type,
+    column: c.name,
     valueType: valueTypeOf(c),
     description: `Only rows whose \`${c.name}\` ${what} this value. ${c.description}`,
     ...(exact && r.allowed ? { allowed: r.allowed } : {}),
@@ -136,11 +142,30 @@ const m = (name: string, type: ColumnType, description: string, expr: string): O
 
 const countWhen = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
 
-function contractFilter(t: AnyContract, param: string, expr?: string): FilterDef {
+function contractFilter(t: AnyContract, param: string): FilterDef {
   const c = t.columns.find((x) => x.filter?.param === param);
-  const f = c && filterOf(c, expr ?? col('t', c.name));
+  const f = c && filterOf(c, col('t', c.name));
   if (!f) throw new Error(`${t.name} declares no filter '${param}'`);
   return f;
+}
+
+/**
+ * The contract's `contains` filter of an array column, on a route that unnests that column: each output row holds
+ * one element, so the filter keeps the rows whose element equals the value (an array-element match, the meaning
+ * `contains` has on the rows route, and a predicate on a scalar that Trino and DuckDB read alike).
+ */
+function elementFilter(t: AnyContract, param: string, unnest: { column: string; as: string }): FilterDef {
+  const f = contractFilter(t, param);
+  if (f.op !== 'contains' || f.column !== unnest.column)
+    throw new Error(`${t.name}.${param} is not a contains filter of the unnested ${unnest.column}`);
+  const c = t.columns.find((x) => x.name === f.column) as Column;
+  return {
+    ...f,
+    op: 'eq',
+    expr: col('u', unnest.as),
+    exprType: 'string',
+    description: `Only the rows of the product equal to this value (posts whose \`${f.column}\` contains it). ${c.description}`,
+  };
 }
 
 /** Traffic per UTC day from processed.server_logs: requests, error rate, bot share. */
@@ -195,6 +220,7 @@ function trafficRoute(): QueryRouteDef {
 /** Social mentions and sentiment per product per UTC day, from processed.social_posts. */
 function productMentionsRoute(): QueryRouteDef {
   const t = tableContract('social_posts');
+  const unnest = { column: 'product_ids', as: 'product_id' };
   return {
     kind: 'query',
     path: '/v1/metrics/product-mentions',
@@ -220,10 +246,10 @@ function productMentionsRoute(): QueryRouteDef {
         `sum(${col('t', 'engagement')})`,
       ),
     ],
-    filters: [contractFilter(t, 'product_id', col('u', 'product_id')), contractFilter(t, 'platform')],
+    filters: [elementFilter(t, 'product_id', unnest), contractFilter(t, 'platform')],
     sortKeys: ['day', 'product_id'],
     groupBy: [col('t', 'post_date'), col('u', 'product_id')],
-    unnest: { column: 'product_ids', as: 'product_id' },
+    unnest,
   };
 }
 
@@ -242,6 +268,12 @@ export const queryRoutes: readonly QueryRouteDef[] = [
   trafficRoute(),
   productMentionsRoute(),
 ];
+
+// a filter's operator must fit the type it compares: `contains` an element of an array, the others a scalar
+for (const r of queryRoutes)
+  for (const f of r.filters)
+    if ((f.op === 'contains') !== f.exprType.startsWith('array<'))
+      throw new Error(`${r.path}: filter ${f.param} (${f.op}) cannot compare a ${f.exprType}`);
 
 // a cursor carries the last row's sort keys: they must be columns every role that may read the route may see
 for (const r of queryRoutes)

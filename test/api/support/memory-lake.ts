@@ -40,7 +40,12 @@ export interface MemoryLake extends Pick<LocalEngine, 'query' | 'tables' | 'clos
   readonly log: { sql: string; params: readonly unknown[] }[];
 }
 
-export async function openMemoryLake(opts: { days?: number; perDay?: number } = {}): Promise<MemoryLake> {
+/** A value of one cell (table, column, day index, row index of the day); undefined keeps the default. */
+export type CellValue = (t: AnyContract, c: Column, d: number, i: number) => unknown;
+
+export async function openMemoryLake(
+  opts: { days?: number; perDay?: number; cell?: CellValue } = {},
+): Promise<MemoryLake> {
   const days = opts.days ?? 10;
   const perDay = opts.perDay ?? 12;
   const db = await DuckDBInstance.create(':memory:');
@@ -56,7 +61,8 @@ export async function openMemoryLake(opts: { days?: number; perDay?: number } = 
         rows.push(`(${t.columns.map((c) => `CAST(? AS ${duckDbType(c.type)})`).join(', ')})`);
     const params: unknown[] = [];
     for (let d = 0; d < days; d++)
-      for (let i = 0; i < perDay; i++) for (const c of t.columns) params.push(value(t, c, d, i, perDay));
+      for (let i = 0; i < perDay; i++)
+        for (const c of t.columns) params.push(opts.cell?.(t, c, d, i) ?? value(t, c, d, i, perDay));
     // lists go in as JSON text cast to VARCHAR[]
     const sql = `INSERT INTO "${t.database}"."${t.name}" VALUES ${rows.join(', ')}`.replace(
       /CAST\(\? AS VARCHAR\[\]\)/g,
