@@ -26,6 +26,7 @@ export function fromProxyEvent(event: APIGatewayProxyEvent): ApiRequest {
     requestId: event.requestContext.requestId,
     ...(basePath ? { basePath } : {}),
     ...(principal ? { iamPrincipal: principal } : {}),
+    ...(identity?.sourceIp ? { sourceIp: identity.sourceIp } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'headers_too_large'
   | 'throttled'
   | 'query_failed'
   | 'query_cancelled'
@@ -17,6 +18,7 @@ const statusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  headers_too_large: 431,
   throttled: 429,
   query_failed: 502,
   query_cancelled: 409,

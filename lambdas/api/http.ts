@@ -17,6 +17,8 @@ export interface ApiRequest {
   readonly basePath?: string;
   /** the IAM principal API Gateway authenticated (SigV4), when the request came through API Gateway */
   readonly iamPrincipal?: string;
+  /** the client's network address: callers without valid credentials are throttled by it */
+  readonly sourceIp?: string;
 }
 
 export interface ApiResponse {
@@ -24,6 +26,9 @@ export interface ApiResponse {
   readonly headers: Record<string, string>;
   readonly body: string;
 }
+
+/** The API's version, as /health and the OpenAPI document tell it. */
+export const API_VERSION = '1.0.0';
 
 export function json(status: number, payload: unknown, headers: Record<string, string> = {}): ApiResponse {
   return {

@@ -8,11 +8,17 @@ import { catalogEntry, tableStats } from './caller-catalog';
 import { digest, type Sealer } from './cursor';
 import { execute, type QueryContext, type QueryEngine, type ResultSet } from './query-engine';
 import { ApiError, badRequest, errorResponse } from './errors';
-import { json, type ApiRequest, type ApiResponse } from './http';
+import { API_VERSION, json, type ApiRequest, type ApiResponse } from './http';
 import type { ApiLogger } from './logger';
 import { openApiDocument } from './openapi';
 import { canonicalQuery, parseQueryInput, type QueryInput } from './params';
-import { matchRoute, queryRouteByPath, type QueryRouteDef, type StaticRouteDef } from './routes';
+import {
+  matchRoute,
+  queryRouteByPath,
+  staticRoutes,
+  type QueryRouteDef,
+  type StaticRouteDef,
+} from './routes';
 import { buildQuery } from './sql';
 
 export interface Principal {
@@ -27,8 +33,11 @@ export type Authenticator = (req: ApiRequest) => Promise<Principal>;
 export interface RouterDeps {
   readonly engine: QueryEngine;
   readonly authenticate: Authenticator;
-  /** throws ApiError `throttled` (429) when the caller is over its rate; locally a token bucket per key */
-  readonly throttle?: (p: Principal) => void;
+  /**
+   * Throws ApiError `throttled` (429) when the caller is over its rate: `caller` is the principal's id, or
+   * `address:<ip>` for a request without valid credentials. Locally a token bucket per caller.
+   */
+  readonly throttle?: (caller: string) => void;
   readonly logger: ApiLogger;
   readonly sealer: Sealer;
   /** how long a request waits for its query before answering 202 with a query id */
@@ -58,6 +67,7 @@ interface CursorPayload {
 
 export function createRouter(deps: RouterDeps): Router {
   const { engine, logger, sealer } = deps;
+  const healthPath = staticRoutes.find((r) => r.kind === 'health')?.path;
 
   function page(
     route: QueryRouteDef,
@@ -114,7 +124,14 @@ export function createRouter(deps: RouterDeps): Router {
 
   async function queryStatus(id: string, req: ApiRequest, p: Principal): Promise<ApiResponse> {
     noQueryParams(req);
-    const q = sealer.open<PendingQuery>('query', id, 'id');
+    let q: PendingQuery;
+    try {
+      q = sealer.open<PendingQuery>('query', id, 'id');
+    } catch (e) {
+      // a query id is a name the API gave out: one it did not give (or that expired) names nothing
+      if (e instanceof ApiError) throw new ApiError('not_found', 'no such query', { id: 'unknown' });
+      throw e;
+    }
     const route = queryRouteByPath(q.r);
     // another role's query is not found: its rows were chosen for that role's grants
     if (!route || q.role !== p.role) throw new ApiError('not_found', 'no such query', { id: 'unknown' });
@@ -122,6 +139,13 @@ export function createRouter(deps: RouterDeps): Router {
     const state = await engine.wait(q.e, 0, ctx);
     if (state === 'running') return pending(q, req);
     return page(route, q.f, q.l, q.h, await engine.results(q.e, q.l + 1, ctx));
+  }
+
+  /** Liveness, without credentials: it tells only that the API and its engine answer, and the API's version. */
+  async function health(req: ApiRequest): Promise<ApiResponse> {
+    noQueryParams(req);
+    await engine.ping();
+    return json(200, { status: 'ok', version: API_VERSION });
   }
 
   function noQueryParams(req: ApiRequest): void {
@@ -141,9 +165,7 @@ export function createRouter(deps: RouterDeps): Router {
   ): Promise<ApiResponse> {
     switch (route.kind) {
       case 'health':
-        noQueryParams(req);
-        await engine.ping();
-        return json(200, { status: 'ok', engine: engine.name, role: p.role });
+        return health(req);
       case 'openapi':
         noQueryParams(req);
         return json(200, openApiDocument(p.role, deps.serverUrl));
@@ -168,10 +190,34 @@ export function createRouter(deps: RouterDeps): Router {
     }
   }
 
+  const anonymous = (req: ApiRequest): string => `address:${req.sourceIp ?? 'unknown'}`;
+
+  function onlyGet(req: ApiRequest, path: string): void {
+    if (req.method !== 'GET')
+      throw new ApiError(
+        'method_not_allowed',
+        `${req.method} is not allowed on ${path}`,
+        { allow: ['GET'] },
+        { allow: 'GET' },
+      );
+  }
+
   async function dispatch(req: ApiRequest, seen: { principal?: Principal }): Promise<ApiResponse> {
-    const p = await deps.authenticate(req);
+    if (req.path === healthPath) {
+      deps.throttle?.(anonymous(req));
+      onlyGet(req, healthPath);
+      return health(req);
+    }
+    let p: Principal;
+    try {
+      p = await deps.authenticate(req);
+    } catch (e) {
+      // without valid credentials the caller is known only by its address: a flood of bad keys is throttled too
+      deps.throttle?.(anonymous(req));
+      throw e;
+    }
     seen.principal = p;
-    deps.throttle?.(p);
+    deps.throttle?.(p.id);
     let match: ReturnType<typeof matchRoute>;
     try {
       match = matchRoute(req.path);
@@ -179,13 +225,7 @@ export function createRouter(deps: RouterDeps): Router {
       throw badRequest('path', 'is not a valid URL path');
     }
     if (!match) throw new ApiError('not_found', `no route ${req.path}`, { path: req.path });
-    if (req.method !== 'GET')
-      throw new ApiError(
-        'method_not_allowed',
-        `${req.method} is not allowed on ${match.route.path}`,
-        { allow: ['GET'] },
-        { allow: 'GET' },
-      );
+    onlyGet(req, match.route.path);
     return match.route.kind === 'query'
       ? queryRoute(match.route, req, p)
       : staticRoute(match.route, match.params, req, p);

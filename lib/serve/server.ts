@@ -3,10 +3,20 @@
  * router the Lambda handler calls, with API keys, a token bucket per key and DuckDB behind it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { ApiRequest } from '../../lambdas/api/http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ApiError, errorResponse } from '../../lambdas/api/errors';
+import type { ApiRequest, ApiResponse } from '../../lambdas/api/http';
 import type { Router } from '../../lambdas/api/router';
+
+/** The request line and headers together may take this many bytes (node's default); more answers 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 export function fromNodeRequest(req: IncomingMessage): ApiRequest {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -25,7 +35,43 @@ export function fromNodeRequest(req: IncomingMessage): ApiRequest {
     repeatedQuery: [...repeated],
     headers,
     requestId: randomUUID(),
+    ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}),
   };
+}
+
+/**
+ * A request node:http cannot parse never reaches the router (no path, no headers to read): it gets the API's JSON
+ * error and a request id all the same, written on the socket, which is then closed.
+ */
+function answerUnparsable(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const requestId = randomUUID();
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW' || err.code === 'HPE_URI_OVERFLOW';
+  const { response } = errorResponse(
+    tooLarge
+      ? new ApiError(
+          'headers_too_large',
+          `the request line and headers exceed ${MAX_HEADER_BYTES} bytes; send a shorter URL or fewer headers`,
+          { maxBytes: MAX_HEADER_BYTES },
+        )
+      : new ApiError('bad_request', 'the request is not valid HTTP/1.1', { field: 'request' }),
+    requestId,
+  );
+  socket.end(rawResponse({ ...response, headers: { ...response.headers, 'x-request-id': requestId } }));
+}
+
+function rawResponse(r: ApiResponse): string {
+  const headers = { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)), connection: 'close' };
+  return (
+    `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}\r\n` +
+    Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('') +
+    `\r\n${r.body}`
+  );
 }
 
 export interface RunningServer {
@@ -38,33 +84,41 @@ export async function startServer(
   router: Router,
   opts: { port?: number; host?: string } = {},
 ): Promise<RunningServer> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume(); // GET only: any body is ignored
-    let apiReq: ApiRequest;
-    try {
-      apiReq = fromNodeRequest(req);
-    } catch {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({ error: { code: 'bad_request', message: 'malformed request line', details: {} } }),
-      );
-      return;
-    }
-    router(apiReq).then(
-      (out) => {
-        res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
-        res.end(req.method === 'HEAD' ? undefined : out.body);
-      },
-      () => {
-        res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': apiReq.requestId });
+  const server = createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES },
+    (req: IncomingMessage, res: ServerResponse) => {
+      req.resume(); // GET only: any body is ignored
+      let apiReq: ApiRequest;
+      try {
+        apiReq = fromNodeRequest(req);
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' });
         res.end(
-          JSON.stringify({
-            error: { code: 'internal', message: 'Internal error', details: { requestId: apiReq.requestId } },
-          }),
+          JSON.stringify({ error: { code: 'bad_request', message: 'malformed request line', details: {} } }),
         );
-      },
-    );
-  });
+        return;
+      }
+      router(apiReq).then(
+        (out) => {
+          res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
+          res.end(req.method === 'HEAD' ? undefined : out.body);
+        },
+        () => {
+          res.writeHead(500, { 'content-type': 'application/json', 'x-request-id': apiReq.requestId });
+          res.end(
+            JSON.stringify({
+              error: {
+                code: 'internal',
+                message: 'Internal error',
+                details: { requestId: apiReq.requestId },
+              },
+            }),
+          );
+        },
+      );
+    },
+  );
+  server.on('clientError', answerUnparsable);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -58,10 +58,10 @@ describe('lake serve', () => {
         });
         child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
       });
-      expect((await fetch(`${url}/health`)).status).toBe(401);
-      const health = await fetch(`${url}/health`, { headers: { 'x-api-key': key } });
+      const health = await fetch(`${url}/health`);
       expect(health.status).toBe(200);
       expect(health.headers.get('x-request-id')).toBeTruthy();
+      expect((await fetch(`${url}/v1/datasets`)).status).toBe(401);
       const rows = await fetch(`${url}/v1/transactions?from=2024-01-01&to=2024-01-02`, {
         headers: { 'x-api-key': key },
       });

@@ -7,7 +7,6 @@ import { AthenaEngine } from '../../lambdas/api/athena-engine';
 import { parseQueryInput } from '../../lambdas/api/params';
 import { queryRoutes } from '../../lambdas/api/routes';
 import { buildQuery } from '../../lambdas/api/sql';
-import { tokenBucket } from '../../lib/serve/throttle';
 import { DuckDbEngine } from '../../lib/serve/duckdb-engine';
 
 /** In both Trino's and DuckDB's function references. */
@@ -72,24 +71,5 @@ describe.each(queryRoutes.map((r) => [r.path, r] as const))('%s', (_p, route) =>
         .replace(/CAST\((t\."[a-z_]+") AS JSON\)/g, '$1');
     expect(normalise(a.sql)).toBe(d.sql);
     expect(a.sql).toContain(`"lake_${route.table.database}_prod"."${route.table.name}"`);
-  });
-});
-
-describe('token bucket', () => {
-  it('allows the burst, then refills at the rate', () => {
-    let now = 0;
-    const take = tokenBucket({ ratePerSecond: 2, burst: 2, now: () => now });
-    const p = { id: 'k1', role: 'bi' as const };
-    take(p);
-    take(p);
-    expect(() => take(p)).toThrow(expect.objectContaining({ code: 'throttled' }));
-    now += 499;
-    expect(() => take(p)).toThrow();
-    now += 2;
-    expect(() => take(p)).not.toThrow();
-    now += 10_000; // never more than the burst
-    take(p);
-    take(p);
-    expect(() => take(p)).toThrow();
   });
 });

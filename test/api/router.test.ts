@@ -3,7 +3,7 @@ import { DuckDbEngine } from '../../lib/serve/duckdb-engine';
 import type { QueryEngine } from '../../lambdas/api/query-engine';
 import { tableContract } from '../../lib/contracts';
 import { grants, roles } from '../../lib/governance/grants';
-import { call, captureLogger, testRouter, type Reply } from './support/harness';
+import { call, captureLogger, principalOf, testRouter, type Reply } from './support/harness';
 import { openMemoryLake, type MemoryLake } from './support/memory-lake';
 
 let lake: MemoryLake;
@@ -35,19 +35,31 @@ async function allPages(path: string, query: Record<string, string>, role: 'admi
 
 describe('authentication and routing', () => {
   it('answers 401 without an IAM identity and 403 for a principal without a data role', async () => {
-    const none = await call(router, '/health', { principal: null });
+    const none = await call(router, '/v1/datasets', { principal: null });
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('unauthorized');
-    const stranger = await call(router, '/health', { principal: 'arn:aws:iam::999999999999:role/Other' });
+    const stranger = await call(router, '/v1/datasets', {
+      principal: 'arn:aws:iam::999999999999:role/Other',
+    });
     expect(stranger.status).toBe(403);
   });
 
+  it('answers /health without credentials, telling only that it is up and its version', async () => {
+    for (const principal of [null, 'arn:aws:iam::999999999999:role/Other', principalOf.admin]) {
+      const r = await call(router, '/health', { principal });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    }
+    expect((await call(router, '/health', { principal: null, method: 'POST' })).status).toBe(405);
+    expect((await call(router, '/health', { principal: null, query: { x: '1' } })).status).toBe(400);
+  });
+
   it('maps an assumed-role session to its role', async () => {
-    const r = await call(router, '/health', {
+    const r = await call(router, '/v1/openapi.json', {
       principal: 'arn:aws:sts::123456789012:assumed-role/LakeMarketing/some-session',
     });
     expect(r.status).toBe(200);
-    expect(r.body.role).toBe('marketing');
+    expect(r.body.info.description).toContain("role 'marketing'");
   });
 
   it('puts the request id on every response, success or error', async () => {
@@ -293,7 +305,11 @@ describe('queries that outlive the synchronous budget', () => {
     expect(page2.body.data[0]).not.toEqual(r.body.data[0]);
     // another role cannot read it; a forged id is refused
     expect((await call(slow, location, { role: 'analyst' })).status).toBe(404);
-    expect((await call(slow, `/v1/queries/${String(first.body.queryId).slice(0, -3)}xyz`)).status).toBe(400);
+    // a forged, truncated or malformed id names no query
+    for (const id of [`${String(first.body.queryId).slice(0, -3)}xyz`, 'abc', 'a.b']) {
+      const bad = await call(slow, `/v1/queries/${encodeURIComponent(id)}`);
+      expect([bad.status, bad.body.error.code]).toEqual([404, 'not_found']);
+    }
   });
 });
 

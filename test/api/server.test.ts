@@ -48,16 +48,24 @@ describe('API keys', () => {
   });
 
   it('401s without a key, with an unknown or forged key; accepts x-api-key and Bearer', async () => {
-    expect((await get('/health')).status).toBe(401);
-    expect((await get('/health', 'lake_000000000000_' + 'A'.repeat(43))).status).toBe(401);
+    const role = (r: { body: { info: { description: string } } }) =>
+      /role '([a-z]+)'/.exec(r.body.info.description)?.[1];
+    expect((await get('/v1/openapi.json')).status).toBe(401);
+    expect((await get('/v1/openapi.json', 'lake_000000000000_' + 'A'.repeat(43))).status).toBe(401);
     const real = keys.analyst;
     const forged = real.slice(0, -1) + (real.endsWith('A') ? 'B' : 'A');
-    expect((await get('/health', forged)).status).toBe(401);
-    const ok = await get('/health', real);
+    expect((await get('/v1/openapi.json', forged)).status).toBe(401);
+    const ok = await get('/v1/openapi.json', real);
     expect(ok.status).toBe(200);
-    expect(ok.body.role).toBe('analyst');
-    const bearer = await get('/health', undefined, { authorization: `Bearer ${keys.bi}` });
-    expect(bearer.body.role).toBe('bi');
+    expect(role(ok)).toBe('analyst');
+    const bearer = await get('/v1/openapi.json', undefined, { authorization: `Bearer ${keys.bi}` });
+    expect(role(bearer)).toBe('bi');
+  });
+
+  it('answers /health without a key, and tells nothing but that it is up and its version', async () => {
+    const r = await get('/health');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ status: 'ok', version: expect.any(String) });
   });
 
   it('stores keys hashed, with their role', () => {
@@ -95,7 +103,7 @@ describe('throttling', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const r = await fetch(`${s.url}/health`, { headers: { 'x-api-key': keys.analyst } });
+        const r = await fetch(`${s.url}/v1/datasets`, { headers: { 'x-api-key': keys.analyst } });
         statuses.push(r.status);
         if (r.status === 429) {
           expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -104,11 +112,55 @@ describe('throttling', () => {
       }
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(statuses.slice(3)).toEqual([429, 429]);
-      const other = await fetch(`${s.url}/health`, { headers: { 'x-api-key': keys.bi } });
+      const other = await fetch(`${s.url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } });
       expect(other.status).toBe(200);
     } finally {
       await s.close();
     }
+  });
+
+  it('429s callers without a valid key by their address, so a flood of bad keys is throttled too', async () => {
+    const router = createLocalRouter({
+      home,
+      engine: lake,
+      logger: jsonLogger({ level: 'silent' }),
+      throttle: { ratePerSecond: 1, burst: 2 },
+    });
+    const s = await startServer(router, { port: 0 });
+    try {
+      const statuses: number[] = [];
+      for (const key of ['lake_000000000000_' + 'A'.repeat(43), 'nonsense', undefined, undefined]) {
+        const r = await fetch(`${s.url}/v1/datasets`, { headers: key ? { 'x-api-key': key } : {} });
+        statuses.push(r.status);
+        const body = (await r.json()) as { error: { code: string; message: string } };
+        if (r.status === 429) expect(body.error.message).toBe('too many requests from this address');
+      }
+      expect(statuses).toEqual([401, 401, 429, 429]);
+      expect((await fetch(`${s.url}/health`)).status).toBe(429);
+      // a valid key has a bucket of its own
+      expect((await fetch(`${s.url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } })).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('requests node:http cannot take', () => {
+  it.each([
+    ['a very long URL', (url: string) => fetch(`${url}/v1/transactions?x=${'a'.repeat(20_000)}`)],
+    [
+      'very long headers',
+      (url: string) =>
+        fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.admin, 'x-junk': 'b'.repeat(20_000) } }),
+    ],
+  ])('answers %s with 431, the JSON error and a request id', async (_what, send) => {
+    const r = await send(srv.url);
+    expect(r.status).toBe(431);
+    expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const body = (await r.json()) as { error: { code: string; message: string; details: object } };
+    expect(body.error.code).toBe('headers_too_large');
+    expect(body.error.message).toContain('16384 bytes');
   });
 });
 
