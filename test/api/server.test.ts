@@ -92,18 +92,27 @@ describe('API keys', () => {
 });
 
 describe('throttling', () => {
-  it('429s a key over its token bucket, with Retry-After, and leaves other keys alone', async () => {
+  /** A server of its own with a small bucket, stopped after `use`. */
+  async function throttled(burst: number, use: (url: string) => Promise<void>): Promise<void> {
     const router = createLocalRouter({
       home,
       engine: lake,
       logger: jsonLogger({ level: 'silent' }),
-      throttle: { ratePerSecond: 1, burst: 3 },
+      throttle: { ratePerSecond: 1, burst },
     });
     const s = await startServer(router, { port: 0 });
     try {
+      await use(s.url);
+    } finally {
+      await s.close();
+    }
+  }
+
+  it('429s a key over its token bucket, with Retry-After, and leaves other keys alone', async () => {
+    await throttled(3, async (url) => {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const r = await fetch(`${s.url}/v1/datasets`, { headers: { 'x-api-key': keys.analyst } });
+        const r = await fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.analyst } });
         statuses.push(r.status);
         if (r.status === 429) {
           expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -112,36 +121,25 @@ describe('throttling', () => {
       }
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(statuses.slice(3)).toEqual([429, 429]);
-      const other = await fetch(`${s.url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } });
+      const other = await fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } });
       expect(other.status).toBe(200);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('429s callers without a valid key by their address, so a flood of bad keys is throttled too', async () => {
-    const router = createLocalRouter({
-      home,
-      engine: lake,
-      logger: jsonLogger({ level: 'silent' }),
-      throttle: { ratePerSecond: 1, burst: 2 },
-    });
-    const s = await startServer(router, { port: 0 });
-    try {
+    await throttled(2, async (url) => {
       const statuses: number[] = [];
       for (const key of ['lake_000000000000_' + 'A'.repeat(43), 'nonsense', undefined, undefined]) {
-        const r = await fetch(`${s.url}/v1/datasets`, { headers: key ? { 'x-api-key': key } : {} });
+        const r = await fetch(`${url}/v1/datasets`, { headers: key ? { 'x-api-key': key } : {} });
         statuses.push(r.status);
         const body = (await r.json()) as { error: { code: string; message: string } };
         if (r.status === 429) expect(body.error.message).toBe('too many requests from this address');
       }
       expect(statuses).toEqual([401, 401, 429, 429]);
-      expect((await fetch(`${s.url}/health`)).status).toBe(429);
+      expect((await fetch(`${url}/health`)).status).toBe(429);
       // a valid key has a bucket of its own
-      expect((await fetch(`${s.url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } })).status).toBe(200);
-    } finally {
-      await s.close();
-    }
+      expect((await fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } })).status).toBe(200);
+    });
   });
 });
 
