@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckResult } from './online';
+import type { CheckResult } from './check-result';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const cfnLintBin = join(repoRoot, '.venv', 'bin', 'cfn-lint');

@@ -6,6 +6,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { configFromCdkJson, formatResults } from '../../lib/cli/infra-commands';
 import { cfnExecRoleArn, preflightPassed, runOnlinePreflight } from '../../lib/preflight/online';
 import type { CheckResult, PreflightClients } from '../../lib/preflight/online';
+import {
+  judgeBootstrap,
+  judgeCaller,
+  judgeGlueVersion,
+  judgeLakeFormation,
+  judgeStacks,
+} from '../../lib/preflight/online-checks';
+import type { PreflightTarget, StackFacts } from '../../lib/preflight/online-checks';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -195,5 +203,107 @@ describe('CLI helpers', () => {
       { id: 'b', title: 'B', status: 'fail', detail: 'broken', fix: 'do this' },
     ]);
     expect(text).toBe('[ok  ] A: fine\n[FAIL] B: broken\n       -> do this');
+  });
+});
+
+describe('online preflight judgements (pure, no AWS)', () => {
+  const target: PreflightTarget = {
+    prefix: 'shoplake-dev',
+    region: REGION,
+    account: ACCOUNT,
+    qualifier: 'hnb659fds',
+    toolkitStackName: 'CDKToolkit',
+    execRole: EXEC,
+    lakeFormationAdmins: [EXEC],
+    glueVersion: '5.1',
+    stackParts: ['storage', 'catalog'],
+  };
+  const toolkit = (over: Partial<StackFacts> = {}): StackFacts => ({
+    name: 'CDKToolkit',
+    status: 'UPDATE_COMPLETE',
+    outputs: { BootstrapVersion: '29' },
+    parameters: { Qualifier: 'hnb659fds' },
+    ...over,
+  });
+  const statuses = (rs: CheckResult[]) => rs.map((r) => [r.id, r.status]);
+
+  test('caller: the pinned account must match the credentials', () => {
+    const caller = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Ops/me`, account: ACCOUNT, partition: 'aws' };
+    expect(statuses(judgeCaller(caller, undefined))).toEqual([
+      ['credentials', 'pass'],
+      ['account', 'pass'],
+    ]);
+    expect(judgeCaller(caller, '999999999999')[1]).toMatchObject({
+      status: 'fail',
+      detail: `the environment targets 999999999999 but the credentials are for ${ACCOUNT}`,
+    });
+  });
+
+  test('bootstrap: missing, unhealthy, old, or of another qualifier fails; a good one passes', () => {
+    expect(judgeBootstrap(undefined, target)[0]).toMatchObject({
+      status: 'fail',
+      detail: `no CDKToolkit stack in ${REGION}`,
+    });
+    expect(judgeBootstrap(toolkit(), target)[0]).toMatchObject({
+      status: 'pass',
+      detail: 'CDKToolkit UPDATE_COMPLETE, version 29, qualifier hnb659fds',
+    });
+    expect(judgeBootstrap(toolkit({ status: 'UPDATE_ROLLBACK_COMPLETE' }), target)[0]?.detail).toBe(
+      'status UPDATE_ROLLBACK_COMPLETE',
+    );
+    expect(judgeBootstrap(toolkit({ outputs: {} }), target)[0]?.detail).toBe('BootstrapVersion missing < 6');
+    expect(
+      judgeBootstrap(
+        toolkit({ outputs: { BootstrapVersion: '5' }, parameters: { Qualifier: 'x' } }),
+        target,
+      )[0]?.detail,
+    ).toBe('BootstrapVersion 5 < 6; qualifier x, the app expects hnb659fds');
+    // a bootstrap without a Qualifier parameter uses CDK's default one
+    expect(judgeBootstrap(toolkit({ parameters: {} }), target)[0]?.status).toBe('pass');
+  });
+
+  test('stacks: failed rollbacks, failed deletes and running operations block a deploy', () => {
+    const st = (name: string, status: string): StackFacts => ({ name, status, outputs: {}, parameters: {} });
+    expect(judgeStacks([])[0]).toMatchObject({ status: 'pass', detail: 'none deployed yet' });
+    expect(judgeStacks([st('a', 'UPDATE_COMPLETE'), st('b', 'UPDATE_ROLLBACK_COMPLETE')])[0]).toMatchObject({
+      status: 'pass',
+      detail: 'deployed: a, b',
+    });
+    for (const s of ['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'DELETE_FAILED', 'UPDATE_IN_PROGRESS'])
+      expect(judgeStacks([st('a', 'CREATE_COMPLETE'), st('b', s)])[0]).toMatchObject({
+        status: 'fail',
+        detail: `blocked: b (${s})`,
+      });
+  });
+
+  test('Lake Formation: admin list, admins the catalog stack would remove, IAM_ALLOWED_PRINCIPALS defaults', () => {
+    expect(statuses(judgeLakeFormation({ admins: [EXEC], iamAllowedDefaults: false }, target))).toEqual([
+      ['lf-admin', 'pass'],
+      ['lf-defaults', 'pass'],
+    ]);
+    const other = `arn:aws:iam::${ACCOUNT}:role/Admin`;
+    const rs = judgeLakeFormation(
+      { admins: [other], iamAllowedDefaults: true },
+      { ...target, lakeFormationAdmins: [other] },
+    );
+    expect(statuses(rs)).toEqual([
+      ['lf-admins-config', 'warn'],
+      ['lf-admin', 'warn'],
+      ['lf-defaults', 'warn'],
+    ]);
+    const removed = judgeLakeFormation({ admins: [EXEC, other], iamAllowedDefaults: false }, target);
+    expect(removed.find((r) => r.id === 'lf-admins-removed')).toMatchObject({
+      status: 'warn',
+      detail: `the catalog stack REPLACES the admin list: ${other} would lose admin rights`,
+    });
+  });
+
+  test('Glue version: proven by a job that runs it, otherwise unverified', () => {
+    expect(judgeGlueVersion({ inUse: true }, target)[0]).toMatchObject({
+      id: 'glue-version',
+      title: `Glue 5.1 in ${REGION}`,
+      status: 'pass',
+    });
+    expect(judgeGlueVersion({ inUse: false }, target)[0]?.status).toBe('warn');
   });
 });
