@@ -63,6 +63,11 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The result of a check whose AWS call failed: the call, its error, and the permission or fix it needs. */
+function callFailed(id: string, title: string, call: string, e: unknown, fix: string): CheckResult {
+  return { id, title, status: 'fail', detail: `${call} failed: ${errorMessage(e)}`, fix };
+}
+
 function errorName(e: unknown): string {
   return e instanceof Error ? e.name : 'Error';
 }
@@ -106,13 +111,13 @@ export function judgeCaller(caller: CallerFacts, expectedAccount: string | undef
 }
 
 export function credentialsUnavailable(e: unknown): CheckResult {
-  return {
-    id: 'credentials',
-    title: 'AWS credentials',
-    status: 'fail',
-    detail: `STS GetCallerIdentity failed: ${errorMessage(e)}`,
-    fix: 'Configure credentials (AWS_PROFILE, SSO login or environment variables) for the target account.',
-  };
+  return callFailed(
+    'credentials',
+    'AWS credentials',
+    'STS GetCallerIdentity',
+    e,
+    'Configure credentials (AWS_PROFILE, SSO login or environment variables) for the target account.',
+  );
 }
 
 // --- CloudFormation stacks -------------------------------------------------------------------------------------
@@ -189,13 +194,8 @@ export const bootstrapCheck: OnlineCheck<StackFacts | undefined> = {
   id: 'bootstrap',
   facts: (clients, target) => describeStack(clients.cloudFormation, target.toolkitStackName),
   judge: judgeBootstrap,
-  unreachable: (e) => ({
-    id: 'bootstrap',
-    title: 'CDK bootstrap',
-    status: 'fail',
-    detail: `DescribeStacks failed: ${errorMessage(e)}`,
-    fix: 'Allow cloudformation:DescribeStacks.',
-  }),
+  unreachable: (e) =>
+    callFailed('bootstrap', 'CDK bootstrap', 'DescribeStacks', e, 'Allow cloudformation:DescribeStacks.'),
 };
 
 /** A stack in one of these states blocks a deploy until it is deleted or its operation ends. */
@@ -330,13 +330,14 @@ export const lakeFormationCheck: OnlineCheck<LakeFormationFacts> = {
     };
   },
   judge: judgeLakeFormation,
-  unreachable: (e) => ({
-    id: 'lf-admin',
-    title: 'Deploy role is a Lake Formation admin',
-    status: 'fail',
-    detail: `GetDataLakeSettings failed: ${errorMessage(e)}`,
-    fix: 'Allow lakeformation:GetDataLakeSettings, and check Lake Formation is available in the region.',
-  }),
+  unreachable: (e) =>
+    callFailed(
+      'lf-admin',
+      'Deploy role is a Lake Formation admin',
+      'GetDataLakeSettings',
+      e,
+      'Allow lakeformation:GetDataLakeSettings, and check Lake Formation is available in the region.',
+    ),
 };
 
 // --- Glue version ----------------------------------------------------------------------------------------------
@@ -381,13 +382,14 @@ export const glueVersionCheck: OnlineCheck<GlueVersionFacts> = {
     return { inUse };
   },
   judge: judgeGlueVersion,
-  unreachable: (e, target) => ({
-    id: 'glue-version',
-    title: `Glue ${target.glueVersion} in ${target.region}`,
-    status: 'fail',
-    detail: `GetJobs failed: ${errorMessage(e)}`,
-    fix: 'Allow glue:GetJobs.',
-  }),
+  unreachable: (e, target) =>
+    callFailed(
+      'glue-version',
+      `Glue ${target.glueVersion} in ${target.region}`,
+      'GetJobs',
+      e,
+      'Allow glue:GetJobs.',
+    ),
 };
 
 /** Runs one check: its facts, then its judgement; a failed call becomes the check's `unreachable` result. */
