@@ -23,9 +23,12 @@ export interface PreflightClients {
 
 /** What the checks judge against: the environment to deploy, and who deploys it. */
 export interface PreflightTarget {
+  /** stacks of the environment are `<prefix>-<part>` */
   readonly prefix: string;
   readonly region: string;
+  /** the account of the credentials */
   readonly account: string;
+  /** the CDK bootstrap qualifier the app expects */
   readonly qualifier: string;
   readonly toolkitStackName: string;
   /** the CDK CloudFormation execution role, which deploys the catalog stack */
