@@ -30,12 +30,15 @@ export interface PreflightTarget {
   readonly account: string;
   /** the CDK bootstrap qualifier the app expects */
   readonly qualifier: string;
+  /** the CDK bootstrap stack */
   readonly toolkitStackName: string;
   /** the CDK CloudFormation execution role, which deploys the catalog stack */
   readonly execRole: string;
   /** the admin list the catalog stack sets */
   readonly lakeFormationAdmins: readonly string[];
+  /** the Glue version the jobs are configured with */
   readonly glueVersion: string;
+  /** the app's stack parts: `<prefix>-<part>` */
   readonly stackParts: readonly string[];
 }
 
