@@ -21,25 +21,39 @@ export interface PreflightClients {
   readonly glue: GlueClient;
 }
 
-/** What the checks judge against: the environment to deploy, and who deploys it. */
-export interface PreflightTarget {
-  /** stacks of the environment are `<prefix>-<part>` */
+export interface OnlinePreflightOptions {
+  /** Environment prefix: stacks are `<prefix>-<part>`. */
   readonly prefix: string;
   readonly region: string;
+  /** Account the environment pins, if any. */
+  readonly expectedAccount?: string;
+  /** CDK bootstrap qualifier. @default 'hnb659fds' */
+  readonly cdkQualifier?: string;
+  /** CDK bootstrap stack name. @default 'CDKToolkit' */
+  readonly toolkitStackName?: string;
+  /** Admins the catalog stack sets (undefined: the CDK cfn-exec role). */
+  readonly lakeFormationAdmins?: readonly string[];
+  /** @default '5.1' */
+  readonly glueVersion?: string;
+  /** Stack parts of the app. @default ['storage','catalog','streaming','processing','access','monitoring'] */
+  readonly stackParts?: readonly string[];
+  /** @default real SDK v3 clients for `region` */
+  readonly clients?: PreflightClients;
+}
+
+/** What the checks judge against: the options with their defaults applied, for the caller's account. */
+export interface PreflightTarget extends Required<
+  Pick<
+    OnlinePreflightOptions,
+    'prefix' | 'region' | 'toolkitStackName' | 'lakeFormationAdmins' | 'glueVersion' | 'stackParts'
+  >
+> {
   /** the account of the credentials */
   readonly account: string;
   /** the CDK bootstrap qualifier the app expects */
   readonly qualifier: string;
-  /** the CDK bootstrap stack */
-  readonly toolkitStackName: string;
   /** the CDK CloudFormation execution role, which deploys the catalog stack */
   readonly execRole: string;
-  /** the admin list the catalog stack sets */
-  readonly lakeFormationAdmins: readonly string[];
-  /** the Glue version the jobs are configured with */
-  readonly glueVersion: string;
-  /** the app's stack parts: `<prefix>-<part>` */
-  readonly stackParts: readonly string[];
 }
 
 /** One online check: facts from AWS, judged by a pure function. */

@@ -30,32 +30,12 @@ import {
   judgeCaller,
   onlineChecks,
 } from './online-checks';
-import type { CallerFacts, PreflightClients, PreflightTarget } from './online-checks';
+import type { CallerFacts, OnlinePreflightOptions, PreflightClients, PreflightTarget } from './online-checks';
 
 export type { CheckResult, CheckStatus } from './check-result';
 export { preflightPassed } from './check-result';
 export { cfnExecRoleArn, MIN_BOOTSTRAP_VERSION } from './online-checks';
-export type { PreflightClients } from './online-checks';
-
-export interface OnlinePreflightOptions {
-  /** Environment prefix: stacks are `<prefix>-<part>`. */
-  readonly prefix: string;
-  readonly region: string;
-  /** Account the environment pins, if any. */
-  readonly expectedAccount?: string;
-  /** CDK bootstrap qualifier. @default 'hnb659fds' */
-  readonly cdkQualifier?: string;
-  /** CDK bootstrap stack name. @default 'CDKToolkit' */
-  readonly toolkitStackName?: string;
-  /** Admins the catalog stack sets (undefined: the CDK cfn-exec role). */
-  readonly lakeFormationAdmins?: readonly string[];
-  /** @default '5.1' */
-  readonly glueVersion?: string;
-  /** Stack parts of the app. @default ['storage','catalog','streaming','processing','access','monitoring'] */
-  readonly stackParts?: readonly string[];
-  /** @default real SDK v3 clients for `region` */
-  readonly clients?: PreflightClients;
-}
+export type { OnlinePreflightOptions, PreflightClients } from './online-checks';
 
 export const STACK_PARTS = ['storage', 'catalog', 'streaming', 'processing', 'access', 'monitoring'] as const;
 
