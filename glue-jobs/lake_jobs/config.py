@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from lake_jobs.contracts import agreements
+
 
 @dataclass(frozen=True)
 class LakeConfig:
@@ -21,22 +23,27 @@ class LakeConfig:
 
     @staticmethod
     def local(home: str, catalog: str = "lake") -> LakeConfig:
-        """The lake home layout of lib/local/layout.ts."""
+        """A lake home: the zone folders of the contracts' lake layout under `home`."""
         h = os.path.abspath(home)
+        zones = agreements()[0].zones
         return LakeConfig(
             catalog=catalog,
             processed_db="processed",
             curated_db="curated",
-            raw_root=os.path.join(h, "raw"),
-            warehouse=os.path.join(h, "warehouse"),
-            quarantine_root=os.path.join(h, "quarantine"),
-            reports_root=os.path.join(h, "reports"),
-            state_root=os.path.join(h, "state"),
+            raw_root=os.path.join(h, zones["raw"]),
+            warehouse=os.path.join(h, zones["warehouse"]),
+            quarantine_root=os.path.join(h, zones["quarantine"]),
+            reports_root=os.path.join(h, zones["reports"]),
+            state_root=os.path.join(h, zones["state"]),
         )
 
     def database(self, database: str) -> str:
         """Contract database (`processed` | `curated`) -> the deployed database name."""
         return {"processed": self.processed_db, "curated": self.curated_db}[database]
+
+    def ledger_path(self, dataset: str) -> str:
+        """The ledger of raw files a dataset's job has processed."""
+        return f"{self.state_root.rstrip('/')}/{agreements()[0].key('ledger', dataset=dataset)}"
 
     def table(self, database: str, name: str) -> str:
         """Fully qualified Spark name of a contract table, e.g. `lake.processed.transactions`."""

@@ -1,8 +1,11 @@
-"""The dataset contracts (contracts.json, exported from lib/contracts) as Python objects and Spark schemas."""
+"""The dataset contracts (contracts.json, exported from lib/contracts) as Python objects and Spark schemas,
+with the other agreements of that document: Iceberg layouts, the lake's folder layout, the id format and the
+run report's fields."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -163,10 +166,47 @@ def _table(doc: dict[str, Any], iceberg: dict[str, Any]) -> Table:
 
 
 @dataclass(frozen=True)
+class LakeLayout:
+    """Zone folders and the keys inside them (lib/contracts/lake-layout.ts)."""
+
+    zones: dict[str, str]
+    keys: dict[str, str]
+
+    def key(self, name: str, **values: str) -> str:
+        """A key of the layout with its `{placeholders}` filled (a missing value is an error)."""
+
+        def fill(m: re.Match[str]) -> str:
+            if m.group(1) not in values:
+                raise KeyError(f"lake key {name}: no value for {{{m.group(1)}}}")
+            return values[m.group(1)]
+
+        return re.sub(r"\{(\w+)\}", fill, self.keys[name])
+
+
+@dataclass(frozen=True)
+class IdFormat:
+    """Batch and run ids: `YYYYMMDDTHHMMSSZ-<hex>` (lib/contracts/ids.ts)."""
+
+    random_hex_digits: int
+    pattern: str
+
+
+@dataclass(frozen=True)
+class ReportField:
+    name: str
+    kind: str
+    optional: bool = False
+
+
+@dataclass(frozen=True)
 class Contracts:
     datasets: dict[str, Table]
     curated: dict[str, Table]
     reference: Reference
+    layout: LakeLayout | None = None
+    ids: IdFormat | None = None
+    run_statuses: tuple[str, ...] = ()
+    run_report_fields: tuple[ReportField, ...] = ()
 
     def table(self, name: str) -> Table:
         if name in self.datasets:
@@ -181,7 +221,24 @@ def parse_contracts(doc: dict[str, Any]) -> Contracts:
         datasets={d["name"]: _table(d, doc.get("iceberg", {})) for d in doc["datasets"]},
         curated={d["name"]: _table(d, doc.get("iceberg", {})) for d in doc["curated"]},
         reference=Reference.from_document(doc),
+        layout=LakeLayout(dict(doc["layout"]["zones"]), dict(doc["layout"]["keys"]))
+        if "layout" in doc
+        else None,
+        ids=IdFormat(doc["ids"]["randomHexDigits"], doc["ids"]["pattern"]) if "ids" in doc else None,
+        run_statuses=tuple(doc.get("runReport", {}).get("statuses", ())),
+        run_report_fields=tuple(
+            ReportField(f["name"], f["kind"], bool(f.get("optional", False)))
+            for f in doc.get("runReport", {}).get("fields", ())
+        ),
     )
+
+
+def agreements() -> tuple[LakeLayout, IdFormat]:
+    """The folder layout and id format of the exported document (always there in contracts.json)."""
+    c = load_contracts()
+    if c.layout is None or c.ids is None:
+        raise ValueError(f"{CONTRACTS_PATH} declares no layout or id format; export the contracts again")
+    return c.layout, c.ids
 
 
 @cache

@@ -99,7 +99,7 @@ def run_dataset(
     try:
         module = dataset_module(name)
         table_name = tables.ensure_table(spark, config, table)
-        ledger = Ledger.load(storage, f"{config.state_root.rstrip('/')}/ledger/{name}.json")
+        ledger = Ledger.load(storage, config.ledger_path(name))
         listed = list_raw(storage, config.raw_root, table)
         todo = listed if reprocess else ledger.new_files(listed)
         report.files = [f.key for f in todo]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from lake_jobs.contracts import Table
+from lake_jobs.contracts import Table, agreements
 from lake_jobs.dedupe import conflict_reason
 from lake_jobs.quality import REASON, REASONS
 
@@ -44,7 +44,7 @@ def from_conflicts(conflicts: DataFrame, table: Table) -> DataFrame:
 
 
 def quarantine_path(root: str, dataset: str, run_id: str) -> str:
-    return f"{root.rstrip('/')}/{dataset}/run_id={run_id}"
+    return f"{root.rstrip('/')}/{agreements()[0].key('quarantineRun', dataset=dataset, runId=run_id)}"
 
 
 def write(rows: DataFrame, root: str, dataset: str, run_id: str) -> str:

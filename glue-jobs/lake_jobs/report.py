@@ -1,12 +1,10 @@
 """Run reports: one JSON document per job run, at <reports>/<dataset>/<run_id>.json and on stdout (JSON
-Lines).
+Lines). Their fields are declared once in lib/contracts/run-report.ts (exported to contracts.json; a test
+checks this module against it).
 
-Fields: dataset, table, run_id, status ('succeeded' | 'failed' | 'no_new_data'), input_rows, output_rows,
-quarantined_rows, duplicate_rows, quarantine_reasons {reason: count} (counted by each record's first
-reason, so they add up to quarantined_rows), snapshot_id (string or null: the table's current snapshot
-after the run), duration_ms, started_at (ISO 8601 UTC), files (raw keys read), failed_files [{file,
-error}], error (null unless failed). For curated tables also deleted_rows. input_rows = output_rows +
-quarantined_rows + duplicate_rows always.
+status is 'succeeded' | 'failed' | 'no_new_data'; quarantine_reasons counts each quarantined record by its
+first reason, so they add up to quarantined_rows; snapshot_id is the table's current snapshot after the run;
+curated tables also report deleted_rows. input_rows = output_rows + quarantined_rows + duplicate_rows always.
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
+from lake_jobs.contracts import agreements, load_contracts
 from lake_jobs.storage import Storage
 
 SUCCEEDED = "succeeded"
@@ -25,9 +24,34 @@ NO_NEW_DATA = "no_new_data"
 
 
 def new_run_id(now: datetime | None = None) -> str:
-    """`YYYYMMDDTHHMMSSZ-<6 hex>`: sorts by start time, unique across concurrent runs."""
+    """The lake's id format, `YYYYMMDDTHHMMSSZ-<hex>`: sorts by start time, unique across concurrent runs."""
     now = now or datetime.now(UTC)
-    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(agreements()[1].random_hex_digits // 2)}"
+
+
+_KIND_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "optionalString": lambda v: v is None or isinstance(v, str),
+    "status": lambda v: v in load_contracts().run_statuses,
+    "counts": lambda v: isinstance(v, dict) and all(isinstance(n, int) for n in v.values()),
+    "strings": lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v),
+    "fileErrors": lambda v: (
+        isinstance(v, list) and all(isinstance(e, dict) and set(e) == {"file", "error"} for e in v)
+    ),
+}
+
+
+def shape_problems(doc: dict) -> list[str]:
+    """What differs between a report document and the declared fields (empty when it conforms)."""
+    fields = load_contracts().run_report_fields
+    problems = [
+        f"missing {f.name}" if f.name not in doc else f"{f.name} is not {f.kind}"
+        for f in fields
+        if (f.name not in doc and not f.optional) or (f.name in doc and not _KIND_CHECKS[f.kind](doc[f.name]))
+    ]
+    declared = {f.name for f in fields}
+    return problems + [f"undeclared field {name}" for name in doc if name not in declared]
 
 
 class CountsDoNotAddUpError(AssertionError):
@@ -98,6 +122,7 @@ class RunReport:
         return json.dumps(self.to_dict(), sort_keys=False)
 
     def write(self, storage: Storage, reports_root: str) -> str:
-        path = f"{reports_root.rstrip('/')}/{self.dataset}/{self.run_id}.json"
+        key = agreements()[0].key("runReport", dataset=self.dataset, runId=self.run_id)
+        path = f"{reports_root.rstrip('/')}/{key}"
         storage.write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
         return path

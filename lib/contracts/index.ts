@@ -1,7 +1,10 @@
 import { adEvents } from './ad-events';
 import { icebergTableSpec } from './iceberg';
+import { idFormat } from './ids';
+import { lakeKeys, lakeZones } from './lake-layout';
 import { campaignPerformance, dailySales } from './curated';
 import { fxRates, products, reportingCurrency } from './reference';
+import { runReportFields, runStatuses } from './run-report';
 import { serverLogs } from './server-logs';
 import { socialPosts } from './social-posts';
 import { transactions } from './transactions';
@@ -50,5 +53,11 @@ export function contractsDocument(): object {
     datasets,
     curated: curatedTables,
     iceberg: Object.fromEntries(allTables.map((t) => [t.name, icebergTableSpec(t)])),
+    layout: { zones: lakeZones, keys: lakeKeys },
+    ids: idFormat,
+    runReport: {
+      statuses: runStatuses,
+      fields: Object.entries(runReportFields).map(([name, f]) => ({ name, ...f })),
+    },
   };
 }

@@ -3,7 +3,7 @@
  * raw/<dataset prefix>ingest_date=YYYY-MM-DD/batch=<id>/<name>, all files of a batch appearing at once (staged under
  * state/, then one directory rename), and an ingest manifest (batch id, files, bytes, sha256) in state/ingest/.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   createReadStream,
   createWriteStream,
@@ -15,12 +15,14 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { datasetContract } from '../contracts';
 import type { DatasetName } from '../contracts';
-import { layout } from './layout';
+import { newId } from '../contracts/ids';
+import { lakeKey } from '../contracts/lake-layout';
+import { ingestManifestPath, layout } from './layout';
 
 export interface IngestedFile {
   /** file name inside the batch folder */
@@ -58,18 +60,14 @@ export class IngestError extends Error {
   override name = 'IngestError';
 }
 
-/** A sortable, unique batch id: `20261128T154300Z-1a2b3c`. */
+/** A sortable, unique batch id: `20261128T154300Z-1a2b3c` (the lake's id format). */
 export function newBatchId(now: Date = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+  return newId(now);
 }
 
 /** The raw-zone folder (relative key) of one ingest batch. */
 export function batchKey(dataset: DatasetName, ingestDate: string, batchId: string): string {
-  return `${datasetContract(dataset).raw.prefix}ingest_date=${ingestDate}/batch=${batchId}`;
+  return lakeKey('ingestBatch', { prefix: datasetContract(dataset).raw.prefix, ingestDate, batchId });
 }
 
 /** Expands the command-line paths into the files to land (directories recursively, hidden files skipped). */
@@ -156,7 +154,8 @@ async function land(
   const key = batchKey(dataset, ingestDate, batchId);
   const finalDir = join(l.raw, ...key.split('/'));
   if (existsSync(finalDir)) throw new IngestError(`batch ${batchId} already exists at ${finalDir}`);
-  const manifestsDir = join(l.state, 'ingest');
+  const manifestPath = ingestManifestPath(l, batchId);
+  const manifestsDir = dirname(manifestPath);
   const staging = join(manifestsDir, `.staging-${batchId}`);
   mkdirSync(staging, { recursive: true });
   const files: IngestedFile[] = [];
@@ -181,7 +180,7 @@ async function land(
     total_bytes: files.reduce((a, f) => a + f.bytes, 0),
     warnings,
   };
-  writeJsonAtomic(join(manifestsDir, `${batchId}.json`), manifest);
+  writeJsonAtomic(manifestPath, manifest);
   return manifest;
 }
 

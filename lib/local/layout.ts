@@ -1,16 +1,9 @@
 /**
- * The lake home's folder layout (default `./.lake`, or `--home DIR` / `LAKE_HOME`). It mirrors the S3 zones:
- * the same keys under the same prefixes, so that code and docs speak of one layout.
- *
- *   raw/<dataset prefix>ingest_date=YYYY-MM-DD/batch=<id>/<file>   landed files, never rewritten
- *   raw/ad_events/YYYY/MM/DD/HH/<file>.ndjson.gz                   stream deliveries (arrival time)
- *   raw/ad_events_errors/YYYY/MM/DD/HH/<file>.ndjson.gz            stream records that could not be parsed
- *   warehouse/<database>/<table>/{metadata,data}                    Iceberg tables (Hadoop catalog `lake`)
- *   quarantine/<dataset>/run_id=<id>/                               rejected records: reason + original text
- *   reports/<dataset>/<run_id>.json                                 one run report per job run
- *   state/                                                          ledgers, stream checkpoints, API keys, emulator data
+ * The lake home (default `./.lake`, or `--home DIR` / `LAKE_HOME`) and its folders, as the contracts declare the
+ * lake's layout (lib/contracts/lake-layout.ts): the same keys under the same zones as on S3.
  */
-import { resolve, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { lakeKey, lakeZones } from '../contracts/lake-layout';
 
 export interface LakeLayout {
   readonly home: string;
@@ -29,15 +22,25 @@ export function layout(home: string): LakeLayout {
   const h = resolve(home);
   return {
     home: h,
-    raw: join(h, 'raw'),
-    warehouse: join(h, 'warehouse'),
-    quarantine: join(h, 'quarantine'),
-    reports: join(h, 'reports'),
-    state: join(h, 'state'),
+    raw: join(h, lakeZones.raw),
+    warehouse: join(h, lakeZones.warehouse),
+    quarantine: join(h, lakeZones.quarantine),
+    reports: join(h, lakeZones.reports),
+    state: join(h, lakeZones.state),
   };
 }
 
 /** Folder of an Iceberg table in the local Hadoop catalog. */
 export function tableDir(l: LakeLayout, database: string, table: string): string {
   return join(l.warehouse, database, table);
+}
+
+/** Folder of a dataset's run reports. */
+export function runReportsDir(l: LakeLayout, dataset: string): string {
+  return join(l.reports, dirname(lakeKey('runReport', { dataset, runId: '-' })));
+}
+
+/** Path of an ingest batch's manifest. */
+export function ingestManifestPath(l: LakeLayout, batchId: string): string {
+  return join(l.state, lakeKey('ingestManifest', { batchId }));
 }

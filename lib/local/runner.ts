@@ -6,27 +6,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, venvPython } from '../setup/toolchain';
-import { layout } from './layout';
+import type { RunReport } from '../contracts/run-report';
+import { layout, runReportsDir } from './layout';
 import { sparkEnv } from './processes';
 import { ensureResident, request, residentPaths } from './resident-spark';
 
-export type RunStatus = 'succeeded' | 'failed' | 'no_new_data';
-
-export interface RunReport {
-  readonly dataset: string;
-  readonly run_id: string;
-  readonly status: RunStatus;
-  readonly input_rows: number;
-  readonly output_rows: number;
-  readonly quarantined_rows: number;
-  readonly duplicate_rows: number;
-  readonly quarantine_reasons: Readonly<Record<string, number>>;
-  readonly snapshot_id: string | null;
-  readonly duration_ms: number;
-  readonly started_at: string;
-  readonly files?: readonly string[];
-  readonly error?: string | null;
-}
+export type { RunReport, RunStatus } from '../contracts/run-report';
 
 export interface RunJobsOptions {
   /** datasets (or curated tables) to run; default: what the runner runs by default (all) */
@@ -173,7 +158,7 @@ async function runJobsWarm(home: string, opts: RunJobsOptions): Promise<RunJobsR
 
 /** Run reports of a table kept in <home>/reports/<dataset>/, oldest first. */
 export function readRunReports(home: string, dataset: string): RunReport[] {
-  const dir = join(layout(home).reports, dataset);
+  const dir = runReportsDir(layout(home), dataset);
   if (!existsSync(dir)) return [];
   const out: RunReport[] = [];
   for (const name of readdirSync(dir)) {

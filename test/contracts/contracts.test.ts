@@ -17,6 +17,10 @@ const numeric = new Set(['int', 'bigint', 'double', 'decimal(18,2)', 'decimal(18
 describe('dataset contracts', () => {
   it('the JSON the Spark jobs read is exactly the TypeScript declaration (run `npx tsx lib/contracts/export.ts`)', () => {
     expect(readFileSync(contractsJsonPath, 'utf8')).toBe(contractsJson());
+    // every agreement the jobs and TypeScript share is in it
+    expect(Object.keys(JSON.parse(contractsJson()) as object)).toEqual(
+      expect.arrayContaining(['datasets', 'curated', 'iceberg', 'layout', 'ids', 'runReport']),
+    );
   });
 
   it.each(allTables.map((t) => [t.name, t] as const))('%s is internally consistent', (_name, t) => {

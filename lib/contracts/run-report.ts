@@ -1,0 +1,109 @@
+/**
+ * The run report: one JSON document per job run, written by the Spark jobs (glue-jobs/lake_jobs/report.py) at
+ * `reports/<dataset>/<run_id>.json` and on stdout, read by the local runtime. Its shape is declared here once; the
+ * TypeScript type is derived from the declaration and the jobs check theirs against the JSON export.
+ */
+
+export const runStatuses = ['succeeded', 'failed', 'no_new_data'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+/** Value kinds a report field can have (JSON). */
+interface FieldKinds {
+  string: string;
+  integer: number;
+  /** a string, or null */
+  optionalString: string | null;
+  /** one of `runStatuses` */
+  status: RunStatus;
+  /** reason -> count */
+  counts: Readonly<Record<string, number>>;
+  strings: readonly string[];
+  /** files that could not be read: `{file, error}` */
+  fileErrors: readonly { readonly file: string; readonly error: string }[];
+}
+export type RunReportFieldKind = keyof FieldKinds;
+
+export interface RunReportField {
+  readonly kind: RunReportFieldKind;
+  readonly description: string;
+  /** Absent from some reports (only curated tables report deleted rows). @default false */
+  readonly optional?: boolean;
+}
+
+/** Every field, in the order the jobs write them. */
+export const runReportFields = {
+  dataset: { kind: 'string', description: 'Dataset or curated table the run built.' },
+  table: { kind: 'string', description: 'Qualified Iceberg table it wrote.' },
+  run_id: { kind: 'string', description: 'Run id (see ids.ts); also the etl_run_id of the rows it wrote.' },
+  started_at: { kind: 'string', description: 'Start, ISO 8601 UTC with milliseconds.' },
+  status: { kind: 'status', description: 'succeeded, failed or no_new_data.' },
+  input_rows: { kind: 'integer', description: 'Records read: output + quarantined + duplicates.' },
+  output_rows: { kind: 'integer', description: 'Rows inserted or changed in the table.' },
+  quarantined_rows: { kind: 'integer', description: 'Records quarantined with a reason.' },
+  duplicate_rows: { kind: 'integer', description: 'Records already in the table or repeated in the batch.' },
+  quarantine_reasons: {
+    kind: 'counts',
+    description: 'Quarantined records by their first reason; they add up to quarantined_rows.',
+  },
+  snapshot_id: { kind: 'optionalString', description: "The table's current snapshot after the run." },
+  duration_ms: { kind: 'integer', description: 'Wall-clock time of the run.' },
+  files: { kind: 'strings', description: 'Raw keys read (curated tables: the input table versions).' },
+  failed_files: {
+    kind: 'fileErrors',
+    description: 'Files that could not be read; they are retried next run.',
+  },
+  error: { kind: 'optionalString', description: 'Why the run failed; null unless failed.' },
+  deleted_rows: {
+    kind: 'integer',
+    description: 'Curated tables only: rows removed because their group has no data any more.',
+    optional: true,
+  },
+} as const satisfies Readonly<Record<string, RunReportField>>;
+
+type Fields = typeof runReportFields;
+type RequiredNames = { [K in keyof Fields]: Fields[K] extends { optional: true } ? never : K }[keyof Fields];
+type OptionalNames = Exclude<keyof Fields, RequiredNames>;
+
+/** A run report, as the jobs write it. */
+export type RunReport = { readonly [K in RequiredNames]: FieldKinds[Fields[K]['kind']] } & {
+  readonly [K in OptionalNames]?: FieldKinds[Fields[K]['kind']];
+};
+
+const isCounts = (v: unknown): boolean =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.values(v).every((n) => Number.isInteger(n));
+
+const kindChecks: { readonly [K in RunReportFieldKind]: (v: unknown) => boolean } = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => Number.isInteger(v),
+  optionalString: (v) => v === null || typeof v === 'string',
+  status: (v) => typeof v === 'string' && (runStatuses as readonly string[]).includes(v),
+  counts: isCounts,
+  strings: (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'),
+  fileErrors: (v) =>
+    Array.isArray(v) &&
+    v.every(
+      (e: unknown) =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as { file?: unknown }).file === 'string' &&
+        typeof (e as { error?: unknown }).error === 'string',
+    ),
+};
+
+/** What is wrong with a document that should be a run report (empty when it is one). */
+export function runReportProblems(doc: unknown): string[] {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return ['not a JSON object'];
+  const record = doc as Record<string, unknown>;
+  const declared: Readonly<Record<string, RunReportField>> = runReportFields;
+  const problems: string[] = [];
+  for (const [name, field] of Object.entries(declared)) {
+    if (!(name in record)) {
+      if (!field.optional) problems.push(`missing ${name}`);
+    } else if (!kindChecks[field.kind](record[name])) problems.push(`${name} is not ${field.kind}`);
+  }
+  for (const name of Object.keys(record)) if (!(name in declared)) problems.push(`undeclared field ${name}`);
+  return problems;
+}
