@@ -28,9 +28,23 @@ export interface QueryContext {
 export type QueryState = 'running' | 'succeeded';
 
 /** What the SQL text may differ in between engines; everything else is the shared Trino/DuckDB dialect. */
+/**
+ * What a query's WHERE clause implies about the rows it can read, for an engine that must choose the table's files
+ * itself (locally). Athena prunes Iceberg files on its own and ignores it.
+ */
+export interface Scan {
+  /** rows with `column` in [fromMs, toMs) */
+  readonly time?: { readonly column: string; readonly fromMs: number; readonly toMs: number };
+  /** rows with `column = value` */
+  readonly equals?: readonly { readonly column: string; readonly value: string | number | boolean }[];
+}
+
 export interface SqlDialect {
-  /** the table's reference, e.g. `"processed"."transactions"` locally, `"lake_processed_prod"."transactions"` on Athena */
-  tableRef(database: 'processed' | 'curated', table: string): string;
+  /**
+   * the table's reference, e.g. `"processed"."transactions"` locally, `"lake_processed_prod"."transactions"` on
+   * Athena; `scan` says which rows the query can read, so that an engine may read only the files that can hold them
+   */
+  tableRef(database: 'processed' | 'curated', table: string, scan?: Scan): string;
   /** how a column of this type is selected so that the adapter can return it as JSON */
   selectExpr(expr: string, type: ColumnType): string;
 }

@@ -4,7 +4,7 @@
  * references (and how arrays are selected) come from the engine's SqlDialect.
  */
 import type { ColumnType } from '../../lib/contracts';
-import type { SqlDialect, SqlParam, SqlQuery } from './query-engine';
+import type { Scan, SqlDialect, SqlParam, SqlQuery } from './query-engine';
 import { MAX_LIMIT, type QueryInput } from './params';
 import { ident, type OutputColumn, type QueryRouteDef } from './routes';
 
@@ -58,6 +58,11 @@ function keysetPredicate(
   return `(${head.expr} > ${ph} OR (${head.expr} = ${ph} AND ${keysetPredicate(rest, params)}))`;
 }
 
+/** The column name of a filter expression that is a plain column of the source table (`t."campaign_id"`). */
+function plainColumn(expr: string): string | undefined {
+  return /^t\."([a-z][a-z0-9_]*)"$/.exec(expr)?.[1];
+}
+
 /**
  * Athena accepts `?` only in WHERE clauses, so the LIMIT is a constant of the code (the largest page + 1), never a
  * value from the caller: the SQL text of a route does not even vary with `limit`. The engine reads only the
@@ -101,8 +106,20 @@ export function buildQuery(
     params.push(value);
   }
 
+  const scan: Scan = {
+    time: {
+      column: route.timeColumn,
+      // a DATE range covers whole days, exactly as the WHERE clause above compares them
+      fromMs: route.timeType === 'timestamp' ? input.from : Math.floor(input.from / DAY_MS) * DAY_MS,
+      toMs: route.timeType === 'timestamp' ? input.to : Math.ceil(input.to / DAY_MS) * DAY_MS,
+    },
+    equals: input.filters.flatMap(({ filter, value }) => {
+      const column = filter.op === 'eq' ? plainColumn(filter.expr) : undefined;
+      return column ? [{ column, value }] : [];
+    }),
+  };
   const from =
-    `${dialect.tableRef(route.table.database, route.table.name)} AS t` +
+    `${dialect.tableRef(route.table.database, route.table.name, scan)} AS t` +
     (route.unnest
       ? ` CROSS JOIN UNNEST(t.${ident(route.unnest.column)}) AS u(${ident(route.unnest.as)})`
       : '');

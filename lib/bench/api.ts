@@ -9,7 +9,10 @@ import { generateAndLand } from '../cli/generator';
 import type { BenchContext, BenchSection } from './bench';
 import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
 import { runJobs } from '../local/runner';
-import { queryRoutes } from '../../lambdas/api/routes';
+import { queryRouteByPath, queryRoutes } from '../../lambdas/api/routes';
+import { parseQueryInput } from '../../lambdas/api/params';
+import { buildQuery } from '../../lambdas/api/sql';
+import { DuckDbEngine } from '../serve/duckdb-engine';
 import { jsonLogger } from '../../lambdas/api/logger';
 import { createKey } from '../serve/api-keys';
 import { createLocalRouter } from '../serve/local-app';
@@ -32,7 +35,7 @@ export function filesReadFromProfile(text: string): number | null {
 async function explainFiles(
   engine: LocalEngine,
   sql: string,
-  params: (string | number)[],
+  params: readonly (string | number | boolean)[],
 ): Promise<number | null> {
   const r = await engine.query(`EXPLAIN ANALYZE ${sql}`, params);
   const text = r.rows.map((row) => Object.values(row).join('\n')).join('\n');
@@ -126,18 +129,25 @@ async function run(b: BenchContext): Promise<void> {
       unit: 'files',
       note: `of ${files.length}`,
     });
-    const ts = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-    const full = await explainFiles(engine, 'SELECT count(*) FROM processed.server_logs', []);
-    const one = await explainFiles(
-      engine,
-      'SELECT count(*) FROM processed.server_logs WHERE request_time >= CAST(? AS TIMESTAMP) AND request_time < CAST(? AS TIMESTAMP)',
-      [ts(last), ts(last + DAY)],
-    );
-    if (full !== null)
-      b.figure({ label: 'DuckDB EXPLAIN ANALYZE files read, full scan', value: full, unit: 'files' });
-    if (one !== null)
-      b.figure({ label: 'DuckDB EXPLAIN ANALYZE files read, one day', value: one, unit: 'files' });
-    if (full === null || one === null) b.log('DuckDB did not report files read in its profile');
+    // the /v1/server-logs query of that day, as the server builds it: over the view, and over the pruned files
+    const route = queryRouteByPath('/v1/server-logs');
+    if (!route) throw new Error('no /v1/server-logs route');
+    const input = parseQueryInput(route, 'admin', { from: oneDay, to: day(last + DAY) });
+    for (const [label, prune] of [
+      ['whole view (no pruning)', false],
+      ['pruned by the manifests', true],
+    ] as const) {
+      const q = buildQuery(route, input, new DuckDbEngine(engine, { prune }));
+      const read = await explainFiles(engine, q.sql, q.params);
+      if (read === null) b.log('DuckDB did not report files read in its profile');
+      else
+        b.figure({
+          label: `files DuckDB read for a one-day /v1/server-logs query, ${label}`,
+          value: read,
+          unit: 'files',
+          note: `EXPLAIN ANALYZE; of ${files.length}`,
+        });
+    }
   } finally {
     await srv.close();
     await engine.close();

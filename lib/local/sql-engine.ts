@@ -114,6 +114,16 @@ export function viewSql(
   return `SELECT ${cols} FROM read_parquet([${files.map(literal).join(', ')}], hive_partitioning = false)`;
 }
 
+/** The SELECT over a table's files (all of its snapshot's, or the subset a query can need). */
+export function tableRelation(t: EngineTable, files: readonly DataFile[] = t.files): string {
+  const present = t.snapshot ? new Set(t.snapshot.metadata.schema.map((c) => c.name)) : undefined;
+  return viewSql(
+    t.contract,
+    files.map((f) => f.path),
+    present,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // values
 
@@ -249,13 +259,9 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
     for (const schema of new Set(allTables.map((t) => t.database)))
       await setup.run(`CREATE SCHEMA ${ident(schema)}`);
     for (const t of tables) {
-      const present = t.snapshot ? new Set(t.snapshot.metadata.schema.map((c) => c.name)) : undefined;
-      const sql = viewSql(
-        t.contract,
-        t.files.map((f) => f.path),
-        present,
+      await setup.run(
+        `CREATE VIEW ${ident(t.contract.database)}.${ident(t.contract.name)} AS ${tableRelation(t)}`,
       );
-      await setup.run(`CREATE VIEW ${ident(t.contract.database)}.${ident(t.contract.name)} AS ${sql}`);
     }
     const files = tables.flatMap((t) => t.files.map((f) => f.path));
     await setup.run(`SET GLOBAL allowed_paths = [${files.map(literal).join(', ')}]`);

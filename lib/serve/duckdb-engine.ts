@@ -5,12 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ColumnType } from '../contracts';
-import type { LocalEngine } from '../local/sql-engine';
+import { tableRelation, type LocalEngine } from '../local/sql-engine';
+import { pruneFiles } from './pruning';
 import type {
   QueryContext,
   QueryEngine,
   QueryState,
   ResultSet,
+  Scan,
   SqlQuery,
 } from '../../lambdas/api/query-engine';
 import { ApiError } from '../../lambdas/api/errors';
@@ -26,6 +28,11 @@ interface Execution {
 export interface DuckDbEngineOptions {
   /** executions kept for /v1/queries/{id} @default 1000 */
   readonly keep?: number;
+  /**
+   * read only the files a query's time range and equality filters can match (pruneFiles), as Athena does; off,
+   * every query reads the table's whole view @default true
+   */
+  readonly prune?: boolean;
 }
 
 /** The tables a local engine reads: `processed.<dataset>`, `curated.<table>`. */
@@ -38,8 +45,14 @@ export class DuckDbEngine implements QueryEngine {
     private readonly opts: DuckDbEngineOptions = {},
   ) {}
 
-  tableRef(database: 'processed' | 'curated', table: string): string {
-    return `${ident(database)}.${ident(table)}`;
+  tableRef(database: 'processed' | 'curated', table: string, scan?: Scan): string {
+    const t =
+      scan && (this.opts.prune ?? true)
+        ? this.local.tables?.().find((x) => x.contract.database === database && x.contract.name === table)
+        : undefined;
+    if (!t) return `${ident(database)}.${ident(table)}`;
+    const files = pruneFiles(t.files, t.snapshot?.metadata.partitionSpec ?? [], scan ?? {});
+    return `(${tableRelation(t, files)})`;
   }
 
   selectExpr(expr: string, _type: ColumnType): string {
