@@ -4,6 +4,7 @@ import { createKey, readKeys } from '../serve/api-keys';
 import { createLocalRouter } from '../serve/local-app';
 import { reloadingEngine } from '../serve/reloading-engine';
 import { startServer } from '../serve/server';
+import { SYNC_BUDGET_MS } from '../../lambdas/api/config';
 import { jsonLogger, type LogLevel } from '../../lambdas/api/logger';
 import { grants, isRole, roles } from '../governance/grants';
 import { CliError } from './context';
@@ -67,7 +68,11 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--budget-ms <ms>', 'how long a request waits for its query before answering 202', '10000')
+    .option(
+      '--budget-ms <ms>',
+      'how long a request waits for its query before answering 202',
+      String(SYNC_BUDGET_MS.default),
+    )
     .option('--rate <n>', 'requests per second per key (token bucket)', '20')
     .option('--burst <n>', 'bucket size per key', '40')
     .option('--log-level <level>', 'debug, info, warn, error or silent', 'info')
@@ -88,7 +93,7 @@ export function register(program: Command, ctx: CliContext): void {
         const router = createLocalRouter({
           home,
           engine,
-          syncBudgetMs: intOption('--budget-ms', opts.budgetMs, 0, 25000),
+          syncBudgetMs: intOption('--budget-ms', opts.budgetMs, 0, SYNC_BUDGET_MS.max),
           throttle: {
             ratePerSecond: intOption('--rate', opts.rate, 1, 100000),
             burst: intOption('--burst', opts.burst, 1, 100000),

@@ -1,5 +1,6 @@
 /** Wires the router for `lake serve`: DuckDB over the lake home, API keys, a token bucket per key. */
 import type { LocalEngine } from '../local/sql-engine';
+import { SYNC_BUDGET_MS } from '../../lambdas/api/config';
 import { Sealer } from '../../lambdas/api/cursor';
 import { jsonLogger, type ApiLogger } from '../../lambdas/api/logger';
 import { createRouter, type Router } from '../../lambdas/api/router';
@@ -12,7 +13,7 @@ export interface LocalApiOptions {
   readonly home: string;
   readonly engine: Pick<LocalEngine, 'query' | 'tables'>;
   readonly logger?: ApiLogger;
-  /** @default 10000 */
+  /** @default SYNC_BUDGET_MS.default (10000) */
   readonly syncBudgetMs?: number;
   readonly throttle?: ThrottleOptions;
   readonly serverUrl?: string;
@@ -25,7 +26,7 @@ export function createLocalRouter(opts: LocalApiOptions): Router {
     throttle: tokenBucket(opts.throttle),
     logger: opts.logger ?? jsonLogger({ service: 'lake-serve' }),
     sealer: new Sealer(localCursorSecret(opts.home)),
-    syncBudgetMs: opts.syncBudgetMs ?? 10_000,
+    syncBudgetMs: opts.syncBudgetMs ?? SYNC_BUDGET_MS.default,
     ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
   });
 }

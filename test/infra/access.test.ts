@@ -12,6 +12,7 @@ import { LakeNames } from '../../lib/infra/config/lake-names';
 import { AthenaWorkgroups } from '../../lib/infra/consumption/athena-workgroups';
 import { API_RUNTIME, LakeApi } from '../../lib/infra/consumption/lake-api';
 import { LakeQueryRole } from '../../lib/infra/consumption/lake-query-role';
+import { LakeZone } from '../../lib/infra/storage/lake-zones';
 import { resourcesOf, testApp, testStack } from './helpers';
 import type { CfnResource } from './helpers';
 
@@ -32,8 +33,7 @@ beforeAll(() => {
     dataRole: 'marketing',
     workgroup: 'api',
     assumedBy: fnRole,
-    resultsBucket: results,
-    key,
+    results: new LakeZone(results, key),
   });
   new LakeApi(stack, 'Api', {
     names,

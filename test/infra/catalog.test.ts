@@ -6,6 +6,7 @@ import { icebergTableProperties, icebergTableSpec } from '../../lib/contracts/ic
 import { LakeNames } from '../../lib/infra/config/lake-names';
 import { DataLakeCatalog } from '../../lib/infra/governance/data-lake-catalog';
 import { LakeFormationSetup } from '../../lib/infra/governance/lake-formation-setup';
+import { LakeZone } from '../../lib/infra/storage/lake-zones';
 import { resourcesOf, testApp, testStack } from './helpers';
 import type { CfnResource } from './helpers';
 
@@ -20,6 +21,7 @@ beforeAll(() => {
     Bucket,
     Bucket,
   ];
+  const key = new Key(stack, 'K');
   const catalog = new DataLakeCatalog(stack, 'Catalog', {
     names,
     rawBucket: raw,
@@ -29,8 +31,7 @@ beforeAll(() => {
   new LakeFormationSetup(stack, 'Lf', {
     prefix: 'shoplake-t',
     catalog,
-    locations: [raw, processed, curated],
-    key: new Key(stack, 'K'),
+    locations: [raw, processed, curated].map((b) => new LakeZone(b, key)),
   });
   t = Template.fromStack(stack);
 });

@@ -8,6 +8,7 @@ import {
   resolveEnvironmentConfig,
 } from '../../lib/infra/config/environment-config';
 import type { LakeEnvironmentSettings } from '../../lib/infra/config/environment-config';
+import { withDefaults } from '../../lib/infra/config/defaults';
 import { LakeNames, catalogPrefix } from '../../lib/infra/config/lake-names';
 
 const reader = (ctx: Record<string, unknown>) => ({ tryGetContext: (k: string) => ctx[k] });
@@ -78,6 +79,19 @@ describe('explicit settings win, and zero/false are kept (?? not ||)', () => {
     expect(r.etl.maxRetries).toBe(0);
     expect(r.streaming.bufferIntervalSeconds).toBe(0);
     expect(r.api.waf).toBe(false);
+  });
+});
+
+describe('withDefaults (how every construct applies its defaults object)', () => {
+  test('an undefined prop keeps the default; 0, false and empty strings win', () => {
+    const d = { a: 1, b: true, c: 'x', d: 5 };
+    expect(withDefaults(d, { a: 0, b: false, c: '', d: undefined, e: 7 })).toEqual({
+      a: 0,
+      b: false,
+      c: '',
+      d: 5,
+      e: 7,
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import { allTables, datasets } from '../../lib/contracts';
 import { LakeNames } from '../../lib/infra/config/lake-names';
 import { DataQualitySchedule } from '../../lib/infra/processing/data-quality-schedule';
 import { DEFAULT_GLUE_JOBS_DIR, LakeEtl } from '../../lib/infra/processing/lake-etl';
+import { LakeZone } from '../../lib/infra/storage/lake-zones';
 import { allowedActions, resourcesOf, testApp, testStack } from './helpers';
 
 const names = new LakeNames('shoplake-t');
@@ -19,14 +20,17 @@ beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'infra-etl-'));
   const app = testApp({ outdir, bundle: true });
   const stack = testStack(app);
-  const b = (id: string) => new Bucket(stack, id);
+  const key = new Key(stack, 'K');
+  const zone = (id: string) => new LakeZone(new Bucket(stack, id), key);
   const common = {
     names,
-    key: new Key(stack, 'K'),
-    rawBucket: b('Raw'),
-    processedBucket: b('Processed'),
-    curatedBucket: b('Curated'),
-    quarantineBucket: b('Quarantine'),
+    zones: {
+      key,
+      raw: zone('Raw'),
+      processed: zone('Processed'),
+      curated: zone('Curated'),
+      quarantine: zone('Quarantine'),
+    },
   };
   const etl = new LakeEtl(stack, 'Etl', common);
   new DataQualitySchedule(stack, 'Dq', { names, evaluationRole: etl.role });

@@ -1,7 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DataLakeStorage } from '../../lib/infra/storage/data-lake-storage';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LakeBucket } from '../../lib/infra/storage/lake-bucket';
+import { LakeZone } from '../../lib/infra/storage/lake-zones';
 import { resourcesOf, testApp, testStack } from './helpers';
 import type { CfnResource } from './helpers';
 
@@ -18,6 +20,11 @@ beforeAll(() => {
     quarantineExpirationDays: 7,
   });
   new LakeBucket(stack, 'Plain');
+  const zone = new LakeZone(storage.raw, storage.key);
+  const role = (id: string) => new Role(stack, id, { assumedBy: new ServicePrincipal('glue.amazonaws.com') });
+  zone.grantRead(role('Reader'));
+  zone.grantWrite(role('Writer'), ['a/', 'b/']);
+  zone.grantReadWrite(role('Editor'), ['c/']);
   t = Template.fromStack(stack);
 });
 
@@ -168,5 +175,57 @@ describe('LakeBucket defaults', () => {
     expect(plain?.Properties?.BucketName).toBeUndefined();
     expect(plain?.Properties?.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(resourcesOf(t, 'AWS::S3::BucketPolicy', 'Plain')).toHaveLength(1);
+  });
+});
+
+describe('LakeZone grants', () => {
+  type Statement = { Action: string | string[]; Resource: unknown };
+  const statements = (role: string): Statement[] => {
+    const hits = resourcesOf(t, 'AWS::IAM::Policy', `${role}DefaultPolicy`);
+    expect(hits).toHaveLength(1);
+    const doc = (hits[0] as [string, CfnResource])[1].Properties?.PolicyDocument as {
+      Statement: Statement[];
+    };
+    return doc.Statement;
+  };
+  const actions = (role: string): string[] =>
+    statements(role).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  /** The prefixes of the object ARNs (`.../raw-bucket/<prefix>/*` -> `<prefix>`, the whole bucket -> ''). */
+  const objectPrefixes = (role: string): string[] =>
+    [...JSON.stringify(statements(role)).matchAll(/"\/(?:([a-z]+)\/)?\*"/g)].map((m) => m[1] ?? '');
+
+  test('read: listing, explicit object reads of the whole bucket, decrypt only', () => {
+    expect(actions('Reader').sort()).toEqual(
+      [
+        's3:ListBucket',
+        's3:GetBucketLocation',
+        's3:ListBucketMultipartUploads',
+        's3:GetObject',
+        's3:GetObjectVersion',
+        'kms:Decrypt',
+        'kms:DescribeKey',
+      ].sort(),
+    );
+    expect(objectPrefixes('Reader')).toEqual(['']);
+  });
+
+  test('write: puts under each prefix, no read or delete, encrypts with the key', () => {
+    const a = actions('Writer');
+    expect(a).toEqual(
+      expect.arrayContaining(['s3:PutObject', 's3:AbortMultipartUpload', 'kms:GenerateDataKey']),
+    );
+    expect(a).not.toContain('s3:GetObject');
+    expect(a).not.toContain('s3:DeleteObject');
+    expect(objectPrefixes('Writer').sort()).toEqual(['a', 'b']);
+  });
+
+  test('read-write: get, put and delete under the prefix; no action wildcard anywhere', () => {
+    const a = actions('Editor');
+    expect(a).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 'kms:Decrypt']),
+    );
+    expect(objectPrefixes('Editor')).toEqual(['c']);
+    for (const r of ['Reader', 'Writer', 'Editor'])
+      expect(actions(r).some((x) => x.includes('*'))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import {
   DEFAULT_AD_EVENTS_PREFIX,
   staticPrefix,
 } from '../../lib/infra/streaming/ad-events-stream';
+import { LakeZone } from '../../lib/infra/storage/lake-zones';
 import { allowedActions, resourcesOf, testApp, testStack } from './helpers';
 
 let t: Template;
@@ -17,13 +18,11 @@ let tooShort: unknown;
 beforeAll(() => {
   const app = testApp();
   const stack = testStack(app);
-  const key = new Key(stack, 'K');
-  const raw = new Bucket(stack, 'Raw');
-  new AdEventsStream(stack, 'Std', { prefix: 'p1', key, rawBucket: raw });
+  const raw = new LakeZone(new Bucket(stack, 'Raw'), new Key(stack, 'K'));
+  new AdEventsStream(stack, 'Std', { prefix: 'p1', raw });
   new AdEventsStream(stack, 'Tuned', {
     prefix: 'p2',
-    key,
-    rawBucket: raw,
+    raw,
     capacityMode: 'provisioned',
     shardCount: 3,
     retentionPeriod: Duration.days(14),
@@ -33,8 +32,7 @@ beforeAll(() => {
   try {
     new AdEventsStream(stack, 'TooShort', {
       prefix: 'p3',
-      key,
-      rawBucket: raw,
+      raw,
       retentionPeriod: Duration.days(1),
     });
   } catch (e) {
@@ -97,14 +95,14 @@ describe('AdEventsStream defaults', () => {
 
   test("Firehose's role: explicit actions, writes only the two raw prefixes", () => {
     expect(allowedActions(t).filter((a) => a.includes('*'))).toEqual([]);
-    const policy = props('AWS::IAM::Policy', 'StdPolicy');
+    const policy = props('AWS::IAM::Policy', 'StdRoleDefaultPolicy');
     expect(JSON.stringify(policy)).toContain('/ad_events/*');
     expect(JSON.stringify(policy)).toContain('/ad_events_errors/*');
   });
 
   test('the delivery stream waits for its policy', () => {
     const [, d] = resourcesOf(t, 'AWS::KinesisFirehose::DeliveryStream', 'Std')[0] ?? [];
-    expect(d?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^StdPolicy/)]));
+    expect(d?.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^StdRoleDefaultPolicy/)]));
   });
 });
 

@@ -5,24 +5,35 @@
  *
  * Pick one with `-c env=<name>` (default `dev`). Every optional setting documents its default, below or on the
  * construct props a settings group is taken from (DataLakeStorageProps, LakeEtlProps, AthenaWorkgroupsProps,
- * LakeApiProps, LakeMonitoringProps); the defaults are applied in one place (`resolveEnvironmentConfig`) and
- * test/infra/config.test.ts asserts each one.
+ * LakeApiProps, LakeMonitoringProps, AdEventsStreamProps). Each default is written once, in the `*_DEFAULTS`
+ * object beside those props, which the construct applies; `resolveEnvironmentConfig` reports the same objects
+ * (so that the resolved config shows what will be deployed), validates ranges, and test/infra/config.test.ts
+ * asserts each default.
  * `-c lake:destroyData=true|false` overrides the environment's `destroyData` (data is RETAINED unless asked).
  */
 
+import { DefaultStackSynthesizer } from 'aws-cdk-lib';
 import { isRole } from '../../governance/grants';
 import type { DataRole } from '../../governance/grants';
+import { ATHENA_WORKGROUPS_DEFAULTS } from '../consumption/athena-workgroups-props';
 import type { AthenaWorkgroupsProps } from '../consumption/athena-workgroups-props';
+import { LAKE_API_DEFAULTS } from '../consumption/lake-api-props';
 import type { LakeApiProps } from '../consumption/lake-api-props';
+import { LAKE_MONITORING_DEFAULTS } from '../monitoring/lake-monitoring-props';
 import type { LakeMonitoringProps } from '../monitoring/lake-monitoring-props';
+import { DATA_QUALITY_SCHEDULE_DEFAULTS } from '../processing/data-quality-schedule-props';
+import { LAKE_ETL_DEFAULTS } from '../processing/lake-etl-props';
 import type { LakeEtlProps } from '../processing/lake-etl-props';
+import { DATA_LAKE_STORAGE_DEFAULTS } from '../storage/data-lake-storage-props';
 import type { DataLakeStorageProps } from '../storage/data-lake-storage-props';
-
-export type KinesisCapacityMode = 'on-demand' | 'provisioned';
+import { AD_EVENTS_STREAM_DEFAULTS } from '../streaming/ad-events-stream-props';
+import type { KinesisCapacityMode } from '../streaming/ad-events-stream-props';
+import { DEFAULT_LOG_RETENTION_DAYS, withDefaults } from './defaults';
 
 /** The storage lifecycle settings, as documented (with their defaults) on the storage construct. */
 export type StorageSettings = Omit<DataLakeStorageProps, 'prefix' | 'removalPolicy'>;
 
+/** The stream settings; their defaults are AdEventsStream's (AD_EVENTS_STREAM_DEFAULTS). */
 export interface StreamingSettings {
   /** Kinesis capacity mode. @default 'on-demand' */
   readonly mode?: KinesisCapacityMode;
@@ -186,21 +197,22 @@ export function resolveEnvironmentConfig(
       `lake config: prefix '${prefix}' must match [a-z][a-z0-9-]{1,23} (it names stacks, jobs, databases)`,
     );
   }
-  const st = s.storage ?? {};
+  const st = withDefaults(DATA_LAKE_STORAGE_DEFAULTS, s.storage ?? {});
   const sm = s.streaming ?? {};
-  const etl = s.etl ?? {};
-  const q = s.query ?? {};
-  const api = s.api ?? {};
-  const mon = s.monitoring ?? {};
-  const mode = sm.mode ?? 'on-demand';
+  const etl = withDefaults(
+    { ...LAKE_ETL_DEFAULTS, dataQualitySchedule: DATA_QUALITY_SCHEDULE_DEFAULTS.schedule },
+    s.etl ?? {},
+  );
+  const q = withDefaults(ATHENA_WORKGROUPS_DEFAULTS, s.query ?? {});
+  const api = withDefaults(LAKE_API_DEFAULTS, s.api ?? {});
+  const mon = withDefaults(LAKE_MONITORING_DEFAULTS, s.monitoring ?? {});
+  const mode = sm.mode ?? AD_EVENTS_STREAM_DEFAULTS.capacityMode;
   if (mode !== 'on-demand' && mode !== 'provisioned') {
     throw new Error(
       `lake config: streaming.mode must be 'on-demand' or 'provisioned' (got '${String(mode)}')`,
     );
   }
-  const rawIa = st.rawInfrequentAccessDays ?? 30;
-  const rawGlacier = st.rawGlacierDays ?? 180;
-  if (rawGlacier <= rawIa)
+  if (st.rawGlacierDays <= st.rawInfrequentAccessDays)
     throw new Error('lake config: storage.rawGlacierDays must be after rawInfrequentAccessDays');
   const admins = s.lakeFormationAdmins;
   if (admins !== undefined && admins.length === 0) {
@@ -208,92 +220,93 @@ export function resolveEnvironmentConfig(
       'lake config: lakeFormationAdmins must not be empty (the deploy role must stay an admin)',
     );
   }
+  const days = (name: keyof StorageSettings): number => requireRange(`storage.${name}`, st[name], 1, 3650);
   return {
     envName,
     prefix,
     account: s.account ?? opts.defaultAccount,
     region: s.region ?? opts.defaultRegion,
     destroyData: parseFlag(DESTROY_DATA_CONTEXT_KEY, opts.destroyDataOverride) ?? s.destroyData ?? false,
-    cdkQualifier: s.cdkQualifier ?? 'hnb659fds',
+    cdkQualifier: s.cdkQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER,
     lakeFormationAdmins: admins,
-    logRetentionDays: s.logRetentionDays ?? 90,
+    logRetentionDays: s.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
     storage: {
-      rawInfrequentAccessDays: requireRange('storage.rawInfrequentAccessDays', rawIa, 30, 3650),
-      rawGlacierDays: rawGlacier,
-      quarantineExpirationDays: requireRange(
-        'storage.quarantineExpirationDays',
-        st.quarantineExpirationDays ?? 90,
-        1,
+      rawInfrequentAccessDays: requireRange(
+        'storage.rawInfrequentAccessDays',
+        st.rawInfrequentAccessDays,
+        30,
         3650,
       ),
-      athenaResultsExpirationDays: requireRange(
-        'storage.athenaResultsExpirationDays',
-        st.athenaResultsExpirationDays ?? 30,
-        1,
-        3650,
-      ),
-      accessLogsExpirationDays: requireRange(
-        'storage.accessLogsExpirationDays',
-        st.accessLogsExpirationDays ?? 365,
-        1,
-        3650,
-      ),
-      noncurrentVersionExpirationDays: requireRange(
-        'storage.noncurrentVersionExpirationDays',
-        st.noncurrentVersionExpirationDays ?? 90,
-        1,
-        3650,
-      ),
+      rawGlacierDays: st.rawGlacierDays,
+      quarantineExpirationDays: days('quarantineExpirationDays'),
+      athenaResultsExpirationDays: days('athenaResultsExpirationDays'),
+      accessLogsExpirationDays: days('accessLogsExpirationDays'),
+      noncurrentVersionExpirationDays: days('noncurrentVersionExpirationDays'),
     },
     streaming: {
       mode,
-      shardCount: requireRange('streaming.shardCount', sm.shardCount ?? 1, 1, 500),
-      retentionHours: requireRange('streaming.retentionHours', sm.retentionHours ?? 168, 168, 8760),
+      shardCount: requireRange(
+        'streaming.shardCount',
+        sm.shardCount ?? AD_EVENTS_STREAM_DEFAULTS.shardCount,
+        1,
+        500,
+      ),
+      retentionHours: requireRange(
+        'streaming.retentionHours',
+        sm.retentionHours ?? AD_EVENTS_STREAM_DEFAULTS.retentionHours,
+        168,
+        8760,
+      ),
       bufferIntervalSeconds: requireRange(
         'streaming.bufferIntervalSeconds',
-        sm.bufferIntervalSeconds ?? 300,
+        sm.bufferIntervalSeconds ?? AD_EVENTS_STREAM_DEFAULTS.bufferIntervalSeconds,
         0,
         900,
       ),
-      bufferSizeMiB: requireRange('streaming.bufferSizeMiB', sm.bufferSizeMiB ?? 64, 1, 128),
+      bufferSizeMiB: requireRange(
+        'streaming.bufferSizeMiB',
+        sm.bufferSizeMiB ?? AD_EVENTS_STREAM_DEFAULTS.bufferSizeMiB,
+        1,
+        128,
+      ),
     },
     etl: {
-      glueVersion: etl.glueVersion ?? '5.1',
-      workerType: etl.workerType ?? 'G.1X',
-      numberOfWorkers: requireRange('etl.numberOfWorkers', etl.numberOfWorkers ?? 2, 2, 299),
-      timeoutMinutes: requireRange('etl.timeoutMinutes', etl.timeoutMinutes ?? 60, 1, 2880),
-      maxRetries: requireRange('etl.maxRetries', etl.maxRetries ?? 1, 0, 10),
-      batchSchedule: etl.batchSchedule ?? 'cron(0 2 * * ? *)',
-      streamSchedule: etl.streamSchedule ?? 'cron(0/15 * * * ? *)',
-      dataQualitySchedule: etl.dataQualitySchedule ?? 'cron(0 5 * * ? *)',
+      glueVersion: etl.glueVersion,
+      workerType: etl.workerType,
+      numberOfWorkers: requireRange('etl.numberOfWorkers', etl.numberOfWorkers, 2, 299),
+      timeoutMinutes: requireRange('etl.timeoutMinutes', etl.timeoutMinutes, 1, 2880),
+      maxRetries: requireRange('etl.maxRetries', etl.maxRetries, 0, 10),
+      batchSchedule: etl.batchSchedule,
+      streamSchedule: etl.streamSchedule,
+      dataQualitySchedule: etl.dataQualitySchedule,
     },
     query: {
       bytesScannedCutoffMiB: requireRange(
         'query.bytesScannedCutoffMiB',
-        q.bytesScannedCutoffMiB ?? 10240,
+        q.bytesScannedCutoffMiB,
         10,
         1024 * 1024 * 1024,
       ),
     },
     api: {
-      throttlingRateLimit: requireRange('api.throttlingRateLimit', api.throttlingRateLimit ?? 20, 1, 10000),
-      throttlingBurstLimit: requireRange('api.throttlingBurstLimit', api.throttlingBurstLimit ?? 40, 1, 5000),
-      reservedConcurrency: requireRange('api.reservedConcurrency', api.reservedConcurrency ?? 10, 1, 1000),
-      memoryMiB: requireRange('api.memoryMiB', api.memoryMiB ?? 512, 128, 10240),
-      waf: api.waf ?? false,
-      wafRateLimit: requireRange('api.wafRateLimit', api.wafRateLimit ?? 1000, 10, 2000000000),
+      throttlingRateLimit: requireRange('api.throttlingRateLimit', api.throttlingRateLimit, 1, 10000),
+      throttlingBurstLimit: requireRange('api.throttlingBurstLimit', api.throttlingBurstLimit, 1, 5000),
+      reservedConcurrency: requireRange('api.reservedConcurrency', api.reservedConcurrency, 1, 1000),
+      memoryMiB: requireRange('api.memoryMiB', api.memoryMiB, 128, 10240),
+      waf: api.waf,
+      wafRateLimit: requireRange('api.wafRateLimit', api.wafRateLimit, 10, 2000000000),
       principalRoles: checkPrincipalRoles(api.principalRoles ?? {}),
     },
     monitoring: {
       alarmEmail: mon.alarmEmail,
-      iteratorAgeMs: requireRange('monitoring.iteratorAgeMs', mon.iteratorAgeMs ?? 600000, 1000, 604800000),
+      iteratorAgeMs: requireRange('monitoring.iteratorAgeMs', mon.iteratorAgeMs, 1000, 604800000),
       firehoseFreshnessSeconds: requireRange(
         'monitoring.firehoseFreshnessSeconds',
-        mon.firehoseFreshnessSeconds ?? 900,
+        mon.firehoseFreshnessSeconds,
         60,
         86400,
       ),
-      apiLatencyP99Ms: requireRange('monitoring.apiLatencyP99Ms', mon.apiLatencyP99Ms ?? 10000, 100, 29000),
+      apiLatencyP99Ms: requireRange('monitoring.apiLatencyP99Ms', mon.apiLatencyP99Ms, 100, 29000),
     },
   };
 }

@@ -13,3 +13,8 @@ export interface AthenaWorkgroupsProps {
   /** Delete the workgroups' saved queries and history with the stack. @default false */
   readonly recursiveDelete?: boolean;
 }
+
+/** Applied by AthenaWorkgroups (and reported by the environment config). */
+export const ATHENA_WORKGROUPS_DEFAULTS = {
+  bytesScannedCutoffMiB: 10240,
+} as const satisfies Partial<AthenaWorkgroupsProps>;

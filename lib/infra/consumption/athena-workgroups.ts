@@ -1,5 +1,6 @@
 import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
+import { ATHENA_WORKGROUPS_DEFAULTS } from './athena-workgroups-props';
 import type { AthenaWorkgroupsProps, WorkgroupName } from './athena-workgroups-props';
 
 export const WORKGROUPS: readonly WorkgroupName[] = ['api', 'analysts', 'bi'];
@@ -14,7 +15,8 @@ export class AthenaWorkgroups extends Construct {
 
   constructor(scope: Construct, id: string, props: AthenaWorkgroupsProps) {
     super(scope, id);
-    const cutoff = (props.bytesScannedCutoffMiB ?? 10240) * 1024 * 1024;
+    const cutoff =
+      (props.bytesScannedCutoffMiB ?? ATHENA_WORKGROUPS_DEFAULTS.bytesScannedCutoffMiB) * 1024 * 1024;
     const descriptions: Record<WorkgroupName, string> = {
       api: 'Queries of the lake API (per-caller data roles).',
       analysts: 'Analysts in the Athena console.',

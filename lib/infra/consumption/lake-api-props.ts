@@ -1,6 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SYNC_BUDGET_MS } from '../../../lambdas/api/config';
 import type { DataRole } from '../../governance/grants';
 import type { LakeNames } from '../config/lake-names';
 
@@ -26,7 +27,7 @@ export interface LakeApiProps {
   readonly reservedConcurrency?: number;
   /** Memory of the API Lambda in MiB. @default 512 */
   readonly memoryMiB?: number;
-  /** Synchronous query budget before the API answers 202 + poll URL (ms, < 29 s). @default 10000 */
+  /** Synchronous query budget before the API answers 202 + poll URL (ms, at most SYNC_BUDGET_MS.max). @default SYNC_BUDGET_MS.default (10000) */
   readonly syncBudgetMs?: number;
   /** Lambda timeout (API Gateway stops waiting at 29 s). @default Duration.seconds(28) */
   readonly timeout?: Duration;
@@ -38,8 +39,20 @@ export interface LakeApiProps {
   readonly waf?: boolean;
   /** Requests per 5 minutes per IP above which WAF blocks (only with `waf`). @default 1000 */
   readonly wafRateLimit?: number;
-  /** Retention of the function and access log groups. @default RetentionDays.THREE_MONTHS */
+  /** Retention of the function and access log groups. @default 90 days */
   readonly logRetention?: RetentionDays;
   /** Stage name (the routes themselves start with /v1). @default 'api' */
   readonly stageName?: string;
 }
+
+/** Applied by LakeApi (and reported by the environment config). */
+export const LAKE_API_DEFAULTS = {
+  reservedConcurrency: 10,
+  memoryMiB: 512,
+  syncBudgetMs: SYNC_BUDGET_MS.default,
+  throttlingRateLimit: 20,
+  throttlingBurstLimit: 40,
+  waf: false,
+  wafRateLimit: 1000,
+  stageName: 'api',
+} as const satisfies Partial<LakeApiProps>;

@@ -14,15 +14,23 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IResource } from 'aws-cdk-lib/aws-apigateway';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ENV } from '../../../lambdas/api/config';
 import { allRoutes } from '../../../lambdas/api/routes';
+import { withDefaults } from '../config/defaults';
+import type { WithDefaults } from '../config/defaults';
+import { retention } from '../config/retention';
 import { acknowledge } from '../nag';
+import { LAKE_API_DEFAULTS } from './lake-api-props';
 import type { LakeApiProps } from './lake-api-props';
+
+type ApiSettings = WithDefaults<typeof LAKE_API_DEFAULTS, LakeApiProps>;
 
 export const DEFAULT_API_ENTRY = join(__dirname, '..', '..', '..', 'lambdas', 'api', 'handler.ts');
 /** The newest Node.js runtime aws-cdk-lib offers. */
@@ -69,42 +77,71 @@ export class LakeApi extends Construct {
 
   constructor(scope: Construct, id: string, props: LakeApiProps) {
     super(scope, id);
-    const names = props.names;
-    const logRetention = props.logRetention ?? RetentionDays.THREE_MONTHS;
+    const settings = withDefaults(LAKE_API_DEFAULTS, props);
+    const logRetention = props.logRetention ?? retention();
 
     this.cursorSecret = new Secret(this, 'CursorSecret', {
-      description: `${names.prefix}: HMAC key sealing the API's pagination cursors`,
+      description: `${props.names.prefix}: HMAC key sealing the API's pagination cursors`,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
-
     const fnLogs = new LogGroup(this, 'HandlerLogs', { retention: logRetention });
     const role =
       props.role ?? new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     fnLogs.grantWrite(role);
-    this.handler = new NodejsFunction(this, 'Handler', {
-      entry: props.entry ?? DEFAULT_API_ENTRY,
+    this.handler = this.createHandler(settings, role, fnLogs);
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention });
+    this.api = this.createRestApi(settings);
+    const validator = new RequestValidator(this, 'Validator', {
+      restApi: this.api,
+      requestValidatorName: 'parameters',
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+    this.addGatewayResponses();
+    this.addRoutes(validator);
+    this.acknowledgeFindings(role);
+    if (settings.waf) this.webAcl = this.attachWebAcl(settings);
+    else
+      acknowledge(
+        this.api.deploymentStage,
+        'AwsSolutions-APIG3',
+        'WAF is off in this environment by configuration (api.waf); every method still requires SigV4 and the stage is throttled.',
+      );
+  }
+
+  /** The environment the handler reads (lambdas/api/config.ts names each variable). */
+  private handlerEnvironment(settings: ApiSettings): Record<string, string> {
+    const stack = Stack.of(this);
+    return {
+      POWERTOOLS_SERVICE_NAME: `${settings.names.prefix}-api`,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      [ENV.processedDatabase]: settings.databases.processed,
+      [ENV.curatedDatabase]: settings.databases.curated,
+      [ENV.roleConfig]: stack.toJsonString(settings.dataRoles),
+      [ENV.principalRoles]: stack.toJsonString(settings.principalRoles ?? {}),
+      // resolved by CloudFormation at deploy time (dynamic reference), never in the template
+      [ENV.cursorSecret]: this.cursorSecret.secretValue.unsafeUnwrap(),
+      [ENV.syncBudgetMs]: String(settings.syncBudgetMs),
+    };
+  }
+
+  /** The one function behind every route, allowed to assume the data roles it queries as. */
+  private createHandler(settings: ApiSettings, role: IRole, logGroup: LogGroup): NodejsFunction {
+    const fn = new NodejsFunction(this, 'Handler', {
+      entry: settings.entry ?? DEFAULT_API_ENTRY,
       handler: 'handler',
       runtime: API_RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: props.memoryMiB ?? 512,
-      timeout: props.timeout ?? Duration.seconds(28),
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
+      memorySize: settings.memoryMiB,
+      timeout: settings.timeout ?? Duration.seconds(28),
+      reservedConcurrentExecutions: settings.reservedConcurrency,
       tracing: Tracing.ACTIVE,
-      logGroup: fnLogs,
+      logGroup,
       role,
-      description: `${names.prefix}: the lake API (queries through Athena as the caller's data role)`,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: `${names.prefix}-api`,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        LAKE_PROCESSED_DATABASE: props.databases.processed,
-        LAKE_CURATED_DATABASE: props.databases.curated,
-        LAKE_ROLE_CONFIG: Stack.of(this).toJsonString(props.dataRoles),
-        LAKE_PRINCIPAL_ROLES: Stack.of(this).toJsonString(props.principalRoles ?? {}),
-        // resolved by CloudFormation at deploy time (dynamic reference), never in the template
-        LAKE_CURSOR_SECRET: this.cursorSecret.secretValue.unsafeUnwrap(),
-        LAKE_SYNC_BUDGET_MS: String(props.syncBudgetMs ?? 10000),
-      },
+      description: `${settings.names.prefix}: the lake API (queries through Athena as the caller's data role)`,
+      environment: this.handlerEnvironment(settings),
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.CJS,
@@ -115,12 +152,12 @@ export class LakeApi extends Construct {
       },
     });
     // CDK adds DependsOn on the role that the Role GetAtt already implies; cfn-lint W3005 flags the redundancy.
-    (this.handler.node.defaultChild as CfnResource).addMetadata('cfn-lint', {
+    (fn.node.defaultChild as CfnResource).addMetadata('cfn-lint', {
       config: { ignore_checks: ['W3005'] },
     });
-    const roleArns = Object.values(props.dataRoles).map((r) => r.roleArn);
+    const roleArns = Object.values(settings.dataRoles).map((r) => r.roleArn);
     if (roleArns.length > 0) {
-      this.handler.addToRolePolicy(
+      fn.addToRolePolicy(
         new PolicyStatement({
           sid: 'AssumeDataRoles',
           effect: Effect.ALLOW,
@@ -129,18 +166,21 @@ export class LakeApi extends Construct {
         }),
       );
     }
+    return fn;
+  }
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention });
-    this.api = new RestApi(this, 'Api', {
-      restApiName: names.resource('api'),
+  /** Regional, IAM auth by default, a throttled and traced stage with JSON access logs. */
+  private createRestApi(settings: ApiSettings): RestApi {
+    return new RestApi(this, 'Api', {
+      restApiName: settings.names.resource('api'),
       description:
         'Shop data lake API: IAM (SigV4) auth, queries through Athena under Lake Formation grants.',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: true,
       deployOptions: {
-        stageName: props.stageName ?? 'api',
-        throttlingRateLimit: props.throttlingRateLimit ?? 20,
-        throttlingBurstLimit: props.throttlingBurstLimit ?? 40,
+        stageName: settings.stageName,
+        throttlingRateLimit: settings.throttlingRateLimit,
+        throttlingBurstLimit: settings.throttlingBurstLimit,
         tracingEnabled: true,
         metricsEnabled: true,
         loggingLevel: MethodLoggingLevel.ERROR,
@@ -160,14 +200,13 @@ export class LakeApi extends Construct {
       },
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
     });
-    const validator = new RequestValidator(this, 'Validator', {
-      restApi: this.api,
-      requestValidatorName: 'parameters',
-      validateRequestParameters: true,
-      validateRequestBody: true,
-    });
-    // Errors API Gateway answers itself (missing `from`/`to`, bad signature, stage throttling) use the API's own
-    // shape, {"error": {"code", "message", "details"}}, and carry the request id like every Lambda response.
+  }
+
+  /**
+   * Errors API Gateway answers itself (missing `from`/`to`, bad signature, stage throttling) use the API's own
+   * shape, {"error": {"code", "message", "details"}}, and carry the request id like every Lambda response.
+   */
+  private addGatewayResponses(): void {
     for (const [type, code] of gatewayErrors) {
       this.api.addGatewayResponse(`Gateway${type.responseType}`, {
         type,
@@ -177,6 +216,10 @@ export class LakeApi extends Construct {
         },
       });
     }
+  }
+
+  /** One GET method per route of the route table, its parameters validated before the Lambda runs. */
+  private addRoutes(validator: RequestValidator): void {
     const integration = new LambdaIntegration(this.handler, { proxy: true });
     for (const route of allRoutes) {
       let res: IResource = this.api.root;
@@ -189,7 +232,9 @@ export class LakeApi extends Construct {
         operationName: route.operationId,
       });
     }
+  }
 
+  private acknowledgeFindings(role: IRole): void {
     acknowledge(
       this.cursorSecret,
       'AwsSolutions-SMG4',
@@ -215,52 +260,47 @@ export class LakeApi extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
     );
-    if (!(props.waf ?? false)) {
-      acknowledge(
-        this.api.deploymentStage,
-        'AwsSolutions-APIG3',
-        'WAF is off in this environment by configuration (api.waf); every method still requires SigV4 and the stage is throttled.',
-      );
-    }
+  }
 
-    if (props.waf ?? false) {
-      const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
-        name,
-        priority,
-        overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
-      });
-      this.webAcl = new CfnWebACL(this, 'WebAcl', {
-        name: names.resource('api'),
-        scope: 'REGIONAL',
-        defaultAction: { allow: {} },
-        visibilityConfig: {
-          cloudWatchMetricsEnabled: true,
-          metricName: `${names.prefix}-api`,
-          sampledRequestsEnabled: true,
-        },
-        rules: [
-          managed('AWSManagedRulesCommonRuleSet', 0),
-          managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
-          managed('AWSManagedRulesAmazonIpReputationList', 2),
-          {
-            name: 'rate-limit-per-ip',
-            priority: 3,
-            action: { block: {} },
-            statement: { rateBasedStatement: { limit: props.wafRateLimit ?? 1000, aggregateKeyType: 'IP' } },
-            visibilityConfig: {
-              cloudWatchMetricsEnabled: true,
-              metricName: 'rate-limit-per-ip',
-              sampledRequestsEnabled: true,
-            },
+  /** AWS managed common, known-bad-input and IP-reputation rules, and a rate limit per client IP. */
+  private attachWebAcl(settings: ApiSettings): CfnWebACL {
+    const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
+    });
+    const webAcl = new CfnWebACL(this, 'WebAcl', {
+      name: settings.names.resource('api'),
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: {
+        cloudWatchMetricsEnabled: true,
+        metricName: `${settings.names.prefix}-api`,
+        sampledRequestsEnabled: true,
+      },
+      rules: [
+        managed('AWSManagedRulesCommonRuleSet', 0),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
+        managed('AWSManagedRulesAmazonIpReputationList', 2),
+        {
+          name: 'rate-limit-per-ip',
+          priority: 3,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: settings.wafRateLimit, aggregateKeyType: 'IP' } },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'rate-limit-per-ip',
+            sampledRequestsEnabled: true,
           },
-        ],
-      });
-      new CfnWebACLAssociation(this, 'WebAclAssociation', {
-        resourceArn: this.api.deploymentStage.stageArn,
-        webAclArn: this.webAcl.attrArn,
-      });
-    }
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+    return webAcl;
   }
 }

@@ -1,8 +1,7 @@
 import type { IPrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DataRole } from '../../governance/grants';
 import type { LakeNames } from '../config/lake-names';
+import type { LakeZone } from '../storage/lake-zones';
 import type { WorkgroupName } from './athena-workgroups-props';
 
 export interface LakeQueryRoleProps {
@@ -13,8 +12,8 @@ export interface LakeQueryRoleProps {
   readonly workgroup: WorkgroupName;
   /** Who may assume the role. */
   readonly assumedBy: IPrincipal;
-  readonly resultsBucket: IBucket;
-  readonly key: IKey;
+  /** The Athena results zone: the role reads and writes its workgroup's prefix there. */
+  readonly results: LakeZone;
   /** @default 'Queries the lake as <dataRole> in the <workgroup> workgroup' */
   readonly description?: string;
 }

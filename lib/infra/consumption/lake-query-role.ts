@@ -8,7 +8,6 @@ import {
 } from '../governance/catalog-policies';
 import { LakeGrants } from '../governance/lake-grants';
 import { acknowledge, iam5 } from '../nag';
-import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { LakeQueryRoleProps } from './lake-query-role-props';
 
 /**
@@ -60,13 +59,11 @@ export class LakeQueryRole extends Construct {
     );
     this.role.addToPrincipalPolicy(catalogStatement(this, names, 'read', 'CatalogOfThisLake'));
     this.role.addToPrincipalPolicy(credentialVendingStatement());
-    for (const st of bucketStatements(props.resultsBucket, 'readwrite', [`${props.workgroup}/`]))
-      this.role.addToPrincipalPolicy(st);
-    this.role.addToPrincipalPolicy(keyStatement(props.key, 'encrypt-decrypt'));
+    props.results.grantReadWrite(this.role, [`${props.workgroup}/`]);
     const policy = this.role.node.findChild('DefaultPolicy');
     acknowledge(
       policy,
-      iam5(policy, props.resultsBucket.arnForObjects(`${props.workgroup}/*`)),
+      iam5(policy, props.results.objectsArn(`${props.workgroup}/`)),
       `Athena writes result objects with generated names under the ${props.workgroup}/ prefix of the results bucket; the role is limited to that prefix.`,
     );
     acknowledge(

@@ -1,4 +1,4 @@
-import { Aws, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, DefaultStackSynthesizer, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -9,7 +9,6 @@ import {
 } from 'aws-cdk-lib/aws-lakeformation';
 import { Construct } from 'constructs';
 import { acknowledge, iam5 } from '../nag';
-import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { LakeFormationSetupProps } from './lake-formation-setup-props';
 
 /** The CDK bootstrap role CloudFormation deploys with (the default Lake Formation admin). */
@@ -44,7 +43,9 @@ export class LakeFormationSetup extends Construct {
 
   constructor(scope: Construct, id: string, props: LakeFormationSetupProps) {
     super(scope, id);
-    const admins = props.admins ?? [cdkExecRoleArn(props.cdkQualifier ?? 'hnb659fds')];
+    const admins = props.admins ?? [
+      cdkExecRoleArn(props.cdkQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER),
+    ];
     this.piiTagKey = props.piiTagKey ?? 'pii';
 
     this.settings = new CfnDataLakeSettings(this, 'Settings', {
@@ -62,23 +63,20 @@ export class LakeFormationSetup extends Construct {
       assumedBy: new ServicePrincipal('lakeformation.amazonaws.com'),
       description: `${props.prefix}: Lake Formation reads and writes the registered lake locations with this role`,
     });
-    for (const bucket of props.locations) {
-      for (const st of bucketStatements(bucket, 'readwrite')) this.dataAccessRole.addToPrincipalPolicy(st);
-    }
-    this.dataAccessRole.addToPrincipalPolicy(keyStatement(props.key, 'encrypt-decrypt'));
+    for (const zone of props.locations) zone.grantReadWrite(this.dataAccessRole);
 
     const policy = this.dataAccessRole.node.findChild('DefaultPolicy');
-    for (const bucket of props.locations) {
+    for (const zone of props.locations) {
       acknowledge(
         policy,
-        iam5(policy, bucket.arnForObjects('*')),
-        `Lake Formation vends credentials for any object of the registered location ${bucket.node.id}; table-level grants narrow what each principal gets.`,
+        iam5(policy, zone.objectsArn()),
+        `Lake Formation vends credentials for any object of the registered location ${zone.bucket.node.id}; table-level grants narrow what each principal gets.`,
       );
     }
 
-    props.locations.forEach((bucket, i) => {
+    props.locations.forEach((zone, i) => {
       const r = new CfnLfResource(this, `Location${i}`, {
-        resourceArn: bucket.bucketArn,
+        resourceArn: zone.bucket.bucketArn,
         useServiceLinkedRole: false,
         roleArn: this.dataAccessRole.roleArn,
         hybridAccessEnabled: false,

@@ -25,3 +25,10 @@ export interface LakeMonitoringProps {
   /** Period of every alarm metric. @default Duration.minutes(5) */
   readonly period?: Duration;
 }
+
+/** The alarm thresholds, applied by LakeMonitoring (and reported by the environment config). */
+export const LAKE_MONITORING_DEFAULTS = {
+  iteratorAgeMs: 600000,
+  firehoseFreshnessSeconds: 900,
+  apiLatencyP99Ms: 10000,
+} as const satisfies Partial<LakeMonitoringProps>;

@@ -19,7 +19,24 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
+import { withDefaults } from '../config/defaults';
+import type { LakeNames } from '../config/lake-names';
+import { LAKE_MONITORING_DEFAULTS } from './lake-monitoring-props';
 import type { LakeMonitoringProps } from './lake-monitoring-props';
+
+/** The metrics the alarms watch and the dashboard shows. */
+interface LakeMetrics {
+  readonly iteratorAge: IMetric;
+  readonly writeThrottles: IMetric;
+  readonly freshness: IMetric;
+  readonly deliverySuccess: IMetric;
+  readonly lambdaErrors: IMetric;
+  readonly lambdaThrottles: IMetric;
+  readonly apiRequests: IMetric;
+  readonly api4xx: IMetric;
+  readonly api5xx: IMetric;
+  readonly apiLatency: IMetric;
+}
 
 /**
  * Monitoring of the lake: a KMS-encrypted SNS topic (TLS only) fed by CloudWatch alarms (Kinesis iterator age
@@ -33,57 +50,43 @@ export class LakeMonitoring extends Construct {
   public readonly alarms: Alarm[] = [];
   public readonly dashboard: Dashboard;
   public readonly deadLetters: Queue;
+  private readonly names: LakeNames;
+  private readonly period: Duration;
 
   constructor(scope: Construct, id: string, props: LakeMonitoringProps) {
     super(scope, id);
-    const names = props.names;
-    const period = props.period ?? Duration.minutes(5);
-
-    this.key = new Key(this, 'Key', {
-      alias: `alias/${names.prefix}-alarms`,
-      description: `${names.prefix}: encrypts the alarm topic`,
-      enableKeyRotation: true,
-    });
-    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
-      this.key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
-    }
+    this.names = props.names;
+    this.period = props.period ?? Duration.minutes(5);
+    this.key = this.createKey();
     this.topic = new Topic(this, 'Alarms', {
-      topicName: names.resource('alarms'),
+      topicName: this.names.resource('alarms'),
       masterKey: this.key,
       enforceSSL: true,
     });
     if (props.alarmEmail !== undefined) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-    const action = new SnsAction(this.topic);
 
-    const alarm = (
-      id: string,
-      metric: IMetric,
-      threshold: number,
-      description: string,
-      op = ComparisonOperator.GREATER_THAN_THRESHOLD,
-    ): Alarm => {
-      const a = new Alarm(this, id, {
-        alarmName: names.resource(id),
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: op,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(action);
-      this.alarms.push(a);
-      return a;
-    };
+    const metrics = this.metrics(props);
+    this.addAlarms(props, metrics);
+    this.deadLetters = this.createDeadLetters();
+    this.addEventRules(props);
+    this.dashboard = this.createDashboard(props, metrics);
+  }
 
-    const iteratorAge = props.stream.metricGetRecordsIteratorAgeMilliseconds({
-      statistic: 'Maximum',
-      period,
+  /** The topic's key; CloudWatch alarms and EventBridge publish through it. */
+  private createKey(): Key {
+    const key = new Key(this, 'Key', {
+      alias: `alias/${this.names.prefix}-alarms`,
+      description: `${this.names.prefix}: encrypts the alarm topic`,
+      enableKeyRotation: true,
     });
-    const writeThrottles = props.stream.metricWriteProvisionedThroughputExceeded({
-      statistic: 'Sum',
-      period,
-    });
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+      key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    }
+    return key;
+  }
+
+  private metrics(props: LakeMonitoringProps): LakeMetrics {
+    const period = this.period;
     const firehose = (metricName: string, statistic: string): Metric =>
       new Metric({
         namespace: 'AWS/Firehose',
@@ -92,65 +95,103 @@ export class LakeMonitoring extends Construct {
         statistic,
         period,
       });
-    const freshness = firehose('DeliveryToS3.DataFreshness', 'Maximum');
-    const deliverySuccess = firehose('DeliveryToS3.Success', 'Minimum');
-    const lambdaErrors = props.apiFunction.metricErrors({ statistic: 'Sum', period });
-    const lambdaThrottles = props.apiFunction.metricThrottles({ statistic: 'Sum', period });
-    const api5xx = props.api.metricServerError({ statistic: 'Sum', period });
-    const apiLatency = props.api.metricLatency({ statistic: 'p99', period });
+    return {
+      iteratorAge: props.stream.metricGetRecordsIteratorAgeMilliseconds({ statistic: 'Maximum', period }),
+      writeThrottles: props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period }),
+      freshness: firehose('DeliveryToS3.DataFreshness', 'Maximum'),
+      deliverySuccess: firehose('DeliveryToS3.Success', 'Minimum'),
+      lambdaErrors: props.apiFunction.metricErrors({ statistic: 'Sum', period }),
+      lambdaThrottles: props.apiFunction.metricThrottles({ statistic: 'Sum', period }),
+      apiRequests: props.api.metricCount({ period }),
+      api4xx: props.api.metricClientError({ period }),
+      api5xx: props.api.metricServerError({ statistic: 'Sum', period }),
+      apiLatency: props.api.metricLatency({ statistic: 'p99', period }),
+    };
+  }
 
-    alarm(
+  /** One alarm (named `<prefix>-<id>`) that notifies the topic; missing data is not a breach. */
+  private alarm(
+    id: string,
+    metric: IMetric,
+    threshold: number,
+    description: string,
+    op = ComparisonOperator.GREATER_THAN_THRESHOLD,
+  ): Alarm {
+    const a = new Alarm(this, id, {
+      alarmName: this.names.resource(id),
+      alarmDescription: description,
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: op,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    a.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(a);
+    return a;
+  }
+
+  private addAlarms(props: LakeMonitoringProps, m: LakeMetrics): void {
+    const t = withDefaults(LAKE_MONITORING_DEFAULTS, props);
+    this.alarm(
       'kinesis-iterator-age',
-      iteratorAge,
-      props.iteratorAgeMs ?? 600000,
+      m.iteratorAge,
+      t.iteratorAgeMs,
       'Firehose falls behind the ad-event stream.',
     );
-    alarm(
+    this.alarm(
       'kinesis-write-throttles',
-      writeThrottles,
+      m.writeThrottles,
       0,
       'Producers are throttled writing to the ad-event stream.',
     );
-    alarm(
+    this.alarm(
       'firehose-freshness',
-      freshness,
-      props.firehoseFreshnessSeconds ?? 900,
+      m.freshness,
+      t.firehoseFreshnessSeconds,
       'Ad events wait too long before they land in raw.',
     );
-    alarm(
+    this.alarm(
       'firehose-delivery-errors',
-      deliverySuccess,
+      m.deliverySuccess,
       1,
       'Firehose failed to deliver to S3 (see the error prefix and log group).',
       ComparisonOperator.LESS_THAN_THRESHOLD,
     );
-    alarm('api-lambda-errors', lambdaErrors, 0, 'The API Lambda raised errors.');
-    alarm('api-lambda-throttles', lambdaThrottles, 0, 'The API Lambda hit its reserved concurrency.');
-    alarm('api-5xx', api5xx, 0, 'The API answered 5xx.');
-    alarm('api-latency-p99', apiLatency, props.apiLatencyP99Ms ?? 10000, 'API p99 latency is high.');
+    this.alarm('api-lambda-errors', m.lambdaErrors, 0, 'The API Lambda raised errors.');
+    this.alarm('api-lambda-throttles', m.lambdaThrottles, 0, 'The API Lambda hit its reserved concurrency.');
+    this.alarm('api-5xx', m.api5xx, 0, 'The API answered 5xx.');
+    this.alarm('api-latency-p99', m.apiLatency, t.apiLatencyP99Ms, 'API p99 latency is high.');
+  }
 
-    this.deadLetters = new Queue(this, 'NotificationDeadLetters', {
-      queueName: names.resource('alarm-dead-letters'),
+  /** Where EventBridge puts notifications it could not deliver to the topic. */
+  private createDeadLetters(): Queue {
+    const queue = new Queue(this, 'NotificationDeadLetters', {
+      queueName: this.names.resource('alarm-dead-letters'),
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: this.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     acknowledge(
-      this.deadLetters,
+      queue,
       'AwsSolutions-SQS3',
       'This queue is itself the dead-letter queue of the EventBridge notification targets.',
     );
     acknowledge(
-      this.deadLetters,
+      queue,
       'Serverless-SQSRedrivePolicy',
       'A dead-letter queue has no further redrive target; operators inspect and replay its messages.',
     );
+    return queue;
+  }
+
+  /** Glue job failures and failed Data Quality evaluations, sent to the topic. */
+  private addEventRules(props: LakeMonitoringProps): void {
     const target = (message?: RuleTargetInput): SnsTopic =>
       new SnsTopic(this.topic, { message, deadLetterQueue: this.deadLetters, retryAttempts: 10 });
-
     const glueFailures = new Rule(this, 'GlueJobFailures', {
-      ruleName: names.resource('glue-job-failures'),
+      ruleName: this.names.resource('glue-job-failures'),
       description: 'A Glue job of the lake failed, timed out or errored.',
       eventPattern: {
         source: ['aws.glue'],
@@ -166,7 +207,7 @@ export class LakeMonitoring extends Construct {
       ),
     );
     const dqFailures = new Rule(this, 'DataQualityFailures', {
-      ruleName: names.resource('dq-failures'),
+      ruleName: this.names.resource('dq-failures'),
       description: 'A Glue Data Quality evaluation of the lake failed.',
       eventPattern: {
         source: ['aws.glue-dataquality'],
@@ -175,47 +216,50 @@ export class LakeMonitoring extends Construct {
       },
     });
     dqFailures.addTarget(target());
+  }
 
+  private createDashboard(props: LakeMonitoringProps, m: LakeMetrics): Dashboard {
+    const names = this.names;
     const glueMetric = (job: string, metricName: string): Metric =>
       new Metric({
         namespace: 'Glue',
         metricName,
         dimensionsMap: { JobName: job, JobRunId: 'ALL', Type: 'count' },
         statistic: 'Sum',
-        period,
+        period: this.period,
       });
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: names.resource('lake') });
-    this.dashboard.addWidgets(
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: names.resource('lake') });
+    dashboard.addWidgets(
       new TextWidget({
         markdown: `# ${names.prefix} data lake\nAlarms go to SNS topic \`${names.resource('alarms')}\`; Glue job and data quality failures arrive through EventBridge.`,
         width: 24,
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Kinesis: iterator age (ms)', left: [iteratorAge], width: 8 }),
-      new GraphWidget({ title: 'Kinesis: throttled records', left: [writeThrottles], width: 8 }),
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Kinesis: iterator age (ms)', left: [m.iteratorAge], width: 8 }),
+      new GraphWidget({ title: 'Kinesis: throttled records', left: [m.writeThrottles], width: 8 }),
       new GraphWidget({
         title: 'Firehose: freshness (s) / success',
-        left: [freshness],
-        right: [deliverySuccess],
+        left: [m.freshness],
+        right: [m.deliverySuccess],
         width: 8,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'API: requests / 4xx / 5xx',
-        left: [props.api.metricCount({ period }), props.api.metricClientError({ period }), api5xx],
+        left: [m.apiRequests, m.api4xx, m.api5xx],
         width: 8,
       }),
-      new GraphWidget({ title: 'API: latency p99 (ms)', left: [apiLatency], width: 8 }),
+      new GraphWidget({ title: 'API: latency p99 (ms)', left: [m.apiLatency], width: 8 }),
       new GraphWidget({
         title: 'Lambda: errors / throttles',
-        left: [lambdaErrors, lambdaThrottles],
+        left: [m.lambdaErrors, m.lambdaThrottles],
         width: 8,
       }),
     );
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Glue: failed / completed tasks',
         left: props.glueJobNames.map((j) => glueMetric(j, 'glue.driver.aggregate.numFailedTasks')),
@@ -223,5 +267,6 @@ export class LakeMonitoring extends Construct {
         width: 24,
       }),
     );
+    return dashboard;
   }
 }

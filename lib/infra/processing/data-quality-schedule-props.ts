@@ -11,3 +11,8 @@ export interface DataQualityScheduleProps {
   /** When the evaluations run (EventBridge Scheduler expression, UTC). @default 'cron(0 5 * * ? *)' */
   readonly schedule?: string;
 }
+
+/** Applied by DataQualitySchedule (and reported by the environment config). */
+export const DATA_QUALITY_SCHEDULE_DEFAULTS = {
+  schedule: 'cron(0 5 * * ? *)',
+} as const satisfies Partial<DataQualityScheduleProps>;

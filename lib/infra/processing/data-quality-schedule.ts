@@ -4,6 +4,7 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { allTables } from '../../contracts';
 import { glueArn } from '../governance/catalog-policies';
+import { DATA_QUALITY_SCHEDULE_DEFAULTS } from './data-quality-schedule-props';
 import type { DataQualityScheduleProps } from './data-quality-schedule-props';
 
 /**
@@ -52,7 +53,7 @@ export class DataQualitySchedule extends Construct {
       const s = new CfnSchedule(this, `Dq-${c.name}`, {
         name: `${names.prefix}-dq-${c.name.replace(/_/g, '-')}`,
         description: `Evaluates ${names.ruleset(c.name)} on ${names.database(c.database)}.${c.name}`,
-        scheduleExpression: props.schedule ?? 'cron(0 5 * * ? *)',
+        scheduleExpression: props.schedule ?? DATA_QUALITY_SCHEDULE_DEFAULTS.schedule,
         scheduleExpressionTimezone: 'UTC',
         flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 30 },
         state: 'ENABLED',

@@ -1,17 +1,13 @@
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DatasetName } from '../../contracts';
 import type { LakeNames } from '../config/lake-names';
+import type { LakeZones } from '../storage/lake-zones';
 
 export type GlueWorkerType = 'G.1X' | 'G.2X' | 'G.4X' | 'G.8X' | 'G.025X';
 
 export interface LakeEtlProps {
   readonly names: LakeNames;
-  readonly key: IKey;
-  readonly rawBucket: IBucket;
-  readonly processedBucket: IBucket;
-  readonly curatedBucket: IBucket;
-  readonly quarantineBucket: IBucket;
+  /** The jobs read raw, write processed, curated and quarantine, and encrypt with the lake key. */
+  readonly zones: Pick<LakeZones, 'key' | 'raw' | 'processed' | 'curated' | 'quarantine'>;
   /** Folder holding `glue_entry/` and the `lake_jobs` package. @default '<repo>/glue-jobs' */
   readonly glueJobsDir?: string;
   /** Datasets that get a job. @default every dataset of lib/contracts */
@@ -35,3 +31,14 @@ export interface LakeEtlProps {
   /** Start the scheduled triggers when created. @default true */
   readonly startTriggers?: boolean;
 }
+
+/** The job defaults, applied by LakeEtl (and reported by the environment config). */
+export const LAKE_ETL_DEFAULTS = {
+  glueVersion: '5.1',
+  workerType: 'G.1X',
+  numberOfWorkers: 2,
+  timeoutMinutes: 60,
+  maxRetries: 1,
+  batchSchedule: 'cron(0 2 * * ? *)',
+  streamSchedule: 'cron(0/15 * * * ? *)',
+} as const satisfies Partial<LakeEtlProps>;

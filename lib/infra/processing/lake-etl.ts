@@ -14,8 +14,9 @@ import {
   zoneTablesArn,
 } from '../governance/catalog-policies';
 import { acknowledge, iam5 } from '../nag';
-import { bucketStatements, keyStatement } from '../storage/access-policies';
 import type { DatasetName } from '../../contracts';
+import { withDefaults } from '../config/defaults';
+import { LAKE_ETL_DEFAULTS } from './lake-etl-props';
 import type { LakeEtlProps } from './lake-etl-props';
 
 function requirePath(path: string, what: string): void {
@@ -68,10 +69,12 @@ export class LakeEtl extends Construct {
   constructor(scope: Construct, id: string, props: LakeEtlProps) {
     super(scope, id);
     const names = props.names;
+    const s = withDefaults(LAKE_ETL_DEFAULTS, props);
     const dir = props.glueJobsDir ?? DEFAULT_GLUE_JOBS_DIR;
     const datasets = props.datasets ?? allDatasets.map((d) => d.name);
     const streamed = new Set(props.streamedDatasets ?? ['ad_events']);
     const stack = Stack.of(this);
+    const zones = props.zones;
 
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('glue.amazonaws.com'),
@@ -80,9 +83,9 @@ export class LakeEtl extends Construct {
     this.securityConfiguration = new CfnSecurityConfiguration(this, 'Security', {
       name: names.resource('etl'),
       encryptionConfiguration: {
-        s3Encryptions: [{ s3EncryptionMode: 'SSE-KMS', kmsKeyArn: props.key.keyArn }],
-        cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: props.key.keyArn },
-        jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: props.key.keyArn },
+        s3Encryptions: [{ s3EncryptionMode: 'SSE-KMS', kmsKeyArn: zones.key.keyArn }],
+        cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: zones.key.keyArn },
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: zones.key.keyArn },
       },
     });
 
@@ -105,7 +108,7 @@ export class LakeEtl extends Construct {
     });
     this.role.addToPrincipalPolicy(assetRead(this.libraryAsset));
 
-    const processedRoot = `s3://${props.processedBucket.bucketName}`;
+    const processedRoot = `s3://${zones.processed.bucket.bucketName}`;
     const commonArgs: Record<string, string> = {
       '--datalake-formats': 'iceberg',
       '--conf': icebergSparkConf(`${processedRoot}/`),
@@ -121,9 +124,9 @@ export class LakeEtl extends Construct {
       '--catalog': GLUE_SPARK_CATALOG,
       '--processed_database': names.database('processed'),
       '--curated_database': names.database('curated'),
-      '--raw_root': `s3://${props.rawBucket.bucketName}`,
+      '--raw_root': `s3://${zones.raw.bucket.bucketName}`,
       '--warehouse': `${processedRoot}/`,
-      '--quarantine_root': `s3://${props.quarantineBucket.bucketName}`,
+      '--quarantine_root': `s3://${zones.quarantine.bucket.bucketName}`,
       '--reports_root': `${processedRoot}/_reports`,
       '--state_root': `${processedRoot}/_state`,
       '--reprocess': 'false',
@@ -143,11 +146,11 @@ export class LakeEtl extends Construct {
             : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
         role: this.role.roleArn,
         command: { name: 'glueetl', pythonVersion: '3', scriptLocation: script.s3ObjectUrl },
-        glueVersion: props.glueVersion ?? '5.1',
-        workerType: props.workerType ?? 'G.1X',
-        numberOfWorkers: props.numberOfWorkers ?? 2,
-        timeout: props.timeoutMinutes ?? 60,
-        maxRetries: props.maxRetries ?? 1,
+        glueVersion: s.glueVersion,
+        workerType: s.workerType,
+        numberOfWorkers: s.numberOfWorkers,
+        timeout: s.timeoutMinutes,
+        maxRetries: s.maxRetries,
         executionProperty: { maxConcurrentRuns: 1 },
         securityConfiguration: this.securityConfiguration.ref,
         defaultArguments: commonArgs,
@@ -186,8 +189,8 @@ export class LakeEtl extends Construct {
     };
     const batchMembers = datasets.filter((d) => !streamed.has(d));
     const streamMembers = datasets.filter((d) => streamed.has(d));
-    scheduled('batch', props.batchSchedule ?? 'cron(0 2 * * ? *)', batchMembers);
-    scheduled('stream', props.streamSchedule ?? 'cron(0/15 * * * ? *)', streamMembers);
+    scheduled('batch', s.batchSchedule, batchMembers);
+    scheduled('stream', s.streamSchedule, streamMembers);
     if (batchMembers.includes('transactions')) {
       const after = new CfnTrigger(this, 'curated-after-inputs', {
         name: names.resource('curated-after-inputs'),
@@ -213,14 +216,9 @@ export class LakeEtl extends Construct {
 
   private grantPermissions(props: LakeEtlProps, stack: Stack, rulesetNames: string[]): void {
     const names = props.names;
-    const statements = [
-      ...bucketStatements(props.rawBucket, 'read'),
-      ...bucketStatements(props.processedBucket, 'readwrite'),
-      ...bucketStatements(props.curatedBucket, 'readwrite'),
-      ...bucketStatements(props.quarantineBucket, 'readwrite'),
-      keyStatement(props.key, 'encrypt-decrypt'),
-    ];
-    for (const st of statements) this.role.addToPrincipalPolicy(st);
+    const { raw, processed, curated, quarantine } = props.zones;
+    raw.grantRead(this.role);
+    for (const zone of [processed, curated, quarantine]) zone.grantReadWrite(this.role);
     const glueLogs = stack.formatArn({
       service: 'logs',
       resource: 'log-group',
@@ -255,16 +253,10 @@ export class LakeEtl extends Construct {
       }),
     );
     const policy = this.role.node.findChild('DefaultPolicy');
-    const buckets = {
-      raw: props.rawBucket,
-      processed: props.processedBucket,
-      curated: props.curatedBucket,
-      quarantine: props.quarantineBucket,
-    };
-    for (const [zone, bucket] of Object.entries(buckets)) {
+    for (const [zone, z] of Object.entries({ raw, processed, curated, quarantine })) {
       acknowledge(
         policy,
-        iam5(policy, bucket.arnForObjects('*')),
+        iam5(policy, z.objectsArn()),
         `The jobs read or write files with run-generated names anywhere in the ${zone} zone (Iceberg data and metadata, quarantine and report files).`,
       );
     }

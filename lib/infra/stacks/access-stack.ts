@@ -17,7 +17,7 @@ import { LakeQueryRole } from '../consumption/lake-query-role';
 import { acknowledge, iam5 } from '../nag';
 import { importZones } from './storage-stack';
 import type { ZonesStackProps } from './storage-stack';
-import { retention } from './retention';
+import { retention } from '../config/retention';
 
 export interface AccessStackProps extends ZonesStackProps {
   /** The API handler file. @default '<repo>/lambdas/api/handler.ts' */
@@ -41,12 +41,12 @@ export class AccessStack extends Stack {
     const { config, names } = props;
     this.workgroups = new AthenaWorkgroups(this, 'Workgroups', {
       names,
-      resultsBucket: zones.athenaResults,
+      resultsBucket: zones.athenaResults.bucket,
       key: zones.key,
       bytesScannedCutoffMiB: config.query.bytesScannedCutoffMiB,
       recursiveDelete: config.destroyData,
     });
-    const common = { names, resultsBucket: zones.athenaResults, key: zones.key };
+    const common = { names, results: zones.athenaResults };
 
     const apiRole = new Role(this, 'ApiFunctionRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

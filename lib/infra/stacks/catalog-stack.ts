@@ -18,15 +18,14 @@ export class CatalogStack extends Stack {
     const { config, names } = props;
     this.catalog = new DataLakeCatalog(this, 'Catalog', {
       names,
-      rawBucket: zones.raw,
-      processedBucket: zones.processed,
-      curatedBucket: zones.curated,
+      rawBucket: zones.raw.bucket,
+      processedBucket: zones.processed.bucket,
+      curatedBucket: zones.curated.bucket,
     });
     this.lakeFormation = new LakeFormationSetup(this, 'LakeFormation', {
       prefix: config.prefix,
       catalog: this.catalog,
       locations: [zones.raw, zones.processed, zones.curated],
-      key: zones.key,
       admins: config.lakeFormationAdmins,
       cdkQualifier: config.cdkQualifier,
       // LF-tag keys are account-wide: one key per environment

@@ -23,11 +23,7 @@ export class ProcessingStack extends Stack {
     const { config, names } = props;
     this.etl = new LakeEtl(this, 'Etl', {
       names,
-      key: zones.key,
-      rawBucket: zones.raw,
-      processedBucket: zones.processed,
-      curatedBucket: zones.curated,
-      quarantineBucket: zones.quarantine,
+      zones,
       glueJobsDir: props.glueJobsDir,
       ...config.etl,
     });
@@ -39,7 +35,7 @@ export class ProcessingStack extends Stack {
     this.grants = new LakeGrants(this, 'EtlGrants', {
       names,
       principalArn: this.etl.role.roleArn,
-      access: { kind: 'etl', writeLocations: [zones.processed, zones.curated] },
+      access: { kind: 'etl', writeLocations: [zones.processed.bucket, zones.curated.bucket] },
     });
   }
 }

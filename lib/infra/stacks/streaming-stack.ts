@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { importZones } from './storage-stack';
 import type { ZonesStackProps } from './storage-stack';
 import { AdEventsStream } from '../streaming/ad-events-stream';
-import { retention } from './retention';
+import { retention } from '../config/retention';
 
 export type StreamingStackProps = ZonesStackProps;
 
@@ -18,8 +18,7 @@ export class StreamingStack extends Stack {
     const s = config.streaming;
     this.adEvents = new AdEventsStream(this, 'AdEvents', {
       prefix: config.prefix,
-      key: zones.key,
-      rawBucket: zones.raw,
+      raw: zones.raw,
       capacityMode: s.mode,
       shardCount: s.shardCount,
       retentionPeriod: Duration.hours(s.retentionHours),

@@ -18,3 +18,13 @@ export interface DataLakeStorageProps {
   /** Days non-current object versions are kept (all versioned buckets). @default 90 */
   readonly noncurrentVersionExpirationDays?: number;
 }
+
+/** The lifecycle defaults, applied by DataLakeStorage (and reported by the environment config). */
+export const DATA_LAKE_STORAGE_DEFAULTS = {
+  rawInfrequentAccessDays: 30,
+  rawGlacierDays: 180,
+  quarantineExpirationDays: 90,
+  athenaResultsExpirationDays: 30,
+  accessLogsExpirationDays: 365,
+  noncurrentVersionExpirationDays: 90,
+} as const satisfies Required<Omit<DataLakeStorageProps, 'prefix' | 'removalPolicy'>>;

@@ -3,6 +3,8 @@ import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { withDefaults } from '../config/defaults';
+import { DATA_LAKE_STORAGE_DEFAULTS } from './data-lake-storage-props';
 import type { DataLakeStorageProps } from './data-lake-storage-props';
 import { LakeBucket } from './lake-bucket';
 import { zoneBucketName } from './lake-zones';
@@ -24,7 +26,8 @@ export class DataLakeStorage extends Construct {
   constructor(scope: Construct, id: string, props: DataLakeStorageProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const noncurrentVersionExpirationDays = props.noncurrentVersionExpirationDays ?? 90;
+    const s = withDefaults(DATA_LAKE_STORAGE_DEFAULTS, props);
+    const noncurrentVersionExpirationDays = s.noncurrentVersionExpirationDays;
 
     this.key = new Key(this, 'Key', {
       alias: `alias/${props.prefix}-lake`,
@@ -54,9 +57,7 @@ export class DataLakeStorage extends Construct {
       bucketName: name('logs'),
       removalPolicy,
       noncurrentVersionExpirationDays,
-      lifecycleRules: [
-        { id: 'expire-access-logs', expiration: Duration.days(props.accessLogsExpirationDays ?? 365) },
-      ],
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(s.accessLogsExpirationDays) }],
     });
 
     const common = {
@@ -74,11 +75,11 @@ export class DataLakeStorage extends Construct {
           transitions: [
             {
               storageClass: StorageClass.INFREQUENT_ACCESS,
-              transitionAfter: Duration.days(props.rawInfrequentAccessDays ?? 30),
+              transitionAfter: Duration.days(s.rawInfrequentAccessDays),
             },
             {
               storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
-              transitionAfter: Duration.days(props.rawGlacierDays ?? 180),
+              transitionAfter: Duration.days(s.rawGlacierDays),
             },
           ],
         },
@@ -89,15 +90,13 @@ export class DataLakeStorage extends Construct {
     this.quarantine = new LakeBucket(this, 'Quarantine', {
       ...common,
       bucketName: name('quarantine'),
-      lifecycleRules: [
-        { id: 'expire-quarantine', expiration: Duration.days(props.quarantineExpirationDays ?? 90) },
-      ],
+      lifecycleRules: [{ id: 'expire-quarantine', expiration: Duration.days(s.quarantineExpirationDays) }],
     });
     this.athenaResults = new LakeBucket(this, 'AthenaResults', {
       ...common,
       bucketName: name('results'),
       lifecycleRules: [
-        { id: 'expire-query-results', expiration: Duration.days(props.athenaResultsExpirationDays ?? 30) },
+        { id: 'expire-query-results', expiration: Duration.days(s.athenaResultsExpirationDays) },
       ],
     });
   }

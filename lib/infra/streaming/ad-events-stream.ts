@@ -1,11 +1,12 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
-import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
-import { LogGroup, LogStream, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, LogStream } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, iam5 } from '../nag';
-import { bucketStatements, keyStatement } from '../storage/access-policies';
+import { retention } from '../config/retention';
+import { AD_EVENTS_STREAM_DEFAULTS as DEFAULTS } from './ad-events-stream-props';
 import type { AdEventsStreamProps } from './ad-events-stream-props';
 
 export const DEFAULT_AD_EVENTS_PREFIX = 'ad_events/!{timestamp:yyyy/MM/dd/HH}/';
@@ -33,26 +34,26 @@ export class AdEventsStream extends Construct {
 
   constructor(scope: Construct, id: string, props: AdEventsStreamProps) {
     super(scope, id);
-    const retentionPeriod = props.retentionPeriod ?? Duration.days(7);
+    const retentionPeriod = props.retentionPeriod ?? Duration.hours(DEFAULTS.retentionHours);
     if (retentionPeriod.toHours() < 168)
       throw new Error('AdEventsStream: retentionPeriod must be at least 7 days');
-    const provisioned = (props.capacityMode ?? 'on-demand') === 'provisioned';
+    const provisioned = (props.capacityMode ?? DEFAULTS.capacityMode) === 'provisioned';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.deliveryStreamName = `${props.prefix}-ad-events`;
 
     this.stream = new Stream(this, 'Stream', {
       streamName: `${props.prefix}-ad-events`,
       encryption: StreamEncryption.KMS,
-      encryptionKey: props.key,
+      encryptionKey: props.raw.key,
       retentionPeriod,
       streamMode: provisioned ? StreamMode.PROVISIONED : StreamMode.ON_DEMAND,
-      shardCount: provisioned ? (props.shardCount ?? 1) : undefined,
+      shardCount: provisioned ? (props.shardCount ?? DEFAULTS.shardCount) : undefined,
       removalPolicy,
     });
 
     this.logGroup = new LogGroup(this, 'DeliveryLogs', {
       logGroupName: `/aws/kinesisfirehose/${this.deliveryStreamName}`,
-      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? retention(),
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const logStream = new LogStream(this, 'DeliveryLogStream', {
@@ -67,29 +68,28 @@ export class AdEventsStream extends Construct {
       assumedBy: new ServicePrincipal('firehose.amazonaws.com'),
       description: `${props.prefix}: Firehose reads the ad-event stream and writes the raw zone`,
     });
-    const policy = new Policy(this, 'Policy', {
-      roles: [this.role],
-      statements: [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: [
-            'kinesis:DescribeStream',
-            'kinesis:DescribeStreamSummary',
-            'kinesis:GetShardIterator',
-            'kinesis:GetRecords',
-            'kinesis:ListShards',
-          ],
-          resources: [this.stream.streamArn],
-        }),
-        ...bucketStatements(props.rawBucket, 'write', [dataPrefix, errorPrefix]),
-        keyStatement(props.key, 'encrypt-decrypt'),
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['logs:PutLogEvents'],
-          resources: [this.logGroup.logGroupArn],
-        }),
-      ],
-    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [
+          'kinesis:DescribeStream',
+          'kinesis:DescribeStreamSummary',
+          'kinesis:GetShardIterator',
+          'kinesis:GetRecords',
+          'kinesis:ListShards',
+        ],
+        resources: [this.stream.streamArn],
+      }),
+    );
+    props.raw.grantWrite(this.role, [dataPrefix, errorPrefix]);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    const policy = this.role.node.findChild('DefaultPolicy');
 
     this.deliveryStream = new CfnDeliveryStream(this, 'Delivery', {
       deliveryStreamName: this.deliveryStreamName,
@@ -99,17 +99,19 @@ export class AdEventsStream extends Construct {
         roleArn: this.role.roleArn,
       },
       extendedS3DestinationConfiguration: {
-        bucketArn: props.rawBucket.bucketArn,
+        bucketArn: props.raw.bucket.bucketArn,
         roleArn: this.role.roleArn,
         compressionFormat: 'GZIP',
         prefix: props.dataOutputPrefix ?? DEFAULT_AD_EVENTS_PREFIX,
         errorOutputPrefix: props.errorOutputPrefix ?? DEFAULT_AD_EVENTS_ERROR_PREFIX,
         fileExtension: '.ndjson.gz',
         bufferingHints: {
-          intervalInSeconds: (props.bufferingInterval ?? Duration.seconds(300)).toSeconds(),
-          sizeInMBs: (props.bufferingSize ?? Size.mebibytes(64)).toMebibytes(),
+          intervalInSeconds: (
+            props.bufferingInterval ?? Duration.seconds(DEFAULTS.bufferIntervalSeconds)
+          ).toSeconds(),
+          sizeInMBs: (props.bufferingSize ?? Size.mebibytes(DEFAULTS.bufferSizeMiB)).toMebibytes(),
         },
-        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } },
+        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: props.raw.key.keyArn } },
         // Producers send one JSON object per record without a newline; Firehose would concatenate them.
         processingConfiguration: {
           enabled: true,
@@ -137,12 +139,12 @@ export class AdEventsStream extends Construct {
     );
     acknowledge(
       policy,
-      iam5(policy, props.rawBucket.arnForObjects(`${dataPrefix}*`)),
+      iam5(policy, props.raw.objectsArn(dataPrefix)),
       'Firehose writes objects under arrival-hour keys that do not exist in advance; limited to the ad_events/ prefix of the raw bucket.',
     );
     acknowledge(
       policy,
-      iam5(policy, props.rawBucket.arnForObjects(`${errorPrefix}*`)),
+      iam5(policy, props.raw.objectsArn(errorPrefix)),
       'Firehose writes undeliverable records under generated keys; limited to the ad_events_errors/ prefix of the raw bucket.',
     );
   }
