@@ -198,7 +198,10 @@ export function resolveEnvironmentConfig(
     );
   }
   const st = withDefaults(DATA_LAKE_STORAGE_DEFAULTS, s.storage ?? {});
-  const sm = s.streaming ?? {};
+  const { capacityMode, ...streamDefaults } = AD_EVENTS_STREAM_DEFAULTS;
+  const sm = withDefaults({ mode: capacityMode, ...streamDefaults }, s.streaming ?? {});
+  const streaming = (name: keyof typeof streamDefaults, min: number, max: number): number =>
+    requireRange(`streaming.${name}`, sm[name], min, max);
   const etl = withDefaults(
     { ...LAKE_ETL_DEFAULTS, dataQualitySchedule: DATA_QUALITY_SCHEDULE_DEFAULTS.schedule },
     s.etl ?? {},
@@ -206,7 +209,7 @@ export function resolveEnvironmentConfig(
   const q = withDefaults(ATHENA_WORKGROUPS_DEFAULTS, s.query ?? {});
   const api = withDefaults(LAKE_API_DEFAULTS, s.api ?? {});
   const mon = withDefaults(LAKE_MONITORING_DEFAULTS, s.monitoring ?? {});
-  const mode = sm.mode ?? AD_EVENTS_STREAM_DEFAULTS.capacityMode;
+  const mode = sm.mode;
   if (mode !== 'on-demand' && mode !== 'provisioned') {
     throw new Error(
       `lake config: streaming.mode must be 'on-demand' or 'provisioned' (got '${String(mode)}')`,
@@ -245,30 +248,10 @@ export function resolveEnvironmentConfig(
     },
     streaming: {
       mode,
-      shardCount: requireRange(
-        'streaming.shardCount',
-        sm.shardCount ?? AD_EVENTS_STREAM_DEFAULTS.shardCount,
-        1,
-        500,
-      ),
-      retentionHours: requireRange(
-        'streaming.retentionHours',
-        sm.retentionHours ?? AD_EVENTS_STREAM_DEFAULTS.retentionHours,
-        168,
-        8760,
-      ),
-      bufferIntervalSeconds: requireRange(
-        'streaming.bufferIntervalSeconds',
-        sm.bufferIntervalSeconds ?? AD_EVENTS_STREAM_DEFAULTS.bufferIntervalSeconds,
-        0,
-        900,
-      ),
-      bufferSizeMiB: requireRange(
-        'streaming.bufferSizeMiB',
-        sm.bufferSizeMiB ?? AD_EVENTS_STREAM_DEFAULTS.bufferSizeMiB,
-        1,
-        128,
-      ),
+      shardCount: streaming('shardCount', 1, 500),
+      retentionHours: streaming('retentionHours', 168, 8760),
+      bufferIntervalSeconds: streaming('bufferIntervalSeconds', 0, 900),
+      bufferSizeMiB: streaming('bufferSizeMiB', 1, 128),
     },
     etl: {
       glueVersion: etl.glueVersion,
