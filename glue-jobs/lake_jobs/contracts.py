@@ -192,6 +192,16 @@ class IdFormat:
 
 
 @dataclass(frozen=True)
+class CombinedLogGrammar:
+    """The combined-log grammar (lib/contracts/combined-log.ts): a Java regex, the one the raw table's SerDe
+    applies too, with one named group per field."""
+
+    regex: str
+    columns: tuple[str, ...]
+    """Field names in group order (group i + 1 is columns[i])."""
+
+
+@dataclass(frozen=True)
 class ReportField:
     name: str
     kind: str
@@ -207,6 +217,7 @@ class Contracts:
     ids: IdFormat | None = None
     run_statuses: tuple[str, ...] = ()
     run_report_fields: tuple[ReportField, ...] = ()
+    combined_log: CombinedLogGrammar | None = None
 
     def table(self, name: str) -> Table:
         if name in self.datasets:
@@ -230,7 +241,19 @@ def parse_contracts(doc: dict[str, Any]) -> Contracts:
             ReportField(f["name"], f["kind"], bool(f.get("optional", False)))
             for f in doc.get("runReport", {}).get("fields", ())
         ),
+        combined_log=CombinedLogGrammar(
+            doc["combinedLog"]["regex"], tuple(f["column"] for f in doc["combinedLog"]["fields"])
+        )
+        if "combinedLog" in doc
+        else None,
     )
+
+
+def combined_log_grammar() -> CombinedLogGrammar:
+    grammar = load_contracts().combined_log
+    if grammar is None:
+        raise ValueError(f"{CONTRACTS_PATH} declares no combined-log grammar; export the contracts again")
+    return grammar
 
 
 def agreements() -> tuple[LakeLayout, IdFormat]:

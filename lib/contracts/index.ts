@@ -1,4 +1,5 @@
 import { adEvents } from './ad-events';
+import { combinedLogFields, combinedLogRegex, groupName } from './combined-log';
 import { icebergTableSpec } from './iceberg';
 import { idFormat } from './ids';
 import { lakeKeys, lakeZones } from './lake-layout';
@@ -55,6 +56,10 @@ export function contractsDocument(): object {
     iceberg: Object.fromEntries(allTables.map((t) => [t.name, icebergTableSpec(t)])),
     layout: { zones: lakeZones, keys: lakeKeys },
     ids: idFormat,
+    combinedLog: {
+      regex: combinedLogRegex,
+      fields: combinedLogFields.map((f) => ({ column: f.column, group: groupName(f.column) })),
+    },
     runReport: {
       statuses: runStatuses,
       fields: Object.entries(runReportFields).map(([name, f]) => ({ name, ...f })),

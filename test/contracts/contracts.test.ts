@@ -19,7 +19,7 @@ describe('dataset contracts', () => {
     expect(readFileSync(contractsJsonPath, 'utf8')).toBe(contractsJson());
     // every agreement the jobs and TypeScript share is in it
     expect(Object.keys(JSON.parse(contractsJson()) as object)).toEqual(
-      expect.arrayContaining(['datasets', 'curated', 'iceberg', 'layout', 'ids', 'runReport']),
+      expect.arrayContaining(['datasets', 'curated', 'iceberg', 'layout', 'ids', 'runReport', 'combinedLog']),
     );
   });
 

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { allTables, datasets } from '../../lib/contracts';
+import { contractsJsonPath } from '../../lib/contracts/export';
 import type { AnyContract } from '../../lib/contracts';
 import {
   COMBINED_LOG_REGEX,
@@ -101,25 +103,21 @@ describe('raw tables', () => {
     );
   });
 
-  test('the combined-log regex splits a real log line into the raw columns', () => {
-    const line =
-      '203.0.113.9 - alice [10/Oct/2025:13:55:36 +0000] "GET /p/42?x=1 HTTP/1.1" 200 2326 "https://ref.example/" "Mozilla/5.0 (X11)"';
-    const m = new RegExp(COMBINED_LOG_REGEX).exec(line);
-    expect(m?.slice(1)).toEqual([
-      '203.0.113.9',
-      '-',
-      'alice',
-      '10/Oct/2025:13:55:36 +0000',
-      'GET',
-      '/p/42?x=1',
-      'HTTP/1.1',
-      '200',
-      '2326',
-      'https://ref.example/',
-      'Mozilla/5.0 (X11)',
-    ]);
-    const cols = rawTableDefinition(byName('server_logs') as never, 'b').columns;
-    expect(cols).toHaveLength((m?.length ?? 0) - 1);
+  test("the combined-log SerDe applies the jobs' grammar: the exported regex, one named group per column", () => {
+    const def = rawTableDefinition(byName('server_logs') as never, 'b');
+    const exported = (
+      JSON.parse(readFileSync(contractsJsonPath, 'utf8')) as { combinedLog: { regex: string } }
+    ).combinedLog.regex;
+    expect(def.serde).toEqual({
+      library: 'org.apache.hadoop.hive.serde2.RegexSerDe',
+      parameters: { 'input.regex': exported },
+    });
+    expect(COMBINED_LOG_REGEX).toBe(exported);
+    // RegexSerDe maps capture group i to column i: every group is a named one, in column order
+    const groups = [...exported.matchAll(/\((?!\?)|\(\?<([a-zA-Z][a-zA-Z0-9]*)>/g)].map((m) => m[1] ?? '?');
+    expect(groups).toEqual(
+      def.columns.map((c) => c.name.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase())),
+    );
   });
 });
 

@@ -1,10 +1,11 @@
 """server_logs: nginx/Apache "combined" log lines -> one row per request.
 
-Format: ``%h %l %u [%t] "%r" %>s %b "%{Referer}i" "%{User-agent}i"``. ``parse`` splits a line with one
-regular expression (a line that does not match it, e.g. binary garbage or a control character, is
-``parse:log_line``), then the request line ``"%r"`` into method, path, query string and protocol (a request
-line that is not ``METHOD target [HTTP/x.y]``, e.g. ``"-"`` or an escaped TLS handshake such as
-``"\\x16\\x03\\x01..."``, is ``parse:log_line`` too). ``-`` means unknown: remote user, size, referrer and
+Format: ``%h %l %u [%t] "%r" %>s %b "%{Referer}i" "%{User-agent}i"``. ``parse`` splits a line with the
+lake's combined-log grammar, the one regular expression the raw Glue table's SerDe applies too
+(lib/contracts/combined-log.ts, exported to contracts.json): a line that does not match it, e.g. binary
+garbage or a control character, is ``parse:log_line``; so is a line whose request ``"%r"`` is not
+``METHOD target [HTTP/x.y]`` (e.g. ``"-"`` or an escaped TLS handshake such as ``"\\x16\\x03\\x01..."``).
+The target splits into path and query string. ``-`` means unknown: remote user, size, referrer and
 user agent become null. ``%t`` (``10/Oct/2026:13:55:36 +0200``) is rewritten to ISO 8601 with its offset, so
 that the quality step casts it to a UTC instant (an impossible date becomes ``type:request_time``).
 
@@ -22,33 +23,22 @@ from __future__ import annotations
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from lake_jobs.contracts import combined_log_grammar
 from lake_jobs.reference import Reference
 from lake_jobs.text.user_agents import device_type, is_bot
 
-_QUOTED = r'"((?:[^"\\\x00-\x1f]|\\[^\x00-\x1f])*)"'
-"""A double-quoted field; `\\"` and `\\\\` escapes allowed (Apache), control characters not."""
-
-LINE_PATTERN = (
-    r"^(\S+) (\S+) (\S+) \[([^\]\x00-\x1f]+)\] "
-    + _QUOTED
-    + r" (\d{3}) (\d+|-) "
-    + _QUOTED
-    + " "
-    + _QUOTED
-    + r"\s*$"
-)
-"""One combined-log line; groups: host, ident, user, time, request, status, bytes, referrer, user agent."""
-
-REQUEST_PATTERN = r"^([A-Za-z]+) (\S+)(?: (HTTP/\d+(?:\.\d+)?))?$"
-"""The request line: method, target, optional protocol (absent in HTTP/0.9)."""
+LINE_PATTERN = combined_log_grammar().regex
+"""One combined-log line (a Java regex); its groups are the grammar's columns: client_ip, ident, remote_user,
+time_local, method, request_target, protocol, status, bytes_sent, referrer, user_agent. Method, target and
+protocol are empty when the quoted request is not a request line."""
 
 TIME_PATTERN = r"^(\d{2})/([A-Za-z]{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{2}):?(\d{2})$"
 """`%t`: day/month-name/year:hour:minute:second offset."""
 
 ENCODING_ERROR = "parse:encoding"
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_SEP = "\u0001"  # cannot occur in a matching line (control characters do not match LINE_PATTERN)
-_FIELDS = ("host", "ident", "user", "time", "request", "status", "bytes", "referrer", "agent")
+_SEP = "\u0001"  # cannot occur in a matching line (no field of the grammar holds a control character)
+_FIELDS = combined_log_grammar().columns
 
 
 def _dash_to_null(c: Column) -> Column:
@@ -88,38 +78,39 @@ def _groups(text: Column, pattern: str, count: int) -> Column:
     return F.when(F.coalesce(text.rlike(pattern), F.lit(False)), F.split(joined, _SEP))
 
 
-_LINE, _REQUEST = "_log_fields", "_request_fields"
+_LINE = "_log_fields"
 
 
 def parse(records: DataFrame) -> DataFrame:
-    # Staged projections: the expensive regex results are columns that later expressions reference, so
-    # Spark evaluates each regex once per line instead of once per derived column.
+    # A staged projection: the regex result is a column that later expressions reference, so Spark evaluates
+    # the regex once per line instead of once per derived column.
     lines = records.select("*", _groups(records["raw_text"], LINE_PATTERN, len(_FIELDS)).alias(_LINE))
     line = {name: F.col(_LINE)[i] for i, name in enumerate(_FIELDS)}
-    requests = lines.select("*", _groups(_unescape(line["request"]), REQUEST_PATTERN, 3).alias(_REQUEST))
     line_ok = F.col(_LINE).isNotNull()
-    request_ok = F.col(_REQUEST).isNotNull()
-    method, target, protocol = (F.col(_REQUEST)[i] for i in range(3))
+    request_ok = line["method"] != ""
+    method, target, protocol = (
+        F.when(request_ok, c) for c in (line["method"], _unescape(line["request_target"]), line["protocol"])
+    )
     query = F.regexp_extract(target, r"\?(.*)$", 1)
     reader_error = F.col("reader_error")
     garbage = (reader_error == ENCODING_ERROR) & ~line_ok
-    parsed = requests.withColumn("reader_error", F.when(garbage, F.lit(None)).otherwise(reader_error)).select(
+    parsed = lines.withColumn("reader_error", F.when(garbage, F.lit(None)).otherwise(reader_error)).select(
         "*",
         log_id(F.col("file_sha256"), F.col("record_no")).alias("log_id"),
-        line["host"].alias("client_ip"),
-        _dash_to_null(line["user"]).alias("remote_user"),
-        iso_time(line["time"]).alias("request_time"),
+        line["client_ip"].alias("client_ip"),
+        _dash_to_null(line["remote_user"]).alias("remote_user"),
+        iso_time(line["time_local"]).alias("request_time"),
         method.alias("method"),
         F.regexp_extract(target, r"^([^?]*)", 1).alias("path"),
         F.when(query != "", query).alias("query_string"),
         _dash_to_null(protocol).alias("protocol"),
         line["status"].alias("status"),
-        _dash_to_null(line["bytes"]).alias("bytes_sent"),
+        _dash_to_null(line["bytes_sent"]).alias("bytes_sent"),
         _dash_to_null(_unescape(line["referrer"])).alias("referrer"),
-        _dash_to_null(_unescape(line["agent"])).alias("user_agent"),
-        F.when(~(line_ok & request_ok), F.lit("parse:log_line")).alias("parse_error"),
+        _dash_to_null(_unescape(line["user_agent"])).alias("user_agent"),
+        F.when(~F.coalesce(line_ok & request_ok, F.lit(False)), F.lit("parse:log_line")).alias("parse_error"),
     )
-    return parsed.drop(_LINE, _REQUEST)
+    return parsed.drop(_LINE)
 
 
 def enrich(valid: DataFrame, ref: Reference) -> DataFrame:

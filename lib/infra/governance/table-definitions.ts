@@ -3,6 +3,7 @@
  * No construct in here: the catalog construct feeds these into L1 resources, and tests check them directly.
  */
 import type { AnyContract, Column, ColumnType, DatasetContract } from '../../contracts';
+import { combinedLogFields, combinedLogRegex } from '../../contracts/combined-log';
 import { icebergTableSpec } from '../../contracts/iceberg';
 
 export interface GlueColumn {
@@ -109,9 +110,8 @@ export interface RawTableDefinition {
 
 const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
 const TEXT_OUTPUT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
-/** nginx/Apache combined log format; one capture group per raw column. */
-export const COMBINED_LOG_REGEX =
-  '^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] "(\\S+) ([^"]*?) (\\S+)" (\\d{3}) (\\S+) "([^"]*)" "([^"]*)".*$';
+/** nginx/Apache combined log format: the grammar the Spark job parses with, one named group per raw column. */
+export const COMBINED_LOG_REGEX = combinedLogRegex;
 
 function rawColumns(contract: DatasetContract): Column[] {
   return contract.columns.filter((c) => c.source === 'raw');
@@ -200,19 +200,11 @@ export function rawTableDefinition(contract: DatasetContract, rawBucketName: str
     case 'combined_log':
       return {
         ...base,
-        columns: [
-          'client_ip',
-          'ident',
-          'remote_user',
-          'time_local',
-          'method',
-          'request_target',
-          'protocol',
-          'status',
-          'bytes_sent',
-          'referrer',
-          'user_agent',
-        ].map((name) => ({ name, type: 'string', comment: `Combined log field ${name}, as landed.` })),
+        columns: combinedLogFields.map(({ column }) => ({
+          name: column,
+          type: 'string',
+          comment: `Combined log field ${column}, as landed (escapes kept; null when the line does not match).`,
+        })),
         serde: {
           library: 'org.apache.hadoop.hive.serde2.RegexSerDe',
           parameters: { 'input.regex': COMBINED_LOG_REGEX },
