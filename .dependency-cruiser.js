@@ -40,6 +40,14 @@ module.exports = {
       from: { path: '^lib/generate/' },
       to: { path: '^lib/(local|stream|serve|cli|infra|bench)/' },
     },
+    {
+      name: 'dashboard-page-is-an-api-client',
+      severity: 'error',
+      comment:
+        'The dashboard runs in a browser and takes every figure from the public API: it imports its charting library and its own modules, nothing of the lake.',
+      from: { path: '^lib/dashboard/page/' },
+      to: { pathNot: ['^lib/dashboard/page/', 'node_modules/(echarts|zrender|tslib)/'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

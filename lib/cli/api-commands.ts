@@ -5,6 +5,8 @@ import { createLocalRouter } from '../serve/local-app';
 import { reloadingEngine } from '../serve/reloading-engine';
 import { startServer } from '../serve/server';
 import { SYNC_BUDGET_MS } from '../../lambdas/api/config';
+import { staticAssets } from '../serve/static-assets';
+import { dashboardFiles, ensureDashboard } from '../dashboard/bundle';
 import { jsonLogger, type LogLevel } from '../../lambdas/api/logger';
 import { grants, isRole, roles } from '../governance/grants';
 import { CliError } from './context';
@@ -100,10 +102,16 @@ export function register(program: Command, ctx: CliContext): void {
           },
           logger: jsonLogger({ service: 'lake-serve', level: opts.logLevel as LogLevel }),
         });
-        const srv = await startServer(router, { port, host: opts.host });
+        const page = await ensureDashboard(ctx.log);
+        const srv = await startServer(router, {
+          port,
+          host: opts.host,
+          assets: staticAssets(page.dir, dashboardFiles),
+        });
         if (readKeys(home).length === 0)
           ctx.warn('no API keys yet: create one with `lake keys create --role analyst`');
         ctx.log(`lake API on ${srv.url} (lake home ${home})`);
+        ctx.log(`dashboard: ${srv.url}/ (asks for an API key once)`);
         ctx.log(
           `try: curl -H "x-api-key: $KEY" '${srv.url}/v1/metrics/daily-sales?from=2024-01-01&to=2024-02-01'`,
         );

@@ -1,6 +1,7 @@
 /**
  * The local HTTP server of `lake serve`: node:http requests converted to the router's ApiRequest, the same
- * router the Lambda handler calls, with API keys, a token bucket per key and DuckDB behind it.
+ * router the Lambda handler calls, with API keys, a token bucket per key and DuckDB behind it; and, when given, the
+ * dashboard's static files.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -14,6 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, errorResponse } from '../../lambdas/api/errors';
 import type { ApiRequest, ApiResponse } from '../../lambdas/api/http';
 import type { Router } from '../../lambdas/api/router';
+import type { StaticAssets } from './static-assets';
 
 /** The request line and headers together may take this many bytes (node's default); more answers 431. */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -82,7 +84,7 @@ export interface RunningServer {
 
 export async function startServer(
   router: Router,
-  opts: { port?: number; host?: string } = {},
+  opts: { port?: number; host?: string; assets?: StaticAssets } = {},
 ): Promise<RunningServer> {
   const server = createServer(
     { maxHeaderSize: MAX_HEADER_BYTES },
@@ -96,6 +98,16 @@ export async function startServer(
         res.end(
           JSON.stringify({ error: { code: 'bad_request', message: 'malformed request line', details: {} } }),
         );
+        return;
+      }
+      const asset = opts.assets?.(apiReq.method, apiReq.path);
+      if (asset) {
+        res.writeHead(asset.status, {
+          ...asset.headers,
+          'content-length': asset.body.length,
+          'x-request-id': apiReq.requestId,
+        });
+        res.end(req.method === 'HEAD' ? undefined : asset.body);
         return;
       }
       router(apiReq).then(

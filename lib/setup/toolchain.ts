@@ -65,3 +65,43 @@ export function ensureToolchain(log: Log = () => undefined): void {
   ensurePythonEnv(log);
   ensureIcebergJar(log);
 }
+
+/** Debian's Chromium, the browser the dashboard's test drives headless (never a browser build downloaded apart). */
+export const chromiumPath = process.env.LAKE_CHROMIUM ?? '/usr/bin/chromium';
+
+export const chromiumHint =
+  "install Debian's `chromium` package (as root: apt-get install chromium), or set LAKE_CHROMIUM to a Chromium binary";
+
+/**
+ * Installs Chromium with apt when it is missing and this process may (root, apt-get present); otherwise says
+ * what to install. Returns the browser's path, or undefined when it is still missing.
+ */
+export function ensureChromium(log: Log, warn: Log = log): string | undefined {
+  if (existsSync(chromiumPath)) return chromiumPath;
+  const apt = '/usr/bin/apt-get';
+  if (process.getuid?.() !== 0 || !existsSync(apt) || process.env.LAKE_CHROMIUM) {
+    warn(
+      `headless Chromium is missing (${chromiumPath}): ${chromiumHint}; only the dashboard's browser test needs it`,
+    );
+    return undefined;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    log(`$ apt-get install chromium (the dashboard's browser test needs it)`);
+    const install = () =>
+      spawnSync(apt, ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {
+        env,
+        encoding: 'utf8',
+      });
+    let r = install();
+    if (r.status !== 0) {
+      run(apt, ['update', '-q'], log);
+      r = install();
+    }
+    if (r.status !== 0) throw new Error((r.stderr || r.stdout || '').slice(-2000));
+  } catch (e) {
+    warn(`could not install Chromium: ${(e as Error).message.trim()}\n${chromiumHint}`);
+    return undefined;
+  }
+  return existsSync(chromiumPath) ? chromiumPath : undefined;
+}
