@@ -340,7 +340,9 @@ describe('the dashboard with an analyst key', () => {
     const want = (await api(url, keys.analyst)).body.data as Row[];
     expect(want.length).toBeGreaterThan(0);
     expect(await o.page.locator('#rows tbody tr').count()).toBe(want.length);
-    expect(await o.page.locator('#rows tbody tr td').first().innerText()).toBe(String(want[0]?.transaction_id));
+    expect(await o.page.locator('#rows tbody tr td').first().innerText()).toBe(
+      String(want[0]?.transaction_id),
+    );
     const head = await o.page.locator('#rows thead th').allInnerTexts();
     expect(head.map((h) => h.toLowerCase())).toContain('transaction_id');
     expect(head.map((h) => h.toLowerCase())).not.toContain('customer_email');
