@@ -17,7 +17,23 @@ export function initChart(el: HTMLElement): Chart {
   return echarts.init(el, undefined, { renderer: 'canvas' });
 }
 
-const palette = ['#2563eb', '#16a34a', '#f59e0b', '#db2777', '#7c3aed', '#0891b2', '#dc2626', '#65a30d'];
+// 14 distinguishable colours: every category and each of the shop's countries has its own
+const palette = [
+  '#2563eb',
+  '#16a34a',
+  '#f59e0b',
+  '#db2777',
+  '#7c3aed',
+  '#0891b2',
+  '#ea580c',
+  '#65a30d',
+  '#9333ea',
+  '#0d9488',
+  '#ca8a04',
+  '#4f46e5',
+  '#be185d',
+  '#475569',
+];
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
@@ -27,7 +43,7 @@ function base(days: readonly string[], yAxis: unknown[], legend = true): Record<
     animation: false,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: legend ? { type: 'scroll', top: 0 } : { show: false },
-    grid: { left: 8, right: 8, top: legend ? 34 : 12, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 8, top: legend ? 56 : 30, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: [...days] },
     yAxis,
   };
@@ -90,7 +106,14 @@ export function revenueOption(rows: readonly Row[], days: readonly string[], by:
     ...base(days, [usdAxis]),
     series: [
       ...groups.map((g) => ({ name: g, type: 'bar', stack: 'revenue', data: values.get(g) })),
-      { name: 'refunded', type: 'line', data: refunded, symbolSize: 6, lineStyle: { type: 'dashed' } },
+      {
+        name: 'refunded',
+        type: 'line',
+        data: refunded,
+        symbolSize: 6,
+        itemStyle: { color: '#b91c1c' },
+        lineStyle: { type: 'dashed', color: '#b91c1c' },
+      },
     ],
   };
 }

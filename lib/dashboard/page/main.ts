@@ -22,7 +22,7 @@ import {
   type Chart,
   type ChartOption,
 } from './charts';
-import { byId, notice, setContent } from './dom';
+import { byId, el, notice, setContent } from './dom';
 import { loadTables, outcomeNotice, runSearch, showPipelines, showRows, type CatalogEntry } from './panels';
 
 interface Range {
@@ -34,6 +34,10 @@ interface Range {
 
 interface ChartPanel {
   readonly id: string;
+  readonly title: string;
+  readonly subtitle: string;
+  /** spans both columns of the grid */
+  readonly wide?: boolean;
   readonly route: string;
   /** the option drawn from the route's rows over the range's days */
   option(rows: Row[], days: string[]): ChartOption;
@@ -87,6 +91,8 @@ const apiRange = (r: Range): { from: string; to: string } => ({ from: r.from, to
 const panels: ChartPanel[] = [
   {
     id: 'revenue-category',
+    title: 'Daily revenue by category',
+    subtitle: 'with refunds, USD',
     route: '/v1/metrics/daily-sales',
     option: (rows, days) => revenueOption(rows, days, 'category'),
     rowsBehind: (p) =>
@@ -94,6 +100,8 @@ const panels: ChartPanel[] = [
   },
   {
     id: 'revenue-country',
+    title: 'Daily revenue by country',
+    subtitle: 'with refunds, USD',
     route: '/v1/metrics/daily-sales',
     option: (rows, days) => revenueOption(rows, days, 'country'),
     rowsBehind: (p) =>
@@ -101,12 +109,16 @@ const panels: ChartPanel[] = [
   },
   {
     id: 'campaigns',
+    title: 'Campaigns',
+    subtitle: 'spend, ROAS and CPA',
     route: '/v1/metrics/campaigns',
     option: campaignOption,
     rowsBehind: (p) => `/v1/ad-events?${q({ ...dayRange(p.day), limit: '50' })}`,
   },
   {
     id: 'traffic',
+    title: 'Traffic',
+    subtitle: 'by status class, bot share',
     route: '/v1/metrics/traffic',
     option: trafficOption,
     rowsBehind: (p) => {
@@ -121,6 +133,9 @@ const panels: ChartPanel[] = [
   },
   {
     id: 'mentions',
+    title: 'Social mentions',
+    subtitle: 'posts and sentiment per product',
+    wide: true,
     route: '/v1/metrics/product-mentions',
     option: (rows) => mentionsOption(rows),
     rowsBehind: (p, range) =>
@@ -275,7 +290,24 @@ async function start(key: string): Promise<void> {
   }
 }
 
+/** One card per chart: title, the panel's message (not granted, no data), the chart, the link to its rows. */
+function chartCards(): void {
+  byId('charts').replaceChildren(
+    ...panels.map((p) =>
+      el(
+        'article',
+        { class: p.wide ? 'card span2' : 'card' },
+        el('h3', {}, `${p.title} `, el('span', { class: 'muted' }, p.subtitle)),
+        el('div', { id: `note-${p.id}` }),
+        el('div', { id: `chart-${p.id}`, class: 'chart' }),
+        el('a', { id: `rows-${p.id}`, class: 'rows-link', href: '#rows', hidden: '' }),
+      ),
+    ),
+  );
+}
+
 function wire(): void {
+  chartCards();
   byId<HTMLFormElement>('key-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const key = byId<HTMLInputElement>('key-input').value.trim();
