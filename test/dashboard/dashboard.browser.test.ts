@@ -385,7 +385,7 @@ describe('the dashboard with a marketing key', () => {
   afterAll(() => o.page.close());
 
   it('says which panels its role may not read, and draws the others', async () => {
-    onlyExpectedErrors(o, new RegExp(`${optional.source}|^403 /v1/(metrics/(daily-sales|traffic)|health)$`));
+    onlyExpectedErrors(o, new RegExp(`${optional.source}|^403 /v1/metrics/(daily-sales|traffic)$`));
     expect(await o.page.evaluate(() => (globalThis as unknown as Hooks).lakeDashboard.status)).toEqual({
       'revenue-category': 'forbidden',
       'revenue-country': 'forbidden',

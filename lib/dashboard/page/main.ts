@@ -49,7 +49,7 @@ type Status = 'ok' | 'forbidden' | 'missing' | 'error' | 'loading';
 
 /** What the page holds, for anyone (a test, a curious user in the console) to read. */
 interface DashboardState {
-  role: string | null;
+  keyId: string | null;
   range: Range | null;
   loads: number;
   busy: number;
@@ -66,7 +66,7 @@ declare global {
 }
 
 const state: DashboardState = {
-  role: null,
+  keyId: null,
   range: null,
   loads: 0,
   busy: 0,
@@ -269,13 +269,13 @@ async function start(key: string): Promise<void> {
   api = client;
   byId('key-dialog').hidden = true;
   try {
-    const [health, datasets, pipelines] = await Promise.all([
-      client.get<{ role?: string }>('/health'),
+    const [datasets, pipelines] = await Promise.all([
       client.get<{ data: CatalogEntry[] }>('/v1/datasets'),
       client.get<{ data: Row[] }>('/v1/pipelines'),
     ]);
-    state.role = health.kind === 'ok' ? (health.data.role ?? null) : null;
-    byId('role').textContent = state.role ? `role: ${state.role}` : '';
+    // the key's id (not its secret) says which key the page uses, as `lake keys list` shows it
+    state.keyId = /^lake_([0-9a-z]+)_/i.exec(key)?.[1] ?? null;
+    byId('key-id').textContent = state.keyId ? `key ${state.keyId}` : '';
     if (datasets.kind !== 'ok') {
       setContent(byId('tables'), outcomeNotice(datasets));
       return;
