@@ -88,25 +88,24 @@ const q = (params: Record<string, string | undefined>): string => {
 const dayRange = (day: string): { from: string; to: string } => ({ from: day, to: addDays(day, 1) });
 const apiRange = (r: Range): { from: string; to: string } => ({ from: r.from, to: addDays(r.to, 1) });
 
+/** Revenue per day by a dimension; a click shows that day's transactions of the series (or the refunds). */
+function revenuePanel(by: 'category' | 'country'): ChartPanel {
+  return {
+    id: `revenue-${by}`,
+    title: `Daily revenue by ${by}`,
+    subtitle: 'with refunds, USD',
+    route: '/v1/metrics/daily-sales',
+    option: (rows, days) => revenueOption(rows, days, by),
+    rowsBehind: (p) => {
+      const filter = p.series === 'refunded' ? { status: 'refunded' } : { [by]: p.series };
+      return `/v1/transactions?${q({ ...dayRange(p.day), ...filter, limit: '50' })}`;
+    },
+  };
+}
+
 const panels: ChartPanel[] = [
-  {
-    id: 'revenue-category',
-    title: 'Daily revenue by category',
-    subtitle: 'with refunds, USD',
-    route: '/v1/metrics/daily-sales',
-    option: (rows, days) => revenueOption(rows, days, 'category'),
-    rowsBehind: (p) =>
-      `/v1/transactions?${q({ ...dayRange(p.day), ...(p.series === 'refunded' ? { status: 'refunded' } : { category: p.series }), limit: '50' })}`,
-  },
-  {
-    id: 'revenue-country',
-    title: 'Daily revenue by country',
-    subtitle: 'with refunds, USD',
-    route: '/v1/metrics/daily-sales',
-    option: (rows, days) => revenueOption(rows, days, 'country'),
-    rowsBehind: (p) =>
-      `/v1/transactions?${q({ ...dayRange(p.day), ...(p.series === 'refunded' ? { status: 'refunded' } : { country: p.series }), limit: '50' })}`,
-  },
+  revenuePanel('category'),
+  revenuePanel('country'),
   {
     id: 'campaigns',
     title: 'Campaigns',
