@@ -6,6 +6,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors';
 
+/** What a token looks like from outside (base64url body, `.`, base64url MAC), for the OpenAPI document. */
+export const TOKEN_PATTERN = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
+export const TOKEN_MAX_LENGTH = 8192;
+
 export class Sealer {
   private readonly key: Buffer;
   constructor(secret: string | Buffer) {
@@ -24,7 +28,7 @@ export class Sealer {
   open<T>(kind: string, token: string, field: string, now = Date.now()): T {
     const invalid = (why: string) => new ApiError('bad_request', `${field}: ${why}`, { field });
     const dot = token.indexOf('.');
-    if (dot <= 0 || token.length > 8192) throw invalid('is not a valid token');
+    if (dot <= 0 || token.length > TOKEN_MAX_LENGTH) throw invalid('is not a valid token');
     const body = token.slice(0, dot);
     const mac = Buffer.from(token.slice(dot + 1), 'utf8');
     const expected = Buffer.from(this.mac(body), 'utf8');

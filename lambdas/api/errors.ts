@@ -25,6 +25,9 @@ const statusOf: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/** Every code an error answer may carry (the OpenAPI document enumerates them). */
+export const errorCodes = Object.keys(statusOf) as ErrorCode[];
+
 /** An error the caller may see: its code, message and details are part of the API. */
 export class ApiError extends Error {
   constructor(

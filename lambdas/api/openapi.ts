@@ -2,17 +2,50 @@
  * The OpenAPI 3.1 document, generated from the route table for one caller: routes and fields the caller's
  * role may not see are left out, so a PII column never appears in the document of a role without the grant.
  */
-import type { ColumnType } from '../../lib/contracts';
+import { allTables, type ColumnType } from '../../lib/contracts';
 import { canRead, type DataRole } from '../../lib/governance/grants';
-import { DEFAULT_LIMIT, MAX_LIMIT, visibleFilters, visibleOutput } from './params';
-import { queryRoutes, staticRoutes, type QueryRouteDef, type StaticRouteDef } from './routes';
+import { errorCodes, type ErrorCode } from './errors';
+import { API_VERSION } from './http';
+import {
+  DATE_PATTERN,
+  DEFAULT_LIMIT,
+  INSTANT_PATTERN,
+  MAX_LIMIT,
+  visibleFilters,
+  visibleOutput,
+} from './params';
+import {
+  queryRoutes,
+  staticRoutes,
+  type OutputColumn,
+  type QueryRouteDef,
+  type StaticRouteDef,
+} from './routes';
+import { TOKEN_MAX_LENGTH, TOKEN_PATTERN } from './cursor';
 
 type Schema = Record<string, unknown>;
 
-function schemaOf(type: ColumnType): Schema {
+/** The days the examples of the document use: days the lake holds, so that a generated call returns rows. */
+export interface ExampleRange {
+  /** YYYY-MM-DD, inclusive */
+  readonly from: string;
+  /** YYYY-MM-DD, exclusive */
+  readonly to: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The last seven whole UTC days before `now`: where a lake fed daily has rows. */
+export function recentDays(now = Date.now(), days = 7): ExampleRange {
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { from: iso(today - days * DAY_MS), to: iso(today) };
+}
+
+function schemaOf(type: ColumnType, allowed?: readonly string[]): Schema {
   switch (type) {
     case 'string':
-      return { type: ['string', 'null'] };
+      return allowed ? { enum: [...allowed, null] } : { type: ['string', 'null'] };
     case 'int':
     case 'bigint':
       return { type: ['integer', 'null'] };
@@ -32,15 +65,77 @@ function schemaOf(type: ColumnType): Schema {
 }
 
 const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const errorRefs = {
-  '400': ref('BadRequest'),
-  '401': ref('Unauthorized'),
-  '403': ref('Forbidden'),
-  '429': ref('Throttled'),
-  '500': ref('Internal'),
+
+/** The error answers, by status, and the response each one documents. */
+const errorResponses: Record<string, { name: string; codes: readonly ErrorCode[]; description: string }> = {
+  '400': {
+    name: 'BadRequest',
+    codes: ['bad_request'],
+    description: 'Invalid input; `details.field` names the parameter.',
+  },
+  '401': { name: 'Unauthorized', codes: ['unauthorized'], description: 'Missing or invalid credentials.' },
+  '403': {
+    name: 'Forbidden',
+    codes: ['forbidden'],
+    description: "The caller's role may not read this table, or the principal has no data role.",
+  },
+  '404': { name: 'NotFound', codes: ['not_found'], description: 'No such route, dataset or query.' },
+  '405': {
+    name: 'MethodNotAllowed',
+    codes: ['method_not_allowed'],
+    description: 'Only GET is allowed; the `allow` header says so.',
+  },
+  '409': {
+    name: 'Cancelled',
+    codes: ['query_cancelled'],
+    description: 'The query was cancelled before it finished; send the request again.',
+  },
+  '429': {
+    name: 'Throttled',
+    codes: ['throttled'],
+    description: 'Too many requests from this caller; retry after `retry-after` seconds.',
+  },
+  '431': {
+    name: 'HeadersTooLarge',
+    codes: ['headers_too_large'],
+    description: 'The request line and headers are too large; send a shorter URL or fewer headers.',
+  },
+  '500': {
+    name: 'Internal',
+    codes: ['internal'],
+    description: 'Unexpected error; `details.requestId` identifies it in the logs.',
+  },
+  '502': {
+    name: 'QueryFailed',
+    codes: ['query_failed'],
+    description: 'The query engine failed the query; `details.requestId` identifies it in the logs.',
+  },
 };
 
-function queryOperation(route: QueryRouteDef, role: DataRole) {
+/** Answers every operation can give, before it knows the route: input size, method, rate, the unexpected. */
+const always = ['400', '405', '429', '431', '500'];
+const authenticated = ['401', '403'];
+
+function errorsOf(statuses: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(
+    [...new Set(statuses)].sort().map((s) => [s, ref((errorResponses[s] as { name: string }).name)]),
+  );
+}
+
+const timeSchema = (): Schema => ({
+  type: 'string',
+  anyOf: [
+    { format: 'date', pattern: DATE_PATTERN },
+    // RFC 3339's date-time needs seconds; the API also takes HH:MM, so the pattern says it all
+    { pattern: INSTANT_PATTERN },
+  ],
+});
+
+function outputSchema(c: OutputColumn): Schema {
+  return { ...schemaOf(c.type, c.allowed), description: c.description };
+}
+
+function queryOperation(route: QueryRouteDef, role: DataRole, examples: ExampleRange) {
   const cols = visibleOutput(route, role);
   const timeNote = route.timeType === 'date' ? 'UTC days' : 'instants';
   return {
@@ -53,24 +148,28 @@ function queryOperation(route: QueryRouteDef, role: DataRole) {
         name: 'from',
         in: 'query',
         required: true,
-        description: `Start of the range (inclusive): YYYY-MM-DD or an ISO 8601 instant. At most ${route.maxRangeDays} days before \`to\`.`,
-        schema: { type: 'string' },
-        example: '2024-01-01',
+        description: `Start of the range (inclusive): YYYY-MM-DD (midnight UTC) or an ISO 8601 instant with \`Z\` or an offset, from 1970 to 9999. At most ${route.maxRangeDays} days before \`to\`.`,
+        schema: timeSchema(),
+        example: examples.from,
       },
       {
         name: 'to',
         in: 'query',
         required: true,
-        description: 'End of the range (exclusive): YYYY-MM-DD or an ISO 8601 instant.',
-        schema: { type: 'string' },
-        example: '2024-01-08',
+        description: `End of the range (exclusive), after \`from\` and at most ${route.maxRangeDays} days after it: YYYY-MM-DD or an ISO 8601 instant.`,
+        schema: timeSchema(),
+        example: examples.to,
       },
       {
         name: 'fields',
         in: 'query',
         required: false,
-        description: 'Comma-separated columns to return (default: all the caller may see).',
-        schema: { type: 'string' },
+        description: `Comma-separated columns to return (default: all the caller may see): ${cols.map((c) => c.name).join(', ')}.`,
+        schema: {
+          type: 'string',
+          minLength: 1,
+          pattern: `^(${cols.map((c) => c.name).join('|')})(,(${cols.map((c) => c.name).join('|')}))*$`,
+        },
         example: cols
           .slice(0, 2)
           .map((c) => c.name)
@@ -88,7 +187,7 @@ function queryOperation(route: QueryRouteDef, role: DataRole) {
         in: 'query',
         required: false,
         description: 'The `page.next` of the previous page; valid only with the same parameters.',
-        schema: { type: 'string' },
+        schema: { type: 'string', minLength: 1, maxLength: TOKEN_MAX_LENGTH, pattern: TOKEN_PATTERN },
       },
       ...visibleFilters(route, role).map((f) => ({
         name: f.param,
@@ -127,9 +226,7 @@ function queryOperation(route: QueryRouteDef, role: DataRole) {
                   items: {
                     type: 'object',
                     additionalProperties: false,
-                    properties: Object.fromEntries(
-                      cols.map((c) => [c.name, { ...schemaOf(c.type), description: c.description }]),
-                    ),
+                    properties: Object.fromEntries(cols.map((c) => [c.name, outputSchema(c)])),
                   },
                 },
                 page: { $ref: '#/components/schemas/Page' },
@@ -139,9 +236,19 @@ function queryOperation(route: QueryRouteDef, role: DataRole) {
         },
       },
       '202': ref('Pending'),
-      ...errorRefs,
+      ...errorsOf([...always, ...authenticated, '409', '502']),
     },
   };
+}
+
+/** The first page of a pending query: the 200 of one of the routes the role may read. */
+function queryResultSchema(role: DataRole): Schema {
+  const pages = queryRoutes
+    .filter((r) => canRead(role, r.table.name))
+    .map((r) => ({
+      $ref: `#/paths/${r.path.replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema`,
+    }));
+  return { anyOf: pages };
 }
 
 const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> = {
@@ -152,8 +259,9 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
         'application/json': {
           schema: {
             type: 'object',
-            required: ['status'],
-            properties: { status: { const: 'ok' }, engine: { type: 'string' }, role: { type: 'string' } },
+            required: ['status', 'version'],
+            additionalProperties: false,
+            properties: { status: { const: 'ok' }, version: { type: 'string', example: API_VERSION } },
           },
         },
       },
@@ -181,36 +289,55 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
       description: 'One table.',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Dataset' } } },
     },
-    '403': ref('Forbidden'),
-    '404': ref('NotFound'),
+    ...errorsOf(['404']),
   },
   'query-status': {
     '200': { description: 'The first page of the query, as its route would have answered.' },
     '202': ref('Pending'),
-    '400': ref('BadRequest'),
-    '404': ref('NotFound'),
+    ...errorsOf(['404', '409', '502']),
   },
 };
 
-function staticOperation(route: StaticRouteDef) {
+function staticOperation(route: StaticRouteDef, role: DataRole) {
   const params =
     route.kind === 'dataset'
-      ? [{ name: 'name', in: 'path', required: true, schema: { type: 'string' }, example: 'daily_sales' }]
+      ? [
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            description: 'A table name; one the role may not read answers 403.',
+            schema: { enum: allTables.map((t) => t.name) },
+            example: 'daily_sales',
+          },
+        ]
       : route.kind === 'query-status'
-        ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]
+        ? [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              description:
+                'The `queryId` of a 202 answer. An id the API did not give out (or that expired) answers 404.',
+              schema: { type: 'string', minLength: 1, maxLength: TOKEN_MAX_LENGTH, pattern: TOKEN_PATTERN },
+            },
+          ]
         : [];
+  const responses = { ...staticResponses[route.kind] };
+  if (route.kind === 'query-status')
+    responses['200'] = {
+      ...(responses['200'] as object),
+      content: { 'application/json': { schema: queryResultSchema(role) } },
+    };
   return {
     operationId: route.operationId,
     summary: route.summary,
     tags: ['service'],
+    ...(route.kind === 'health' ? { security: [] } : {}),
     parameters: params,
     responses: {
-      ...staticResponses[route.kind],
-      '400': ref('BadRequest'),
-      '401': ref('Unauthorized'),
-      '403': ref('Forbidden'),
-      '429': ref('Throttled'),
-      '500': ref('Internal'),
+      ...responses,
+      ...errorsOf(route.kind === 'health' ? always : [...always, ...authenticated]),
     },
   };
 }
@@ -222,25 +349,46 @@ const errorSchema = {
     error: {
       type: 'object',
       required: ['code', 'message', 'details'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
+      additionalProperties: false,
+      properties: {
+        code: { enum: [...errorCodes] },
+        message: { type: 'string' },
+        details: { type: 'object' },
+      },
     },
   },
 };
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
 
-export function openApiDocument(role: DataRole, serverUrl?: string): Record<string, unknown> {
+function errorResponse(status: string) {
+  const e = errorResponses[status] as { codes: readonly ErrorCode[]; description: string };
+  const schema = {
+    allOf: [
+      { $ref: '#/components/schemas/Error' },
+      { properties: { error: { properties: { code: { enum: e.codes } } } } },
+    ],
+  };
+  return {
+    description: e.description,
+    ...(status === '429' ? { headers: { 'retry-after': { schema: { type: 'integer', minimum: 1 } } } } : {}),
+    ...(status === '405' ? { headers: { allow: { schema: { const: 'GET' } } } } : {}),
+    content: { 'application/json': { schema } },
+  };
+}
+
+export function openApiDocument(
+  role: DataRole,
+  serverUrl?: string,
+  examples: ExampleRange = recentDays(),
+): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  for (const r of staticRoutes) paths[r.path] = { get: staticOperation(r) };
+  for (const r of staticRoutes) paths[r.path] = { get: staticOperation(r, role) };
   for (const r of queryRoutes)
-    if (canRead(role, r.table.name)) paths[r.path] = { get: queryOperation(r, role) };
+    if (canRead(role, r.table.name)) paths[r.path] = { get: queryOperation(r, role, examples) };
   return {
     openapi: '3.1.0',
     info: {
       title: 'Shop data lake API',
-      version: '1.0.0',
+      version: API_VERSION,
       description: `Governed read access to the lake. This document is generated for role '${role}': it lists only what that role may read.`,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
@@ -316,21 +464,20 @@ export function openApiDocument(role: DataRole, serverUrl?: string): Record<stri
               schema: {
                 type: 'object',
                 required: ['status', 'queryId', 'location'],
+                additionalProperties: false,
                 properties: {
                   status: { const: 'running' },
-                  queryId: { type: 'string' },
+                  queryId: { type: 'string', pattern: TOKEN_PATTERN },
                   location: { type: 'string' },
+                  message: { type: 'string' },
                 },
               },
             },
           },
         },
-        BadRequest: errorResponse('Invalid input; `details.field` names the parameter.'),
-        Unauthorized: errorResponse('Missing or invalid credentials.'),
-        Forbidden: errorResponse("The caller's role may not read this table."),
-        NotFound: errorResponse('No such route, dataset or query.'),
-        Throttled: errorResponse('Too many requests; retry after `retry-after` seconds.'),
-        Internal: errorResponse('Unexpected error; `details.requestId` identifies it in the logs.'),
+        ...Object.fromEntries(
+          Object.entries(errorResponses).map(([status, e]) => [e.name, errorResponse(status)]),
+        ),
       },
     },
   };

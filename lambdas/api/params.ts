@@ -33,8 +33,12 @@ export function visibleFilters(route: QueryRouteDef, role: DataRole): readonly F
   return route.filters.filter((f) => grants[role].pii || !f.pii);
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+/** `from`/`to` as a day (midnight UTC) or an instant with `Z` or an offset; the OpenAPI document shows both. */
+export const DATE_PATTERN = '^(\\d{4})-(\\d{2})-(\\d{2})$';
+export const INSTANT_PATTERN =
+  '^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|[+-]\\d{2}:\\d{2})$';
+const DATE = new RegExp(DATE_PATTERN);
+const INSTANT = new RegExp(INSTANT_PATTERN);
 
 /** `YYYY-MM-DD` (midnight UTC) or an ISO 8601 instant with `Z` or an offset. */
 export function parseTime(field: string, raw: string | undefined): number {

@@ -10,7 +10,7 @@ import { execute, type QueryContext, type QueryEngine, type ResultSet } from './
 import { ApiError, badRequest, errorResponse } from './errors';
 import { API_VERSION, json, type ApiRequest, type ApiResponse } from './http';
 import type { ApiLogger } from './logger';
-import { openApiDocument } from './openapi';
+import { openApiDocument, type ExampleRange } from './openapi';
 import { canonicalQuery, parseQueryInput, type QueryInput } from './params';
 import {
   matchRoute,
@@ -43,6 +43,8 @@ export interface RouterDeps {
   /** how long a request waits for its query before answering 202 with a query id */
   readonly syncBudgetMs: number;
   readonly serverUrl?: string;
+  /** the days the OpenAPI document's examples use @default the last seven whole days */
+  readonly examples?: ExampleRange;
 }
 
 export type Router = (req: ApiRequest) => Promise<ApiResponse>;
@@ -168,7 +170,7 @@ export function createRouter(deps: RouterDeps): Router {
         return health(req);
       case 'openapi':
         noQueryParams(req);
-        return json(200, openApiDocument(p.role, deps.serverUrl));
+        return json(200, openApiDocument(p.role, deps.serverUrl, deps.examples));
       case 'datasets':
         noQueryParams(req);
         return json(200, { data: readable(p.role).map((t) => catalogEntry(t, p.role)) });

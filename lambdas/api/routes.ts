@@ -12,6 +12,8 @@ export interface OutputColumn {
   readonly description: string;
   readonly pii: boolean;
   readonly expr: string;
+  /** the contract's allowed values, when it declares them */
+  readonly allowed?: readonly string[];
 }
 
 export type FilterValueType = 'string' | 'int' | 'boolean';
@@ -126,6 +128,7 @@ function rowsRoute(t: AnyContract): QueryRouteDef {
       description: c.description,
       pii: c.pii ?? false,
       expr: col('t', c.name),
+      ...(c.rules?.allowed ? { allowed: c.rules.allowed } : {}),
     })),
     filters: t.columns.flatMap((c) => filterOf(c, col('t', c.name)) ?? []),
     sortKeys,

@@ -3,6 +3,7 @@ import type { LocalEngine } from '../local/sql-engine';
 import { SYNC_BUDGET_MS } from '../../lambdas/api/config';
 import { Sealer } from '../../lambdas/api/cursor';
 import { jsonLogger, type ApiLogger } from '../../lambdas/api/logger';
+import type { ExampleRange } from '../../lambdas/api/openapi';
 import { createRouter, type Router } from '../../lambdas/api/router';
 import { localCursorSecret } from './api-keys';
 import { DuckDbEngine } from './duckdb-engine';
@@ -17,6 +18,8 @@ export interface LocalApiOptions {
   readonly syncBudgetMs?: number;
   readonly throttle?: ThrottleOptions;
   readonly serverUrl?: string;
+  /** the days the OpenAPI examples use: days the lake holds */
+  readonly examples?: ExampleRange;
 }
 
 export function createLocalRouter(opts: LocalApiOptions): Router {
@@ -28,5 +31,6 @@ export function createLocalRouter(opts: LocalApiOptions): Router {
     sealer: new Sealer(localCursorSecret(opts.home)),
     syncBudgetMs: opts.syncBudgetMs ?? SYNC_BUDGET_MS.default,
     ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+    ...(opts.examples ? { examples: opts.examples } : {}),
   });
 }

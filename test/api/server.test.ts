@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonLogger } from '../../lambdas/api/logger';
 import { queryRoutes, staticRoutes } from '../../lambdas/api/routes';
-import { apiKeysFile, createKey } from '../../lib/serve/api-keys';
+import { apiKeysFile, createKey, revokeKey } from '../../lib/serve/api-keys';
 import { createLocalRouter } from '../../lib/serve/local-app';
 import { startServer, type RunningServer } from '../../lib/serve/server';
 import { canRead, roles, type DataRole } from '../../lib/governance/grants';
 import { openLocalEngine, type LocalEngine } from '../../lib/local/sql-engine';
 import { fixtureLake, fixtureParams } from '../support/fixture-lake';
+import { OpenApiCheck } from './support/openapi-check';
 
 let home: string;
 let lake: LocalEngine;
@@ -29,7 +30,32 @@ beforeAll(async () => {
     throttle: { ratePerSecond: 1000, burst: 1000 },
   });
   srv = await startServer(router, { port: 0, host: '127.0.0.1' });
+  for (const r of roles) {
+    const doc = await fetch(`${srv.url}/v1/openapi.json`, { headers: { 'x-api-key': keys[r] } });
+    checks[r] = new OpenApiCheck((await doc.json()) as Record<string, unknown>);
+  }
 });
+
+/** The OpenAPI document of each role, which every answer of this suite is checked against. */
+const checks = {} as Record<DataRole, OpenApiCheck>;
+
+/** fetch, then check the answer against the document of the key's role (a request without a key: admin's). */
+async function fetchChecked(
+  url: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const res = await fetch(url, init);
+  const presented =
+    init.headers?.['x-api-key'] ?? /^Bearer (.+)$/.exec(init.headers?.authorization ?? '')?.[1];
+  const role = roles.find((r) => keys[r] === presented) ?? 'admin';
+  checks[role].check({
+    path: new URL(url).pathname,
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body: await res.clone().text(),
+  });
+  return res;
+}
 afterAll(async () => {
   await srv.close();
   await lake.close();
@@ -37,7 +63,9 @@ afterAll(async () => {
 });
 
 async function get(path: string, key?: string, headers: Record<string, string> = {}) {
-  const res = await fetch(srv.url + path, { headers: { ...(key ? { 'x-api-key': key } : {}), ...headers } });
+  const res = await fetchChecked(srv.url + path, {
+    headers: { ...(key ? { 'x-api-key': key } : {}), ...headers },
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: JSON.parse(text) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -62,6 +90,13 @@ describe('API keys', () => {
     expect(role(bearer)).toBe('bi');
   });
 
+  it('refuses a revoked key from the next request on, without a restart', async () => {
+    const { key, entry } = createKey(home, 'bi', 'short-lived');
+    expect((await get('/v1/datasets', key)).status).toBe(200);
+    expect(revokeKey(home, entry.id)?.id).toBe(entry.id);
+    expect((await get('/v1/datasets', key)).status).toBe(401);
+  });
+
   it('answers /health without a key, and tells nothing but that it is up and its version', async () => {
     const r = await get('/health');
     expect(r.status).toBe(200);
@@ -78,7 +113,7 @@ describe('API keys', () => {
   it('puts a request id on every response and logs one JSON line per request', async () => {
     const ids = new Set<string>();
     for (const path of ['/health', '/nope', '/v1/transactions']) {
-      const r = await fetch(srv.url + path, { headers: { 'x-api-key': keys.admin } });
+      const r = await fetchChecked(srv.url + path, { headers: { 'x-api-key': keys.admin } });
       const id = r.headers.get('x-request-id');
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       ids.add(id as string);
@@ -112,7 +147,7 @@ describe('throttling', () => {
     await throttled(3, async (url) => {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const r = await fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.analyst } });
+        const r = await fetchChecked(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.analyst } });
         statuses.push(r.status);
         if (r.status === 429) {
           expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -121,7 +156,7 @@ describe('throttling', () => {
       }
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(statuses.slice(3)).toEqual([429, 429]);
-      const other = await fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } });
+      const other = await fetchChecked(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } });
       expect(other.status).toBe(200);
     });
   });
@@ -130,26 +165,78 @@ describe('throttling', () => {
     await throttled(2, async (url) => {
       const statuses: number[] = [];
       for (const key of ['lake_000000000000_' + 'A'.repeat(43), 'nonsense', undefined, undefined]) {
-        const r = await fetch(`${url}/v1/datasets`, { headers: key ? { 'x-api-key': key } : {} });
+        const r = await fetchChecked(`${url}/v1/datasets`, { headers: key ? { 'x-api-key': key } : {} });
         statuses.push(r.status);
         const body = (await r.json()) as { error: { code: string; message: string } };
         if (r.status === 429) expect(body.error.message).toBe('too many requests from this address');
       }
       expect(statuses).toEqual([401, 401, 429, 429]);
-      expect((await fetch(`${url}/health`)).status).toBe(429);
+      expect((await fetchChecked(`${url}/health`)).status).toBe(429);
       // a valid key has a bucket of its own
-      expect((await fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } })).status).toBe(200);
+      expect((await fetchChecked(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.bi } })).status).toBe(
+        200,
+      );
     });
+  });
+});
+
+describe('answers the document describes', () => {
+  it('documents each error a caller can meet, with its schema', async () => {
+    const cases: [string, number, Record<string, string>?][] = [
+      ['/v1/datasets/nope', 404],
+      ['/v1/queries/abc', 404],
+      ['/v1/queries/' + 'a'.repeat(10) + '.' + 'b'.repeat(43), 404],
+      [`/v1/transactions?from=${from}&to=yesterday`, 400],
+      [`/v1/transactions?from=${from}&to=${to}&limit=0`, 400],
+      [`/v1/transactions?from=${from}&to=${to}&cursor=x.y`, 400],
+      ['/v1/nope', 404],
+    ];
+    for (const [path, status] of cases)
+      expect([path, (await get(path, keys.admin)).status]).toEqual([path, status]);
+    const post = await fetchChecked(`${srv.url}/v1/datasets`, {
+      method: 'POST',
+      headers: { 'x-api-key': keys.admin },
+    });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+  });
+
+  it('answers 202 for a query that outlives the budget, then its first page at the location', async () => {
+    const router = createLocalRouter({
+      home,
+      engine: lake,
+      logger: jsonLogger({ level: 'silent' }),
+      syncBudgetMs: 0,
+    });
+    const s = await startServer(router, { port: 0 });
+    try {
+      const first = await fetchChecked(`${s.url}/v1/metrics/traffic?from=${from}&to=${to}`, {
+        headers: { 'x-api-key': keys.analyst },
+      });
+      expect(first.status).toBe(202);
+      const location = ((await first.json()) as { location: string }).location;
+      let r = first;
+      for (let i = 0; i < 100 && r.status === 202; i++) {
+        await new Promise((done) => setTimeout(done, 20));
+        r = await fetchChecked(s.url + location, { headers: { 'x-api-key': keys.analyst } });
+      }
+      expect(r.status).toBe(200);
+      expect(((await r.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+    }
   });
 });
 
 describe('requests node:http cannot take', () => {
   it.each([
-    ['a very long URL', (url: string) => fetch(`${url}/v1/transactions?x=${'a'.repeat(20_000)}`)],
+    ['a very long URL', (url: string) => fetchChecked(`${url}/v1/transactions?x=${'a'.repeat(20_000)}`)],
     [
       'very long headers',
       (url: string) =>
-        fetch(`${url}/v1/datasets`, { headers: { 'x-api-key': keys.admin, 'x-junk': 'b'.repeat(20_000) } }),
+        fetchChecked(`${url}/v1/datasets`, {
+          headers: { 'x-api-key': keys.admin, 'x-junk': 'b'.repeat(20_000) },
+        }),
     ],
   ])('answers %s with 431, the JSON error and a request id', async (_what, send) => {
     const r = await send(srv.url);
