@@ -1,6 +1,7 @@
-/** `lake keys create|list` and `lake serve`: the local API (same router as the Lambda handler). */
+/** `lake keys create|list|revoke` and `lake serve`: the local API (same router as the Lambda handler). */
 import type { Command } from 'commander';
-import { createKey, readKeys } from '../serve/api-keys';
+import { createKey, readKeys, revokeKey } from '../serve/api-keys';
+import { lakeExampleRange } from '../serve/example-range';
 import { createLocalRouter } from '../serve/local-app';
 import { reloadingEngine } from '../serve/reloading-engine';
 import { startServer } from '../serve/server';
@@ -63,6 +64,16 @@ export function register(program: Command, ctx: CliContext): void {
         );
     });
 
+  keys
+    .command('revoke')
+    .description('Revoke an API key by its id (see `lake keys list`); a running server refuses it at once.')
+    .argument('<id>', 'the key id (12 hex digits, the part after `lake_`)')
+    .action((id: string) => {
+      const entry = revokeKey(ctx.home(), id);
+      if (!entry) throw new CliError(`no API key with id '${id}' (see \`lake keys list\`)`);
+      ctx.log(`key ${entry.id} (role '${entry.role}') revoked`);
+    });
+
   program
     .command('serve')
     .description(
@@ -92,9 +103,11 @@ export function register(program: Command, ctx: CliContext): void {
         const engine = await reloadingEngine(home, {
           onReload: () => ctx.log('new snapshots committed: the API now reads them'),
         });
+        const examples = await lakeExampleRange(engine);
         const router = createLocalRouter({
           home,
           engine,
+          examples,
           syncBudgetMs: intOption('--budget-ms', opts.budgetMs, 0, SYNC_BUDGET_MS.max),
           throttle: {
             ratePerSecond: intOption('--rate', opts.rate, 1, 100000),
@@ -113,7 +126,7 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.log(`lake API on ${srv.url} (lake home ${home})`);
         ctx.log(`dashboard: ${srv.url}/ (asks for an API key once)`);
         ctx.log(
-          `try: curl -H "x-api-key: $KEY" '${srv.url}/v1/metrics/daily-sales?from=2024-01-01&to=2024-02-01'`,
+          `try: curl -H "x-api-key: $KEY" '${srv.url}/v1/metrics/daily-sales?from=${examples.from}&to=${examples.to}'`,
         );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();

@@ -56,6 +56,18 @@ export function createKey(home: string, role: DataRole, label?: string): { key: 
   return { key: `lake_${id}_${secret}`, entry };
 }
 
+/** Removes a key; a running server refuses it from its next request on. Returns the removed entry, if any. */
+export function revokeKey(home: string, id: string): StoredKey | undefined {
+  const keys = readKeys(home);
+  const entry = keys.find((k) => k.id === id);
+  if (entry)
+    writeKeys(
+      home,
+      keys.filter((k) => k !== entry),
+    );
+  return entry;
+}
+
 /** The stored entry a presented key belongs to, or undefined. Constant-time on the secret. */
 export function verifyKey(keys: readonly StoredKey[], presented: string): StoredKey | undefined {
   const m = KEY.exec(presented);
