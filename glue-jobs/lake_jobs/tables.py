@@ -65,10 +65,12 @@ def ensure_table(spark: SparkSession, config: LakeConfig, table: Table) -> str:
     """Creates the table (and its namespace) from the contract when missing, or brings a table created by an
     older version up to the declared layout; returns its qualified name."""
     name = config.table(table.database, table.name)
-    if not table_exists(spark, name):
+    if table_exists(spark, name):
+        upgrade_table(spark, name, table)
+    else:
         spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {config.catalog}.{config.database(table.database)}")
         spark.sql(create_table_sql(name, table))
-    upgrade_table(spark, name, table)
+        spark.sql(identifier_fields_sql(name, table))
     return name
 
 
