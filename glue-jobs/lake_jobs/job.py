@@ -29,6 +29,7 @@ from lake_jobs import dedupe, quality, quarantine, tables
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, Table, load_contracts
 from lake_jobs.datasets import DatasetModule, dataset_module
+from lake_jobs.kept import Kept
 from lake_jobs.ledger import Ledger
 from lake_jobs.readers import RawFile, read_records
 from lake_jobs.reference import Reference
@@ -95,7 +96,7 @@ def run_dataset(
     table = contracts.datasets[name]
     report = RunReport.start(name, f"{config.database(table.database)}.{name}")
     storage = storage_for(spark, config.raw_root)
-    cached: list[DataFrame] = []
+    cached: list[DataFrame | Kept] = []
     try:
         module = dataset_module(name)
         table_name = tables.ensure_table(spark, config, table)
@@ -141,7 +142,7 @@ def _process(
     ref: Reference,
     files: list[RawFile],
     report: RunReport,
-    cached: list[DataFrame],
+    cached: list[DataFrame | Kept],
     hooks: Hooks | None,
 ) -> None:
     expected = [c.raw_name or c.name for c in table.columns_by_source("raw")]
@@ -158,8 +159,9 @@ def _process(
     for f in failures:
         log.error("%s: cannot read raw file %s: %s", table.name, f.key, f.error)
 
-    checked = check(records, module, table).persist(StorageLevel.MEMORY_AND_DISK)
-    cached.append(checked)
+    kept = Kept(check(records, module, table))
+    cached.append(kept)
+    checked = kept.df
     valid, invalid = quality.split(checked)
 
     rows = prepare(valid, module, table, ref, report.run_id)

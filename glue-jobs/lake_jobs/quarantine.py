@@ -1,10 +1,20 @@
 """Quarantined records: one JSON line each, with reason(s), where the record came from and its original text,
-under <quarantine>/<dataset>/run_id=<id>/ (Spark JSON part files)."""
+under <quarantine>/<dataset>/run_id=<id>/ (Spark JSON part files).
+
+A record whose bytes are not UTF-8 keeps them in `raw_base64`; its `raw_text` is those bytes decoded by Python
+with U+FFFD replacements (one per maximal invalid subpart, as lake_jobs.readers.split_records decodes them),
+whichever reader produced the record: the JVM's decoder replaces some sequences differently (an encoded
+surrogate, for instance, becomes one U+FFFD instead of three).
+"""
 
 from __future__ import annotations
 
-from pyspark.sql import DataFrame
+import base64
+
+import pandas as pd
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from lake_jobs.contracts import Table, agreements
 from lake_jobs.dedupe import conflict_reason
@@ -22,9 +32,25 @@ QUARANTINE_COLUMNS = (
 )
 
 
+@F.pandas_udf(T.StringType())  # type: ignore[call-overload]
+def _python_decoded(b64: pd.Series) -> pd.Series:
+    return b64.map(lambda v: None if v is None else base64.b64decode(v).decode("utf-8", "replace"))
+
+
+def original_text(raw_text: Column, raw_base64: Column) -> Column:
+    """`raw_text`, or for bytes that are not UTF-8 their Python decoding (Arrow batches; only the quarantined
+    rows pass through Python)."""
+    return F.coalesce(_python_decoded(raw_base64), raw_text)
+
+
 def from_checks(invalid: DataFrame) -> DataFrame:
     """Records that failed parsing or quality rules, as quarantine rows."""
-    return invalid.select(*QUARANTINE_COLUMNS)
+    return invalid.select(
+        *[
+            original_text(F.col("raw_text"), F.col("raw_base64")).alias(c) if c == "raw_text" else c
+            for c in QUARANTINE_COLUMNS
+        ]
+    )
 
 
 def from_conflicts(conflicts: DataFrame, table: Table) -> DataFrame:

@@ -1,7 +1,11 @@
 """Raw readers: raw files -> the raw-record DataFrame of lake_jobs.datasets (one row per record).
 
-Bytes are split into records by plain Python in the Spark workers (one task reads whole files), so that
-every record keeps its file, its number and its original text, whatever the format:
+Plain (not gzip) files of the line-based formats are read by Spark's own text reader as numbered lines and
+made records by Spark expressions (lake_jobs.line_reader, lake_jobs.csv_lines): a big file is read by several
+tasks and no Python runs per record. The other files, and the files in which a line is not one record by
+itself (a CSV field spanning lines, broken quoting, a JSON array file), are split into records by
+:func:`split_records`, plain Python in the Spark workers (one task reads a whole file). Both give the same
+records, so that every record keeps its file, its number and its original text, whatever the format:
 
 - ``csv``: a header line, RFC 4180 quoting (quoted fields may span lines), UTF-8 with or without BOM, LF
   or CRLF. Each record becomes ``csv`` (header name -> value). A record whose field count differs from
@@ -42,7 +46,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from lake_jobs import delivery_errors
+from lake_jobs import csv_lines, delivery_errors
+from lake_jobs import line_reader as lines
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -277,10 +282,14 @@ def _normalize(path: str) -> str:
 @dataclass(frozen=True)
 class ReadResult:
     records: DataFrame
-    """The raw-record DataFrame (backed by `cached`)."""
+    """The raw-record DataFrame."""
     failures: list[FileFailure]
     cached: DataFrame
-    """What read_records persisted; unpersist it when done."""
+    """What read_records persisted (the records of the files read in Python); unpersist it when done."""
+
+
+NATIVE_FORMATS = ("csv", "combined_log", "json", "ndjson_gzip")
+"""Formats whose plain (not gzip) files are read by Spark's text reader (see lake_jobs.line_reader)."""
 
 
 def read_records(
@@ -290,16 +299,154 @@ def read_records(
     expected_header: list[str] | None = None,
     error_keys: Collection[str] = (),
 ) -> ReadResult:
-    """Raw files -> raw records and the files that could not be read. Reads each file once (the records are
-    persisted, memory and disk); call `result.cached.unpersist()` when done. The files whose keys are in
-    `error_keys` are delivery error files (format ``delivery_errors``, whatever `raw_format` is)."""
+    """Raw files -> raw records and the files that could not be read; call `result.cached.unpersist()` when
+    done. The files whose keys are in `error_keys` are delivery error files (format ``delivery_errors``,
+    whatever `raw_format` is).
+
+    Plain files of the NATIVE_FORMATS are read as lines by Spark (several tasks for a big file, no Python per
+    record); the others (gzip, JSON array files, CSV files with a line that is not one record by itself,
+    delivery error files) by :func:`split_records` in Python, one task per file. Both give the same
+    records."""
+    errors = frozenset(error_keys)
+    candidates = [
+        f for f in files if raw_format in NATIVE_FORMATS and f.key not in errors and not f.key.endswith(".gz")
+    ]
+    native, fallback = native_records(spark, candidates, raw_format, list(expected_header or []))
+    chosen = {f.key for f in candidates} - {f.key for f in fallback}
+    in_python = [f for f in files if f.key not in chosen]
+    python = _python_records(spark, in_python, raw_format, expected_header, errors)
+    if native is None:
+        return python
+    records = native if not in_python else native.unionByName(python.records)
+    return ReadResult(records, python.failures, python.cached)
+
+
+def file_sha256(spark: SparkSession, path: str) -> str:
+    """Hex SHA-256 of a file, streamed by the JVM through Hadoop's FileSystem (local files and S3 alike)."""
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    stream = p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).open(p)  # type: ignore[attr-defined]
+    try:
+        return str(jvm.org.apache.commons.codec.digest.DigestUtils.sha256Hex(stream))
+    finally:
+        stream.close()
+
+
+_SPLIT_SCHEMA = T.StructType(
+    [
+        T.StructField(lines.PATH, T.StringType(), False),
+        T.StructField(lines.START, T.LongType(), False),
+        T.StructField("_offset", T.LongType(), False),
+        T.StructField("source_file", T.StringType(), False),
+        T.StructField("ingest_batch_id", T.StringType(), False),
+        T.StructField("file_sha256", T.StringType(), False),
+        T.StructField("_header_error", T.StringType(), True),
+        T.StructField("_header_width", T.IntegerType(), True),
+        T.StructField("_field_index", T.ArrayType(T.IntegerType(), False), True),
+    ]
+)
+
+
+def native_records(
+    spark: SparkSession, files: list[RawFile], raw_format: str, expected_header: list[str]
+) -> tuple[DataFrame | None, list[RawFile]]:
+    """(the raw records of `files` read as lines by Spark, or None when none is, the files among them that
+    need the Python reader). Two passes over the lines: one counts the lines of each split (and finds what
+    makes a file need Python), the other builds the records."""
+    if not files:
+        return None, []
+    is_csv = raw_format == "csv"
+    paths = [f.path for f in files]
+    keep = ~csv_lines.is_blank(F.col(lines.LINE)) if is_csv else None
+    complex_line = ~csv_lines.is_simple(F.col(lines.LINE)) if is_csv else None
+    first_of = None if is_csv else ~lines.is_blank(F.col(lines.LINE))
+    stats = lines.split_stats(lines.scan(spark, paths, keep), first_of, complex_line)
+    by_key = {_normalize(f.path): f for f in files}
+    fallback: list[RawFile] = []
+    splits: list[tuple] = []
+    for path, file_splits in lines.by_file(stats).items():
+        raw = by_key[_normalize(path)]
+        head = file_splits[0]
+        needs_python = (head.start == 0 and head.gzip) or any(s.complex for s in file_splits)
+        header_error, width, index = None, None, None
+        if is_csv:
+            needs_python = needs_python or head.first_bad
+            if not needs_python:
+                header = csv_lines.parse_header(head.first_line or "")
+                header_error = header_problems(header, expected_header)
+                width = len(header)
+                index = None if header_error else [header.index(c) for c in expected_header]
+        elif raw_format == "json":
+            needs_python = needs_python or (head.first_line or "").lstrip().startswith("[")
+        if needs_python:
+            fallback.append(raw)
+            continue
+        meta = (raw.key, ingest_batch_id(raw.key), file_sha256(spark, raw.path))
+        # CSV numbers the records after the header (the first kept line), the others every physical line
+        shift = -1 if is_csv else 0
+        for start, offset in lines.line_offsets(file_splits):
+            splits.append((path, start, offset + shift, *meta, header_error, width, index))
+    if not splits:
+        return None, fallback
+    table = F.broadcast(spark.createDataFrame(splits, _SPLIT_SCHEMA))
+    numbered = lines.scan(spark, paths, keep).join(table, [lines.PATH, lines.START])
+    numbered = numbered.withColumn("record_no", F.col(lines.LINE_ID) + F.col("_offset"))
+    if is_csv:
+        records = _csv_records_native(numbered.where(F.col("record_no") >= 1), expected_header)
+    else:
+        line = F.col(lines.LINE)
+        bad = lines.bad_utf8(line)
+        records = numbered.where(~lines.is_blank(line)).select(
+            "*",
+            F.when(bad, F.lit(lines.ENCODING_ERROR)).alias("reader_error"),
+            F.when(bad, F.lit(lines.ENCODING_DETAIL)).alias("error_detail"),
+        )
+    records = records.withColumns(lines.text_columns(F.col(lines.LINE)))
+    return records.select(*record_schema(raw_format).fieldNames()), fallback
+
+
+def _csv_records_native(numbered: DataFrame, expected: list[str]) -> DataFrame:
+    """Numbered simple CSV lines -> CSV raw records (reader_error, error_detail, csv) as the Python reader
+    gives them: a header problem first, then a field count that differs from the header's, then bad bytes."""
+    staged = numbered.withColumn("_fields", csv_lines.fields(F.col(lines.LINE)))
+    count, width, header_error = F.size("_fields"), F.col("_header_width"), F.col("_header_error")
+    bad = lines.bad_utf8(F.col(lines.LINE))
+    wrong_count = count != width
+    reader_error = (
+        F.when(header_error.isNotNull(), F.lit("parse:header"))
+        .when(wrong_count, F.lit("parse:csv"))
+        .when(bad, F.lit(lines.ENCODING_ERROR))
+    )
+    detail = (
+        F.when(header_error.isNotNull(), header_error)
+        .when(wrong_count, F.format_string("record has %d fields, the header has %d", count, width))
+        .when(bad, F.lit(lines.ENCODING_DETAIL))
+    )
+    keys = F.array(*[F.lit(c) for c in expected])
+    values = F.transform(F.col("_field_index"), lambda i: F.element_at(F.col("_fields"), i + 1))
+    return staged.select(
+        "*",
+        reader_error.alias("reader_error"),
+        detail.alias("error_detail"),
+        F.when(reader_error.isNull(), F.map_from_arrays(keys, values)).alias("csv"),
+    )
+
+
+def _python_records(
+    spark: SparkSession,
+    files: list[RawFile],
+    raw_format: str,
+    expected_header: list[str] | None,
+    errors: frozenset[str],
+) -> ReadResult:
+    """The raw records of `files` split by :func:`split_records` in Python workers (one task per file),
+    persisted (memory and disk) so that the failures can be collected without reading twice."""
     schema = tuple_schema(raw_format)
     if not files:
         empty = to_records(spark.createDataFrame([], schema), raw_format, expected_header)
         return ReadResult(empty, [], empty)
     keys = {_normalize(f.path): f.key for f in files}
     width = len(schema.fields)
-    errors = frozenset(error_keys)
     # delivery error records have no format-specific columns (CSV's values): null
     error_padding = (None,) * (width - len(RECORD_FIELDS))
 
