@@ -45,6 +45,8 @@ export interface BenchRunOptions {
   readonly keep?: boolean;
   readonly dir?: string;
   readonly options: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** print each figure as one JSON line (section, label, value, unit, note); titles and errors go to `log` */
+  readonly json?: boolean;
   readonly out: (line: string) => void;
   readonly log: (line: string) => void;
   readonly ensureToolchain: () => void;
@@ -59,6 +61,11 @@ export interface BenchReport {
 export function formatFigure(f: BenchFigure): string {
   const v = Math.abs(f.value) >= 100 ? Math.round(f.value).toLocaleString('en-US') : f.value.toFixed(2);
   return `  ${f.label}: ${v} ${f.unit}${f.note ? `  (${f.note})` : ''}`;
+}
+
+/** One figure as the JSON line of `lake bench --json`. */
+export function figureJson(section: string, f: BenchFigure): string {
+  return JSON.stringify({ section, label: f.label, value: f.value, unit: f.unit, note: f.note ?? null });
 }
 
 export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
@@ -78,7 +85,8 @@ export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
   try {
     for (const s of chosen) {
       const figures: BenchFigure[] = [];
-      o.out(`== ${s.title}`);
+      const heading = o.json ? o.log : o.out;
+      heading(`== ${s.title}`);
       const scratch = mkdtempSync(join(root, `${s.name}-`));
       try {
         await s.run({
@@ -89,13 +97,13 @@ export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
           ensureToolchain: o.ensureToolchain,
           figure: (f) => {
             figures.push(f);
-            o.out(formatFigure(f));
+            o.out(o.json ? figureJson(s.name, f) : formatFigure(f));
           },
         });
         reports.push({ section: s.name, figures });
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
-        o.out(`  failed: ${error}`);
+        heading(`  failed: ${error}`);
         reports.push({ section: s.name, figures, error });
       }
     }

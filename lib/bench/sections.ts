@@ -4,7 +4,15 @@
  */
 import { apiSection } from './api';
 import type { BenchSection } from './bench';
+import { serverLogsSection } from './server-logs';
+import { socialPostsSection } from './social-posts';
 import { streamSection } from './stream';
 import { transactionsSection } from './transactions';
 
-export const benchSections: readonly BenchSection[] = [transactionsSection, streamSection, apiSection];
+export const benchSections: readonly BenchSection[] = [
+  transactionsSection,
+  serverLogsSection,
+  socialPostsSection,
+  streamSection,
+  apiSection,
+];

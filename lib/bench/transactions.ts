@@ -1,14 +1,12 @@
 /**
- * Bench section `transactions`: the transactions Spark job on N generated rows (default 1,000,000) against
- * DuckDB's own CSV-to-Parquet COPY of the same file, in the same run. Prints rows/s of both and the ratio.
+ * Bench section `transactions`: the transactions Spark job on N generated rows (default 1,000,000) against the native Spark anchor
+ * (read + cast + dedupe + MERGE of the same file) and DuckDB's own CSV-to-Parquet COPY, in the same run.
  */
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeTransactionsCsv } from '../generate';
-import { ingestPaths } from '../local/ingest';
-import { layout } from '../local/layout';
-import { runJobs } from '../local/runner';
 import type { BenchContext, BenchSection } from './bench';
+import { jobAgainstAnchor, landFile } from './spark-etl';
 
 async function duckdbCopy(csv: string, parquet: string): Promise<{ ms: number; rows: number }> {
   const instance = await DuckDBInstance.create(':memory:');
@@ -38,38 +36,9 @@ async function run(b: BenchContext): Promise<void> {
     unit: 'rows',
     note: `${(written.bytes / 1048576).toFixed(0)} MiB in ${(written.ms / 1000).toFixed(1)} s`,
   });
-  const manifest = await ingestPaths(b.home, 'transactions', [csv]);
-  const landed = join(layout(b.home).raw, ...(manifest.files[0]?.key ?? '').split('/'));
-
-  b.log('running the transactions Spark job (local[*]) ...');
-  const s0 = performance.now();
-  const result = await runJobs(b.home, { datasets: ['transactions'], onLog: () => undefined });
-  const sparkWallMs = performance.now() - s0;
-  const report = result.reports.find((r) => r.dataset === 'transactions');
-  if (!report || report.status !== 'succeeded')
-    throw new Error(`the transactions job did not succeed: ${report?.error ?? `exit ${result.exitCode}`}`);
-  const sparkRowsPerS = (report.input_rows / sparkWallMs) * 1000;
-  b.figure({
-    label: 'Spark transactions job, wall clock (JVM start included)',
-    value: sparkWallMs / 1000,
-    unit: 's',
-  });
-  b.figure({
-    label: 'Spark transactions job, run report duration',
-    value: report.duration_ms / 1000,
-    unit: 's',
-  });
-  b.figure({
-    label: 'Spark transactions job throughput (wall clock)',
-    value: sparkRowsPerS,
-    unit: 'rows/s',
-    note: `${report.input_rows} in, ${report.output_rows} out, ${report.quarantined_rows} quarantined`,
-  });
-  b.figure({
-    label: 'Spark transactions job throughput (run report)',
-    value: (report.input_rows / report.duration_ms) * 1000,
-    unit: 'rows/s',
-  });
+  const landed = await landFile(b, 'transactions', csv);
+  const report = await jobAgainstAnchor(b, 'transactions', landed);
+  const sparkRowsPerS = (report.input_rows / report.duration_ms) * 1000;
 
   b.log("running DuckDB's COPY (SELECT * FROM read_csv(...)) TO parquet ...");
   const duck = await duckdbCopy(landed, join(b.scratch, 'duckdb.parquet'));
@@ -82,7 +51,7 @@ async function run(b: BenchContext): Promise<void> {
     note: `${duck.rows} rows`,
   });
   b.figure({
-    label: 'ratio DuckDB / Spark job (wall clock)',
+    label: 'ratio DuckDB / Spark job (run report)',
     value: duckRowsPerS / sparkRowsPerS,
     unit: 'x',
     note: 'the job also validates, deduplicates, enriches and MERGEs into Iceberg',
@@ -91,6 +60,6 @@ async function run(b: BenchContext): Promise<void> {
 
 export const transactionsSection: BenchSection = {
   name: 'transactions',
-  title: 'Transactions job vs DuckDB CSV -> Parquet',
+  title: 'Transactions job vs native Spark anchor and DuckDB CSV -> Parquet',
   run,
 };

@@ -17,7 +17,7 @@ const quiet = { options: {}, log: () => {}, ensureToolchain: () => {} };
 describe('lake bench sections', () => {
   it('lists each section once, under the names `--only` takes', () => {
     const names = benchSections.map((s) => s.name);
-    expect(names).toEqual(['transactions', 'stream', 'api']);
+    expect(names).toEqual(['transactions', 'server_logs', 'social_posts', 'stream', 'api']);
   });
 
   it('runs only the sections asked for, in list order, and reports their figures', async () => {
@@ -47,5 +47,42 @@ describe('lake bench sections', () => {
     await expect(
       runBench({ ...quiet, sections: [recorder('a', []), recorder('a', [])], out: () => {} }),
     ).rejects.toThrow("bench section 'a' is listed twice");
+  });
+
+  const figures: BenchSection = {
+    name: 'figures',
+    title: 'Figures for the --json test',
+    run: async (b) => {
+      b.figure({ label: 'throughput', value: 41_234.5, unit: 'rows/s', note: '1000000 in' });
+      b.figure({ label: 'tasks', value: 8, unit: 'tasks' });
+      await Promise.resolve();
+      throw new Error('half-way');
+    },
+  };
+
+  async function printed(json: boolean): Promise<{ out: string[]; log: string[] }> {
+    const out: string[] = [];
+    const log: string[] = [];
+    await runBench({ ...quiet, sections: [figures], json, out: (l) => out.push(l), log: (l) => log.push(l) });
+    return { out, log };
+  }
+
+  it('--json prints every figure as one JSON line, and nothing else on stdout', async () => {
+    const { out, log } = await printed(true);
+    expect(out.map((l) => JSON.parse(l) as unknown)).toEqual([
+      { section: 'figures', label: 'throughput', value: 41_234.5, unit: 'rows/s', note: '1000000 in' },
+      { section: 'figures', label: 'tasks', value: 8, unit: 'tasks', note: null },
+    ]);
+    expect(log).toEqual(['== Figures for the --json test', '  failed: half-way']);
+  });
+
+  it('without --json the figures are printed for people, under the section title', async () => {
+    const { out } = await printed(false);
+    expect(out).toEqual([
+      '== Figures for the --json test',
+      '  throughput: 41,235 rows/s  (1000000 in)',
+      '  tasks: 8.00 tasks',
+      '  failed: half-way',
+    ]);
   });
 });

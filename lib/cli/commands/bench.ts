@@ -9,26 +9,48 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('bench')
     .description(
-      'Benchmarks (figures are printed, never asserted): the transactions job vs DuckDB COPY, the stream, the local API.',
+      'Benchmarks (figures are printed, never asserted): the ETL jobs vs native Spark (and DuckDB COPY), the stream, the local API.',
     )
-    .option('--rows <n>', 'transaction rows for the transactions section', positiveInt('rows'), 1_000_000)
+    .option(
+      '--rows <n>',
+      'records for the transactions, server_logs and social_posts sections',
+      positiveInt('rows'),
+      1_000_000,
+    )
+    .option(
+      '--big-log-mb <n>',
+      'size of the big log file of the server_logs section (1024 for the 1 GB figure)',
+      positiveInt('big-log-mb'),
+      256,
+    )
+    .option('--json', 'print each figure as one JSON line (section, label, value, unit, note)')
     .option('--only <names...>', `run only these sections (${benchSections.map((s) => s.name).join(', ')})`)
     .option('--dir <dir>', 'scratch folder (default: a new temp folder)')
     .option('--keep', 'keep the scratch lake and files')
-    .action(async (opts: { rows: number; only?: string[]; dir?: string; keep?: boolean }) => {
-      const started = Date.now();
-      await runBench({
-        sections: benchSections,
-        only: opts.only,
-        keep: opts.keep,
-        dir: opts.dir,
-        options: { rows: opts.rows },
-        out: (l) => ctx.out(l),
-        log: (l) => ctx.log(dim(l, ctx.colour)),
-        ensureToolchain: () => ctx.ensureToolchain({ quiet: true }),
-      }).then((reports) => {
-        ctx.log(dim(`bench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`, ctx.colour));
-        if (reports.some((r) => r.error)) process.exitCode = 1;
-      });
-    });
+    .action(
+      async (opts: {
+        rows: number;
+        bigLogMb: number;
+        json?: boolean;
+        only?: string[];
+        dir?: string;
+        keep?: boolean;
+      }) => {
+        const started = Date.now();
+        await runBench({
+          sections: benchSections,
+          only: opts.only,
+          keep: opts.keep,
+          dir: opts.dir,
+          json: opts.json,
+          options: { rows: opts.rows, bigLogMb: opts.bigLogMb },
+          out: (l) => ctx.out(l),
+          log: (l) => ctx.log(dim(l, ctx.colour)),
+          ensureToolchain: () => ctx.ensureToolchain({ quiet: true }),
+        }).then((reports) => {
+          ctx.log(dim(`bench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`, ctx.colour));
+          if (reports.some((r) => r.error)) process.exitCode = 1;
+        });
+      },
+    );
 }

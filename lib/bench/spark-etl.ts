@@ -1,0 +1,113 @@
+/**
+ * What the ETL bench sections share: run one dataset's job on a landed file, and the native Spark anchor
+ * (`python -m lake_jobs.bench anchor`: Spark's own reader + cast + dedupe + MERGE of the same file, no
+ * validation or accounting) in the same invocation, and print both with their ratio.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ingestPaths } from '../local/ingest';
+import { layout } from '../local/layout';
+import { runJobs } from '../local/runner';
+import type { RunReport } from '../local/runner';
+import { repoRoot, venvPython } from '../setup/toolchain';
+import type { BenchContext } from './bench';
+
+/** The job's wall clock may be at most this many times the anchor's (issue goal 1). */
+export const anchorGoal = 1.5;
+
+/** Runs `python -m lake_jobs.bench <args>` (one JSON line out); wall clock includes the JVM start. */
+export function sparkBench(
+  args: readonly string[],
+): Promise<{ wallMs: number; out: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(venvPython, ['-m', 'lake_jobs.bench', ...args], {
+      cwd: join(repoRoot, 'glue-jobs'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - t0;
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{'))
+        return reject(
+          new Error(`lake_jobs.bench ${args[0] ?? ''} failed (exit ${code}): ${stderr.slice(-2000)}`),
+        );
+      resolve({ wallMs, out: JSON.parse(line) as Record<string, unknown> });
+    });
+  });
+}
+
+export function numberOf(out: Record<string, unknown>, key: string): number {
+  const v = out[key];
+  if (typeof v !== 'number') throw new Error(`lake_jobs.bench printed no number '${key}'`);
+  return v;
+}
+
+/** Lands `file` for `dataset`; returns the landed file's path in the raw zone. */
+export async function landFile(b: BenchContext, dataset: string, file: string): Promise<string> {
+  const manifest = await ingestPaths(b.home, dataset, [file]);
+  return join(layout(b.home).raw, ...(manifest.files[0]?.key ?? '').split('/'));
+}
+
+/**
+ * Runs `dataset`'s job over what is landed, then the anchor on `landed`; prints the job's wall clock, run report
+ * duration and rows/s, the anchor's, and the ratio of wall clocks.
+ */
+export async function jobAgainstAnchor(b: BenchContext, dataset: string, landed: string): Promise<RunReport> {
+  b.log(`running the ${dataset} Spark job (local[*]) ...`);
+  const s0 = performance.now();
+  const result = await runJobs(b.home, { datasets: [dataset], onLog: () => undefined });
+  const jobWallMs = performance.now() - s0;
+  const report = result.reports.find((r) => r.dataset === dataset);
+  if (!report || report.status !== 'succeeded')
+    throw new Error(`the ${dataset} job did not succeed: ${report?.error ?? `exit ${result.exitCode}`}`);
+  const counts = `${report.input_rows} in, ${report.output_rows} out, ${report.quarantined_rows} quarantined, ${report.duplicate_rows} duplicates`;
+  b.figure({ label: `${dataset} job, wall clock (JVM start included)`, value: jobWallMs / 1000, unit: 's' });
+  b.figure({ label: `${dataset} job, run report duration`, value: report.duration_ms / 1000, unit: 's' });
+  b.figure({
+    label: `${dataset} job throughput (run report)`,
+    value: (report.input_rows / report.duration_ms) * 1000,
+    unit: 'rows/s',
+    note: counts,
+  });
+  b.figure({
+    label: `${dataset} job throughput (wall clock)`,
+    value: (report.input_rows / jobWallMs) * 1000,
+    unit: 'rows/s',
+  });
+
+  b.log(`running the native Spark anchor (read + cast + dedupe + MERGE) on the same file ...`);
+  const anchor = await sparkBench([
+    'anchor',
+    '--dataset',
+    dataset,
+    '--file',
+    landed,
+    '--warehouse',
+    join(b.scratch, 'anchor-warehouse'),
+  ]);
+  const anchorSeconds = numberOf(anchor.out, 'seconds');
+  b.figure({
+    label: `${dataset} anchor, wall clock (JVM start included)`,
+    value: anchor.wallMs / 1000,
+    unit: 's',
+  });
+  b.figure({
+    label: `${dataset} anchor throughput (its own timing)`,
+    value: report.input_rows / anchorSeconds,
+    unit: 'rows/s',
+    note: `${numberOf(anchor.out, 'rows_in_table')} rows in its table after dedupe`,
+  });
+  b.figure({
+    label: `${dataset} job / anchor, wall clock`,
+    value: jobWallMs / anchor.wallMs,
+    unit: 'x',
+    note: `goal: at most ${anchorGoal}x`,
+  });
+  return report;
+}
