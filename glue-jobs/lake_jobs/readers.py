@@ -337,9 +337,7 @@ _SPLIT_SCHEMA = T.StructType(
         T.StructField(lines.PATH, T.StringType(), False),
         T.StructField(lines.START, T.LongType(), False),
         T.StructField("_offset", T.LongType(), False),
-        T.StructField("source_file", T.StringType(), False),
-        T.StructField("ingest_batch_id", T.StringType(), False),
-        T.StructField("file_sha256", T.StringType(), False),
+        *RECORD_FIELDS[:3],  # source_file, ingest_batch_id, file_sha256
         T.StructField("_header_error", T.StringType(), True),
         T.StructField("_header_width", T.IntegerType(), True),
         T.StructField("_field_index", T.ArrayType(T.IntegerType(), False), True),

@@ -4,13 +4,13 @@
  * job's reader: how many tasks read it and how long it took.
  */
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { serverLogDayFile, requestsPerScaleDay } from '../generate/server-logs';
 import { DAY_MS, windowStart } from '../generate/time';
 import type { BenchContext, BenchSection } from './bench';
-import { jobAgainstAnchor, landFile, numberOf, sparkBench } from './spark-etl';
+import { generateAndLand, jobAgainstAnchor, numberOf, sparkBench } from './spark-etl';
 
 const days = 10;
 
@@ -42,20 +42,11 @@ async function run(b: BenchContext): Promise<void> {
   const bigMiB = Number(b.options.bigLogMb ?? 256);
   b.ensureToolchain();
   const file = join(b.scratch, 'access_bench.log');
-  b.log(`writing about ${lines.toLocaleString('en-US')} log lines to ${file} ...`);
-  const t0 = performance.now();
-  const bytes = await writeLogs(file, lines);
-  b.figure({
-    label: 'server log generated',
-    value: bytes / 1048576,
-    unit: 'MiB',
-    note: `${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  });
-  const landed = await landFile(b, 'server_logs', file);
+  const what = `about ${lines.toLocaleString('en-US')} log lines`;
+  const landed = await generateAndLand(b, 'server_logs', file, what, () => writeLogs(file, lines));
   await jobAgainstAnchor(b, 'server_logs', landed);
 
   const big = join(b.scratch, 'access_big.log');
-  const { readFile } = await import('node:fs/promises');
   const bigBytes = await writeBigCopy(await readFile(file), big, bigMiB * 1048576);
   b.log(`reading a ${(bigBytes / 1048576).toFixed(0)} MiB log file through the job's reader ...`);
   const split = await sparkBench(['split', '--dataset', 'server_logs', '--file', big]);

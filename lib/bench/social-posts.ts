@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { postsPerScaleDay, socialPostFiles } from '../generate/social-posts';
 import { DAY_MS, windowStart } from '../generate/time';
 import type { BenchContext, BenchSection } from './bench';
-import { jobAgainstAnchor, landFile } from './spark-etl';
+import { generateAndLand, jobAgainstAnchor } from './spark-etl';
 
 const days = 28;
 const daysPerChunk = 7;
@@ -44,16 +44,8 @@ async function run(b: BenchContext): Promise<void> {
   const posts = Number(b.options.rows ?? 1_000_000);
   b.ensureToolchain();
   const file = join(b.scratch, 'posts_bench.json');
-  b.log(`writing about ${posts.toLocaleString('en-US')} posts to ${file} ...`);
-  const t0 = performance.now();
-  const bytes = await writePosts(file, posts);
-  b.figure({
-    label: 'social posts generated (JSON Lines)',
-    value: bytes / 1048576,
-    unit: 'MiB',
-    note: `${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  });
-  const landed = await landFile(b, 'social_posts', file);
+  const what = `about ${posts.toLocaleString('en-US')} posts (JSON Lines)`;
+  const landed = await generateAndLand(b, 'social_posts', file, what, () => writePosts(file, posts));
   await jobAgainstAnchor(b, 'social_posts', landed);
 }
 

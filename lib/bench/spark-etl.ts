@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ingestPaths } from '../local/ingest';
 import { layout } from '../local/layout';
+import { sparkEnv } from '../local/processes';
 import { runJobs } from '../local/runner';
-import type { RunReport } from '../local/runner';
+import type { RunReport } from '../contracts/run-report';
 import { repoRoot, venvPython } from '../setup/toolchain';
 import type { BenchContext } from './bench';
 
@@ -23,6 +24,7 @@ export function sparkBench(
     const t0 = performance.now();
     const child = spawn(venvPython, ['-m', 'lake_jobs.bench', ...args], {
       cwd: join(repoRoot, 'glue-jobs'),
+      env: sparkEnv(venvPython),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -52,6 +54,26 @@ export function numberOf(out: Record<string, unknown>, key: string): number {
 export async function landFile(b: BenchContext, dataset: string, file: string): Promise<string> {
   const manifest = await ingestPaths(b.home, dataset, [file]);
   return join(layout(b.home).raw, ...(manifest.files[0]?.key ?? '').split('/'));
+}
+
+/** Writes the section's generated file (`write` returns its bytes), prints its size, and lands it. */
+export async function generateAndLand(
+  b: BenchContext,
+  dataset: string,
+  file: string,
+  what: string,
+  write: () => Promise<number>,
+): Promise<string> {
+  b.log(`writing ${what} to ${file} ...`);
+  const t0 = performance.now();
+  const bytes = await write();
+  b.figure({
+    label: `${dataset} file generated`,
+    value: bytes / 1048576,
+    unit: 'MiB',
+    note: `${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  });
+  return landFile(b, dataset, file);
 }
 
 /**
