@@ -77,10 +77,10 @@ def anchor(spark: SparkSession, dataset: str, path: str) -> dict:
     name = f"anchor.bench.{dataset}"
     spark.sql("CREATE NAMESPACE IF NOT EXISTS anchor.bench")
     columns = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in deduped.schema.fields)
-    props = ", ".join(f"'{k}'='{v}'" for k, v in tables.TABLE_PROPERTIES.items())
+    props = ", ".join(f"'{k}'='{v}'" for k, v in table.iceberg.properties.items()) if table.iceberg else ""
     spark.sql(
         f"CREATE TABLE {name} ({columns}) USING iceberg PARTITIONED BY (days(`{table.time_column}`)) "
-        f"TBLPROPERTIES ({props})"
+        + (f"TBLPROPERTIES ({props})" if props else "")
     )
     tables.merge(spark, name, deduped, table.business_key, f"anchor_{dataset}")
     seconds = time.monotonic() - t0
