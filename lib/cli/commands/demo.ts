@@ -141,15 +141,10 @@ export function register(program: Command, ctx: CliContext): void {
 async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: number): Promise<string> {
   const home = ctx.home();
   const entries = await describeCatalog(home);
-  const rows = entries.map((e) => [
-    e.qualifiedName,
-    e.rowCount === null ? '-' : e.rowCount,
-    e.version ? e.version.snapshotId : '-',
-  ]);
-  const reasons = new Map<string, number>();
-  for (const r of reports)
-    for (const [k, v] of Object.entries(r.quarantine_reasons ?? {}))
-      reasons.set(`${r.dataset}  ${k}`, (reasons.get(`${r.dataset}  ${k}`) ?? 0) + v);
+  const rows = entries.map((e) => [e.qualifiedName, e.rowCount, e.version ? e.version.snapshotId : '-']);
+  const reasons: [string, string, number][] = reports.flatMap((r) =>
+    Object.entries(r.quarantine_reasons ?? {}).map(([k, v]): [string, string, number] => [r.dataset, k, v]),
+  );
   const failed = reports.filter((r) => r.status === 'failed');
   const q = (s: string): string => JSON.stringify(s);
   // an API key for the analyst role (no PII), and a date range the lake holds, for a first API call
@@ -166,11 +161,11 @@ async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: n
     renderTable(['table', 'rows', 'current snapshot'], rows),
     '',
     'quarantined rows by reason (this run):',
-    reasons.size === 0
+    reasons.length === 0
       ? '  none'
       : renderTable(
-          ['dataset  reason', 'rows'],
-          [...reasons.entries()].sort((a, b) => b[1] - a[1]),
+          ['dataset', 'reason', 'rows'],
+          reasons.sort((a, b) => b[2] - a[2]),
         ),
     '',
     'where the data is:',
@@ -186,9 +181,12 @@ async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: n
     `  npx lake query ${q('SELECT status_class, count(*) FROM processed.server_logs GROUP BY 1 ORDER BY 1')} --format csv`,
     `  npx lake query ${q('SELECT campaign_id, sum(clicks) clicks, sum(revenue_usd) revenue FROM curated.campaign_performance GROUP BY 1 ORDER BY revenue DESC LIMIT 5')}`,
     '  npx lake catalog                 # tables, freshness, versions;  npx lake catalog transactions   # columns, PII',
-    '  npx lake serve                   # the HTTP API on 127.0.0.1:8080, then in another shell:',
+    '  npx lake serve                   # the HTTP API and the dashboard on 127.0.0.1:8080, then open:',
+    `  http://127.0.0.1:8080/#key=${key}`,
+    '                                   # the dashboard, signed in with a new analyst key (shown once; the part',
+    '                                   # after # stays in the browser); or, in another shell:',
     `  curl -H 'x-api-key: ${key}' 'http://127.0.0.1:8080/v1/metrics/daily-sales?from=${day(from)}&to=${day(to)}'`,
-    '                                   # (a new key for the analyst role, shown once; npx lake keys create --role admin)',
+    '                                   # (npx lake keys create --role admin for a key that sees PII)',
     '  npx lake etl --json              # run again: nothing new, nothing changes',
     dim('', ctx.colour),
   ].join('\n');
