@@ -1,7 +1,10 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { allTables, isTableName } from '../../contracts';
 import { runJobs } from '../../local/runner';
 import { warmByDefault } from '../../local/resident-spark';
+import { isSparkNoise } from '../../local/spark-log';
 import type { RunReport } from '../../local/runner';
 import { CliError, dim } from '../context';
 import type { CliContext } from '../context';
@@ -20,11 +23,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print the run reports as JSON Lines, exactly as the runner prints them')
     .option('--reprocess', 'read every raw file again, not only the new ones')
     .option('--quiet', "don't show the jobs' logs")
+    .option('--verbose', "also show Spark's own console output (always kept in the run's log file)")
     .option('--cold', "run on a new Spark process instead of the lake's resident (warm) Spark")
     .action(
       async (
         names: string[],
-        opts: { json?: boolean; reprocess?: boolean; quiet?: boolean; cold?: boolean },
+        opts: { json?: boolean; reprocess?: boolean; quiet?: boolean; verbose?: boolean; cold?: boolean },
       ) => {
         for (const n of names)
           if (!isTableName(n))
@@ -34,6 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
           reprocess: opts.reprocess,
           json: opts.json,
           quiet: opts.quiet,
+          verbose: opts.verbose,
           warm: !opts.cold && warmByDefault(),
         });
         if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
@@ -46,6 +51,8 @@ export interface EtlOptions {
   readonly reprocess?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** show Spark's own console noise too */
+  readonly verbose?: boolean;
   /** on the resident Spark (see lib/local/resident-spark.ts) @default warmByDefault() */
   readonly warm?: boolean;
 }
@@ -54,16 +61,28 @@ export interface EtlOptions {
 export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunReport[]> {
   ctx.ensureToolchain({ quiet: opts.quiet });
   const started = Date.now();
+  // every line of the runner, Spark's own included, for when a run fails
+  const logDir = join(ctx.home(), 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `etl-${new Date(started).toISOString().replace(/[:.]/g, '')}.log`);
   if (!opts.quiet) ctx.log(dim(`running the Spark jobs on ${ctx.home()} ...`, ctx.colour));
   const result = await runJobs(ctx.home(), {
     datasets: opts.datasets,
     reprocess: opts.reprocess,
     warm: opts.warm ?? warmByDefault(),
-    onLog: opts.quiet ? undefined : (line) => ctx.log(dim(`  spark | ${line}`, ctx.colour)),
+    onLog: (line) => {
+      appendFileSync(logFile, `${line}\n`);
+      if (!opts.quiet && (opts.verbose || !isSparkNoise(line))) ctx.log(dim(`  spark | ${line}`, ctx.colour));
+    },
     onReport: opts.json ? (_r, line) => ctx.out(line) : undefined,
   });
   if (!opts.json) ctx.out(describeReports(result.reports));
   if (!opts.quiet) ctx.log(dim(`etl finished in ${formatDuration(Date.now() - started)}`, ctx.colour));
+  const failed = result.reports.filter((r) => r.status === 'failed').map((r) => r.dataset);
+  if (failed.length > 0 || result.exitCode !== 0)
+    ctx.warn(
+      `${failed.length > 0 ? `the ${failed.join(', ')} job(s) failed` : 'the job runner failed'}; the full log, Spark's output included: ${logFile}. Fix what it names and run \`lake etl\` again: raw files not yet processed are read next time.`,
+    );
   if (result.exitCode !== 0 && !result.reports.some((r) => r.status === 'failed')) {
     throw new CliError(
       `the job runner exited with code ${result.exitCode}${result.reports.length === 0 ? ' before reporting any run' : ''}`,
