@@ -16,12 +16,13 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from lake_jobs import tables
+from lake_jobs import lineage, tables
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, Table, load_contracts
 from lake_jobs.curated import curated_module
 from lake_jobs.dedupe import record_hash
 from lake_jobs.report import NO_NEW_DATA, RunReport
+from lake_jobs.storage import storage_for
 
 log = logging.getLogger("lake_jobs")
 
@@ -53,6 +54,7 @@ def run_curated(
     table = contracts.curated[name]
     report = RunReport.start(name, f"{config.database(table.database)}.{name}")
     report.deleted_rows = 0
+    run_lineage = lineage.RunLineage.begin(config, table, report, storage_for(spark, config.reports_root))
     cached: list[DataFrame] = []
     try:
         module = curated_module(name)
@@ -142,3 +144,4 @@ def run_curated(
     finally:
         for df in cached:
             df.unpersist()
+        run_lineage.end(lineage.table_inputs(config, lineage.input_versions(spark, config, table)))

@@ -25,7 +25,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from lake_jobs import dedupe, quality, quarantine, tables
+from lake_jobs import dedupe, lineage, quality, quarantine, tables
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, Table, load_contracts
 from lake_jobs.datasets import DatasetModule, dataset_module
@@ -96,6 +96,7 @@ def run_dataset(
     table = contracts.datasets[name]
     report = RunReport.start(name, f"{config.database(table.database)}.{name}")
     storage = storage_for(spark, config.raw_root)
+    run_lineage = lineage.RunLineage.begin(config, table, report, storage_for(spark, config.reports_root))
     cached: list[DataFrame | Kept] = []
     try:
         module = dataset_module(name)
@@ -131,6 +132,7 @@ def run_dataset(
     finally:
         for df in cached:
             df.unpersist()
+        run_lineage.end(lineage.raw_inputs(config, report.files))
 
 
 def _process(

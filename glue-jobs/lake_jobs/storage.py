@@ -5,6 +5,7 @@ Only listings and small text files (ledgers, reports) go through here; data is r
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Protocol
 
@@ -28,6 +29,10 @@ class Storage(Protocol):
 
     def write_text(self, path: str, text: str) -> None:
         """Writes `path` (parents created) so that readers see the old or the new text, never a half."""
+        ...
+
+    def delete(self, path: str) -> None:
+        """Removes the file `path`; no error when it is already gone."""
         ...
 
 
@@ -59,6 +64,10 @@ class LocalStorage:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
+
+    def delete(self, path: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
 
 
 class HadoopStorage:
@@ -106,6 +115,10 @@ class HadoopStorage:
             out.write(bytearray(text.encode("utf-8")))
         finally:
             out.close()
+
+    def delete(self, path: str) -> None:
+        p, fs = self._path(path)
+        fs.delete(p, False)
 
 
 def storage_for(spark: SparkSession, root: str) -> Storage:
