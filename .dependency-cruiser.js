@@ -48,6 +48,21 @@ module.exports = {
       from: { path: '^lib/dashboard/page/' },
       to: { pathNot: ['^lib/dashboard/page/', 'node_modules/(echarts|zrender|tslib)/'] },
     },
+    {
+      name: 'metadata-read-models-stay-out-of-the-edges',
+      severity: 'error',
+      comment:
+        'Search, lineage and status are read models over contracts, reports and events: the API and the CLI use them, never the reverse, and they need no CDK.',
+      from: { path: '^lib/(catalog-search|lineage|status)/' },
+      to: {
+        path: [
+          '^lib/(infra|cli|serve|bench)/',
+          '^lambdas/',
+          'node_modules/aws-cdk-lib',
+          'node_modules/constructs',
+        ],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

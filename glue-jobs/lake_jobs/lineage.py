@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 
 from lake_jobs import tables
 from lake_jobs.config import LakeConfig
-from lake_jobs.contracts import Table
+from lake_jobs.contracts import Table, agreements
 from lake_jobs.report import FAILED, RunReport
 from lake_jobs.storage import LocalStorage, Storage
 
@@ -215,11 +215,12 @@ def _now() -> str:
 
 
 def events_path(config: LakeConfig, dataset: str, run_id: str) -> str:
-    return f"{config.reports_root.rstrip('/')}/{dataset}/{run_id}.openlineage.jsonl"
+    key = agreements()[0].key("lineageEvents", dataset=dataset, runId=run_id)
+    return f"{config.reports_root.rstrip('/')}/{key}"
 
 
 def outbox_root(config: LakeConfig) -> str:
-    return f"{config.state_root.rstrip('/')}/lineage/outbox"
+    return f"{config.state_root.rstrip('/')}/{agreements()[0].key('lineageOutbox')}"
 
 
 def endpoint_url() -> str | None:

@@ -9,8 +9,10 @@
  *   warehouse/<database>/<table>/{metadata,data}                    Iceberg tables (Hadoop catalog `lake`)
  *   quarantine/<dataset>/run_id=<id>/                               rejected records: reason + original text
  *   reports/<dataset>/<run_id>.json                                 one run report per job run
+ *   reports/<dataset>/<run_id>.openlineage.jsonl                    its OpenLineage run events, one a line
  *   state/ledger/<dataset>.json                                     raw files each job has processed
  *   state/ingest/<batch id>.json                                    ingest manifests
+ *   state/lineage/outbox/                                           lineage events not yet sent to the receiver
  *   state/                                                          also stream checkpoints, API keys, emulator data
  */
 
@@ -32,6 +34,10 @@ export const lakeKeys = {
   quarantineRun: '{dataset}/run_id={runId}',
   /** reports: one run's report */
   runReport: '{dataset}/{runId}.json',
+  /** reports: one run's OpenLineage events (START, then COMPLETE or FAIL), one JSON document a line */
+  lineageEvents: '{dataset}/{runId}.openlineage.jsonl',
+  /** state: lineage events waiting for the OpenLineage receiver */
+  lineageOutbox: 'lineage/outbox',
   /** state: the raw files a dataset's job has processed */
   ledger: 'ledger/{dataset}.json',
   /** state: the manifest of one ingest batch */
