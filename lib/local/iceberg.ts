@@ -246,17 +246,22 @@ const longType = avro.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
+/** The Avro type of an Iceberg metadata file's schema: longs as bigint (snapshot ids need all 64 bits), unions
+ * unwrapped. Writing with it gives files Iceberg reads. */
+export function icebergAvroType(schema: unknown): avro.Type {
+  return avro.Type.forSchema(
+    schema as avro.Schema,
+    { registry: { long: longType }, wrapUnions: false } as Partial<avro.ForSchemaOptions>,
+  );
+}
+
 function readAvro<T>(path: string): Promise<T[]> {
   if (!existsSync(path)) return Promise.reject(new IcebergError(`missing Iceberg metadata file ${path}`));
   return new Promise((resolvePromise, reject) => {
     const out: T[] = [];
     avro
       .createFileDecoder(path, {
-        parseHook: (schema: unknown) =>
-          avro.Type.forSchema(
-            schema as avro.Schema,
-            { registry: { long: longType }, wrapUnions: false } as Partial<avro.ForSchemaOptions>,
-          ),
+        parseHook: icebergAvroType,
       })
       .on('data', (d: T) => out.push(d))
       .on('end', () => resolvePromise(out))

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as avro from 'avsc';
 import {
   IcebergError,
+  icebergAvroType,
   latestMetadataFile,
   parseMetadataJson,
   readCurrentSnapshot,
@@ -14,23 +15,7 @@ import {
 import { layout, tableDir } from '../../lib/local/layout';
 import { fixtureLake } from '../support/fixture-lake';
 
-const bigLong = avro.types.LongType.__with({
-  fromBuffer: (b: Buffer) => b.readBigInt64LE(),
-  toBuffer: (n: bigint) => {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64LE(BigInt(n));
-    return b;
-  },
-  fromJSON: (v: unknown) => BigInt(v as string),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint',
-  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
-});
-const typeOf = (schema: unknown): avro.Type =>
-  avro.Type.forSchema(
-    schema as avro.Schema,
-    { registry: { long: bigLong }, wrapUnions: false } as Partial<avro.ForSchemaOptions>,
-  );
+const typeOf = icebergAvroType;
 
 function readAvroFile(path: string): Promise<{ records: Record<string, unknown>[]; schema: unknown }> {
   return new Promise((resolve, reject) => {

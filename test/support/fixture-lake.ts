@@ -25,6 +25,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { tryPidLock } from '../../lib/local/pid-lock';
 import type { RunReport } from '../../lib/local/runner';
 import type { LakeSummary } from '../../lib/generate';
 
@@ -67,7 +68,8 @@ function inputFiles(): string[] {
     'lib/local/ingest.ts',
     'lib/local/land.ts',
     'lib/local/runner.ts',
-    'lib/cli/generator.ts',
+    'lib/cli/options.ts',
+    'lib/cli/etl-run.ts',
     'lib/cli/commands/generate.ts',
     'lib/cli/commands/etl.ts',
     'glue-jobs/requirements.lock',
@@ -112,50 +114,25 @@ export function ensureFixtureLake(
   if (existsSync(join(dir, 'fixture.json'))) return readFixture(dir);
   mkdirSync(fixtureRoot, { recursive: true });
   const lock = join(fixtureRoot, `fixture-${key}.lock`);
-  if (!takeLock(lock)) {
+  let held = tryPidLock(lock, 'fixture build lock');
+  if (!held.taken) {
     // another jest run is building the same lake: wait for it rather than building it twice
     log(`waiting for the fixture build of another jest run (${lock}) ...`);
     const until = Date.now() + 15 * 60_000;
     while (Date.now() < until && existsSync(lock) && !existsSync(join(dir, 'fixture.json'))) sleepSync(500);
     if (existsSync(join(dir, 'fixture.json'))) return readFixture(dir);
-    if (!takeLock(lock)) throw new Error(`the fixture build lock ${lock} is still held`);
+    held = tryPidLock(lock, 'fixture build lock');
+    if (!held.taken) throw new Error(`the fixture build lock ${lock} is still held`);
   }
   try {
     return buildFixture(key, dir, log);
   } finally {
-    rmSync(lock, { force: true });
+    held.release();
   }
 }
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An exclusive lock file holding our pid; a lock whose owner is gone is taken over. */
-function takeLock(lock: string): boolean {
-  try {
-    writeFileSync(lock, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    const owner = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) return false;
-    rmSync(lock, { force: true });
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch {
-      return false;
-    }
-  }
 }
 
 function buildFixture(key: string, dir: string, log: (line: string) => void): FixtureLake {
