@@ -23,6 +23,10 @@ interface Execution {
   readonly startedAt: number;
   result?: ResultSet;
   error?: unknown;
+  /** finished while its request waited: read once by that request, then dropped */
+  answered?: boolean;
+  /** approximate size of the result, once kept for /v1/queries/{id} */
+  bytes?: number;
 }
 
 export interface DuckDbEngineOptions {
@@ -33,6 +37,10 @@ export interface DuckDbEngineOptions {
    * every query reads the table's whole view @default true
    */
   readonly prune?: boolean;
+  /** bytes of results kept for queries that outlived the synchronous budget @default 64 MiB */
+  readonly keepBytes?: number;
+  /** how long such a result is kept @default 10 minutes */
+  readonly keepMs?: number;
 }
 
 /** The tables a local engine reads: `processed.<dataset>`, `curated.<table>`. */
@@ -96,16 +104,42 @@ export class DuckDbEngine implements QueryEngine {
     });
     const state = await Promise.race([ex.done.then(() => 'succeeded' as const), timeout]);
     clearTimeout(timer);
-    if (state === 'succeeded' && ex.error !== undefined) throw ex.error;
+    if (state === 'succeeded') {
+      if (budgetMs > 0 && ex.bytes === undefined) ex.answered = true;
+      if (ex.error !== undefined) {
+        this.executions.delete(id);
+        throw ex.error;
+      }
+    } else if (ex.bytes === undefined) void ex.done.then(() => this.keepResult(ex));
     return state;
+  }
+
+  /** A query that outlived the budget: its result waits for /v1/queries/{id}, within the byte and age bounds. */
+  private keepResult(ex: Execution): void {
+    ex.bytes = ex.result ? JSON.stringify(ex.result.rows).length * 2 : 0;
+    const now = Date.now();
+    const maxAge = this.opts.keepMs ?? 600_000;
+    let total = 0;
+    for (const [id, e] of [...this.executions].reverse()) {
+      if (e.bytes === undefined) continue;
+      total += e.bytes;
+      if (now - e.startedAt > maxAge || total > (this.opts.keepBytes ?? 64 * 1024 * 1024))
+        this.executions.delete(id);
+    }
   }
 
   async results(id: string, maxRows: number, _ctx: QueryContext): Promise<ResultSet> {
     const ex = this.execution(id);
     await ex.done;
+    if (ex.answered) this.executions.delete(id);
     if (ex.error !== undefined) throw ex.error;
     const r = ex.result as ResultSet;
     return { columns: r.columns, rows: r.rows.slice(0, maxRows) };
+  }
+
+  /** Executions held in memory: the bound `lake serve` keeps. */
+  get held(): number {
+    return this.executions.size;
   }
 
   async tableVersion(database: 'processed' | 'curated', table: string): Promise<string | null> {
