@@ -50,14 +50,17 @@ const retryableNetworkCodes = new Set([
 ]);
 
 /** Whether a failed call (not an entry) is worth retrying: throttling, server errors, network trouble. */
-export function isRetryableCallError(e: unknown): boolean {
+export function isRetryableCallError(e: unknown, depth = 0): boolean {
   if (!(e instanceof Error)) return false;
   const err = e as Error & { code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   if (retryableCallErrors.has(err.name)) return true;
   if (err.code !== undefined && retryableNetworkCodes.has(err.code)) return true;
   if (err.$retryable !== undefined) return true;
   const status = err.$metadata?.httpStatusCode;
-  return status !== undefined && status >= 500;
+  if (status !== undefined && status >= 500) return true;
+  // the SDK wraps errors that are not its own ("AWS SDK error wrapper for Error: connect ECONNREFUSED"): judge
+  // the network error it carries
+  return depth < 3 && err.cause !== undefined && isRetryableCallError(err.cause, depth + 1);
 }
 
 export interface PutOutcome {

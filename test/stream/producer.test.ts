@@ -4,7 +4,13 @@ import { batchEntries, entrySize, putRecordsLimits } from '../../lib/stream/batc
 import type { StreamEntry } from '../../lib/stream/batching';
 import { deliver } from '../../lib/stream/delivery';
 import { withPutRecordsFaults } from '../../lib/stream/faults';
-import { produce, putBatchWithRetry, PutRecordsGaveUpError, toEntry } from '../../lib/stream/producer';
+import {
+  isRetryableCallError,
+  produce,
+  putBatchWithRetry,
+  PutRecordsGaveUpError,
+  toEntry,
+} from '../../lib/stream/producer';
 import type { PutResultEntry, RecordWriter } from '../../lib/stream/writer';
 import { kinesisWriter } from '../../lib/stream/writer';
 import { countBy, deliveredIds, openTestStream, testEvent } from './helpers';
@@ -59,6 +65,29 @@ describe('batching within the PutRecords limits', () => {
     );
     expect(w.calls).toEqual([500, 500, 500, 200]);
     expect(r.records).toBe(1700);
+  });
+});
+
+describe('which call errors are retried', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4567'), { code: 'ECONNREFUSED' });
+
+  test('a refused connection, bare or wrapped by the SDK, is retried', () => {
+    expect(isRetryableCallError(refused)).toBe(true);
+    expect(
+      isRetryableCallError(
+        new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED', { cause: refused }),
+      ),
+    ).toBe(true);
+  });
+
+  test('a client error is not, wrapped or not', () => {
+    const denied = Object.assign(new Error('denied'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(isRetryableCallError(denied)).toBe(false);
+    expect(isRetryableCallError(new Error('wrapper', { cause: denied }))).toBe(false);
+    expect(isRetryableCallError('ECONNREFUSED')).toBe(false);
   });
 });
 
