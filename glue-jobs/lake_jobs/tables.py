@@ -88,6 +88,9 @@ def upgrade_table(spark: SparkSession, name: str, table: Table) -> list[str]:
         pairs = ", ".join(f"{_sql_string(k)}={_sql_string(v)}" for k, v in props.items())
         spark.sql(f"ALTER TABLE {name} SET TBLPROPERTIES ({pairs})")
         changed.append(f"properties {', '.join(sorted(props))}")
+        # Spark committed through its own table object unless the catalog caches tables (the resident Spark's
+        # does not): the schema update below must start from that commit, not from the metadata read before it
+        iceberg.refresh()
     schema = iceberg.schema()
     optional = [c for c in spec.required_columns if schema.findField(c).isOptional()]
     if optional:

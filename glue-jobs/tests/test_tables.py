@@ -67,11 +67,14 @@ def _one_row(spark: SparkSession, table: Table, **values):
     return spark.createDataFrame([row], table.schema())
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["cached catalog", "uncached catalog"])
 def test_a_table_created_before_gets_identifier_fields_and_required_columns_and_keeps_its_rows(
-    spark: SparkSession, lake: LakeConfig
+    spark: SparkSession, lake: LakeConfig, cached: bool
 ) -> None:
     from datetime import date
 
+    # the resident Spark's catalog does not cache tables: each load is a new table object
+    spark.conf.set(f"spark.sql.catalog.{lake.catalog}.cache-enabled", str(cached).lower())
     table = load_contracts().curated["daily_sales"]
     name = _old_table(spark, lake, table)
     _one_row(spark, table, order_date=date(2026, 10, 1), category="sports", country="FR", orders=3).writeTo(
