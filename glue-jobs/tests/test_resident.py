@@ -44,10 +44,11 @@ def test_ping_stop_and_unknown_ops(spark: SparkSession, lake: LakeConfig) -> Non
 
 
 def test_a_run_answers_logs_reports_and_the_exit_code(
-    spark: SparkSession, lake: LakeConfig, monkeypatch: pytest.MonkeyPatch
+    spark: SparkSession, lake: LakeConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # the resident's own entry point logs at INFO; the test session does not configure logging
-    monkeypatch.setattr(logging.getLogger("lake_jobs"), "level", logging.INFO)
+    # the resident's own entry point logs at INFO; the test session does not configure logging (setLevel, not
+    # an attribute: the logger caches what is enabled)
+    caplog.set_level(logging.INFO, logger="lake_jobs")
     resident = Resident(spark, lake, "t0ken", "abc")
     answer = ask(resident, {"op": "run", "token": "t0ken", "datasets": ["server_logs"]})
     reports = [m["report"] for m in answer if "report" in m]
