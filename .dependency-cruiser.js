@@ -63,6 +63,29 @@ module.exports = {
         ],
       },
     },
+    {
+      name: 'only-bin-imports-the-cli',
+      severity: 'error',
+      comment:
+        'The CLI is an edge: it parses arguments and prints. What it runs lives in the layers below, which never import it.',
+      from: { pathNot: '^(bin|lib/cli)/' },
+      to: { path: '^lib/cli/' },
+    },
+    {
+      name: 'cli-commands-are-independent',
+      severity: 'error',
+      comment:
+        'A command does not reach into another command: what two commands share lives beside lib/cli/main.ts or in a lower layer.',
+      from: { path: '^lib/cli/commands/([^/]+)$' },
+      to: { path: '^lib/cli/commands/', pathNot: '^lib/cli/commands/$1$' },
+    },
+    {
+      name: 'cli-shared-modules-do-not-import-commands',
+      severity: 'error',
+      comment: 'Only main.ts registers the commands; the modules the commands share stay below them.',
+      from: { path: '^lib/cli/', pathNot: '^lib/cli/(main\\.ts|commands/)' },
+      to: { path: '^lib/cli/commands/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -5,7 +5,7 @@
  *   DuckDB's own `EXPLAIN ANALYZE` count.
  */
 import { join } from 'node:path';
-import { generateAndLand } from '../cli/generator';
+import { generateAndLand } from '../local/land';
 import type { BenchContext, BenchSection } from './bench';
 import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
 import { runJobs } from '../local/runner';

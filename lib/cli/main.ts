@@ -1,6 +1,8 @@
 /**
- * The `lake` CLI (bin/lake.js loads this file). Each command group lives in its own module exporting
- * `register(program, ctx)`; add one import and one register line below for yours.
+ * The `lake` CLI (bin/lake.js loads this file). Each command (or command group) lives in its own module of
+ * lib/cli/commands exporting `register(program, ctx)`; add one import and one register line below for yours.
+ * What commands share lives beside this file (context, format, options, etl-run); a use case lives in the layer it
+ * belongs to (lib/local, lib/stream, ...), never in the CLI.
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, createContext, ExitCode } from './context';
@@ -17,9 +19,9 @@ import { register as registerDown } from './commands/down';
 import { register as registerLineage } from './commands/lineage';
 import { register as registerSearch } from './commands/search';
 import { register as registerStatus } from './commands/status';
-import { register as registerApi } from './api-commands';
-import { register as registerStream } from './stream-commands';
-import { register as registerInfra } from './infra-commands';
+import { register as registerApi } from './commands/api';
+import { register as registerStream } from './commands/stream';
+import { register as registerInfra } from './commands/preflight';
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('lake')

@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DatasetName } from '../contracts';
+import { generateLake } from '../generate';
+import type { GeneratedLake, LakeOptions, LakeSummary } from '../generate';
 import { ingestBuffers } from './ingest';
 import type { IngestManifest, InMemoryFile } from './ingest';
 import { layout } from './layout';
@@ -65,4 +67,21 @@ export async function landGenerated(
     manifests.push(await ingestBuffers(home, dataset, list, { now: opts.now }));
   const deliveryKeys = landRawKeys(home, deliveryFiles);
   return { manifests, deliveryKeys, deliveryBytes: deliveryFiles.reduce((n, f) => n + f.content.length, 0) };
+}
+
+export interface GenerateOutcome {
+  readonly summary: LakeSummary;
+  readonly landed: LandResult;
+}
+
+/** Generates a lake and lands everything; `landDeliveries: false` leaves the ad events' delivery files out (a
+ * caller that streams them instead). */
+export async function generateAndLand(
+  home: string,
+  o: LakeOptions,
+  landDeliveries = true,
+): Promise<GenerateOutcome & { lake: GeneratedLake }> {
+  const lake = generateLake(o);
+  const landed = await landGenerated(home, lake.files, landDeliveries ? lake.deliveryFiles : []);
+  return { summary: lake.summary, landed, lake };
 }

@@ -3,7 +3,8 @@ import { GetJobsCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetDataLakeSettingsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { configFromCdkJson, formatResults } from '../../lib/cli/infra-commands';
+import { formatResults } from '../../lib/preflight/check-result';
+import { configFromCdkJson } from '../../lib/preflight/environment';
 import { cfnExecRoleArn, preflightPassed, runOnlinePreflight } from '../../lib/preflight/online';
 import type { CheckResult, PreflightClients } from '../../lib/preflight/online';
 import {
@@ -191,7 +192,7 @@ describe('online preflight', () => {
   });
 });
 
-describe('CLI helpers', () => {
+describe('preflight helpers', () => {
   test('reads an environment from cdk.json like the app', () => {
     expect(configFromCdkJson('prod').prefix).toBe('shoplake-prod');
     expect(() => configFromCdkJson('nope')).toThrow(/not in cdk.json/);

@@ -3,7 +3,7 @@ import { runBench } from '../../bench/bench';
 import { benchSections } from '../../bench/sections';
 import { dim } from '../context';
 import type { CliContext } from '../context';
-import { positiveInt } from './generate';
+import { positiveInt } from '../options';
 
 export function register(program: Command, ctx: CliContext): void {
   program

@@ -1,51 +1,17 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { createKey } from '../../serve/api-keys';
 import { describeCatalog } from '../../local/lake-catalog';
-import { landRawKeys } from '../../local/land';
-import type { RawKeyFile } from '../../local/land';
+import { generateAndLand, landRawKeys } from '../../local/land';
 import type { RunReport } from '../../local/runner';
 import { CliError, dim } from '../context';
 import type { CliContext } from '../context';
 import { formatCount, formatDuration, renderTable } from '../format';
-import { runEtl } from './etl';
-import { produceAndDeliver } from '../demo-stream';
-import { generateAndLand } from '../generator';
-import { positiveInt, withSampleDataOptions } from './generate';
-import type { SampleDataOptions } from './generate';
-
-/**
- * The demo streams only the live tail of the generated ad events (the latest delivery files' records, in arrival
- * order) and lands the earlier ones as the delivery worker would have written them: the history a running stream
- * would already hold. Null when the delivery files do not line up with the payloads (then everything is landed).
- */
-export function splitLiveTail<F extends RawKeyFile, P>(
-  files: readonly F[],
-  payloads: readonly P[],
-  maxLive: number,
-): { history: F[]; liveFiles: F[]; live: P[] } | null {
-  const lines = (f: F): string[] =>
-    gunzipSync(f.content)
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l !== '');
-  let count = 0;
-  let cut = files.length;
-  while (cut > 0 && count < maxLive) {
-    count += lines(files[cut - 1] as F).length;
-    cut--;
-  }
-  const total = files.reduce((n, f) => n + lines(f).length, 0);
-  if (total !== payloads.length || count === 0) return null;
-  const live = payloads.slice(payloads.length - count);
-  const lastFile = files[files.length - 1];
-  const lastLine = lastFile ? lines(lastFile).pop() : undefined;
-  const lastPayload = live[live.length - 1];
-  if (lastLine !== (typeof lastPayload === 'string' ? lastPayload : JSON.stringify(lastPayload))) return null;
-  return { history: files.slice(0, cut), liveFiles: files.slice(cut), live };
-}
+import { runEtl } from '../etl-run';
+import { positiveInt, withSampleDataOptions } from '../options';
+import type { SampleDataOptions } from '../options';
+import { produceAndDeliver, splitLiveTail } from '../../stream/demo-leg';
 
 function hasData(home: string): boolean {
   return ['raw', 'warehouse'].some((z) => existsSync(join(home, z)) && readdirSync(join(home, z)).length > 0);

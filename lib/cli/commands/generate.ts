@@ -1,51 +1,37 @@
 import type { Command } from 'commander';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
-import { generateDefaults } from '../../generate';
-import { describeGeneration, generateAndLand } from '../generator';
+import { generateAndLand } from '../../local/land';
+import type { GenerateOutcome } from '../../local/land';
+import { formatBytes, formatCount, renderTable } from '../format';
+import { withSampleDataOptions } from '../options';
+import type { SampleDataOptions } from '../options';
 
-export function positiveInt(name: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1)
-      throw new CliError(`--${name} must be a positive integer (got '${v}')`);
-    return n;
-  };
-}
-
-export function nonNegativeNumber(name: string, max = Infinity): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || n > max)
-      throw new CliError(`--${name} must be a number from 0 to ${max} (got '${v}')`);
-    return n;
-  };
-}
-
-/** The sample-data options `lake generate` and `lake demo` share. */
-export interface SampleDataOptions {
-  days: number;
-  scale: number;
-  seed: number;
-  badRate: number;
-}
-
-export function withSampleDataOptions(cmd: Command): Command {
-  return cmd
-    .option('--days <n>', 'days of data, ending yesterday', positiveInt('days'), generateDefaults.days)
-    .option(
-      '--scale <s>',
-      'size factor (1 = about 900 orders, 6,000 requests, 240 posts, 20,000 ad impressions a day)',
-      nonNegativeNumber('scale'),
-      generateDefaults.scale,
-    )
-    .option('--seed <n>', 'random seed (same seed, same data)', positiveInt('seed'), generateDefaults.seed)
-    .option(
-      '--bad-rate <r>',
-      'share of malformed records, 0..1',
-      nonNegativeNumber('bad-rate', 1),
-      generateDefaults.badRate,
+export function describeGeneration(g: GenerateOutcome): string {
+  const s = g.summary;
+  const rows = Object.entries(s.datasets).map(([name, d]) => [
+    name,
+    d.files,
+    d.records,
+    d.records - d.valid - d.duplicates,
+    d.duplicates,
+    d.emptyFiles,
+  ]);
+  const lines = [
+    `generated ${s.days} day(s) ${s.from} .. ${s.to}, scale ${s.scale}, seed ${s.seed}, bad-record rate ${s.badRate}: ${formatCount(s.customers)} customers, ${formatCount(s.orders)} orders`,
+    renderTable(['dataset', 'files', 'records', 'malformed', 'duplicates', 'empty files'], rows),
+    '',
+    'landed in the raw zone:',
+    ...g.landed.manifests.map(
+      (m) =>
+        `  ${m.dataset}: batch ${m.batch_id}, ${m.files.length} file(s), ${formatBytes(m.total_bytes)} (manifest state/ingest/${m.batch_id}.json)`,
+    ),
+  ];
+  if (g.landed.deliveryKeys.length > 0)
+    lines.push(
+      `  ad_events: ${g.landed.deliveryKeys.length} delivery file(s), ${formatBytes(g.landed.deliveryBytes)} under raw/ad_events/YYYY/MM/DD/HH/`,
     );
+  return lines.join('\n');
 }
 
 export function register(program: Command, ctx: CliContext): void {

@@ -4,26 +4,24 @@
  * `--aws`/LAKE_STREAM_TARGET=aws say otherwise (see lib/stream/config.ts).
  */
 import type { Command } from 'commander';
-import { DescribeStreamSummaryCommand, ResourceNotFoundException } from '@aws-sdk/client-kinesis';
-import { runJobs } from '../local/runner';
-import { warmByDefault } from '../local/resident-spark';
-import { listAllShards } from '../stream/admin';
-import { CheckpointStore, checkpointPath } from '../stream/checkpoint';
-import { createKinesisClient } from '../stream/client';
-import { resolveBuffering, resolveStreamTarget } from '../stream/config';
-import type { DeliveryBuffering, StreamTarget } from '../stream/config';
-import { openStream } from '../stream/connect';
-import type { OpenStream } from '../stream/connect';
-import { deliver } from '../stream/delivery';
-import { emulatorPaths, emulatorStatus, startEmulator, stopEmulator } from '../stream/emulator';
-import { adEventSource, newSeed } from '../stream/events';
-import { produce } from '../stream/producer';
-import { percentile, runStream } from '../stream/run';
-import { kinesisWriter } from '../stream/writer';
-import { nonNegativeNumber, positiveInt } from './commands/generate';
-import { CliError } from './context';
-import type { CliContext } from './context';
-import { formatCount, formatDuration } from './format';
+import { runJobs } from '../../local/runner';
+import { warmByDefault } from '../../local/resident-spark';
+import { resolveBuffering, resolveStreamTarget } from '../../stream/config';
+import type { DeliveryBuffering, StreamTarget } from '../../stream/config';
+import { openStream } from '../../stream/connect';
+import type { OpenStream } from '../../stream/connect';
+import { deliver } from '../../stream/delivery';
+import { startEmulator, stopEmulator } from '../../stream/emulator';
+import { adEventSource, newSeed } from '../../stream/events';
+import { produce } from '../../stream/producer';
+import { percentile, runStream } from '../../stream/run';
+import { streamStatus } from '../../stream/status';
+import type { StreamStatus } from '../../stream/status';
+import { kinesisWriter } from '../../stream/writer';
+import { nonNegativeNumber, positiveInt } from '../options';
+import { CliError } from '../context';
+import type { CliContext } from '../context';
+import { formatCount, formatDuration } from '../format';
 
 interface GroupOptions {
   streamName?: string;
@@ -70,7 +68,25 @@ export function register(program: Command, ctx: CliContext): void {
       'a Kinesis endpoint you run yourself (default: the managed emulator in the lake home)',
     )
     .option('--aws', 'use real Kinesis (region and credentials from the AWS SDK default chain)');
+  const stream = streamGroup(group, ctx);
+  registerUp(stream);
+  registerDown(stream);
+  registerStatus(stream);
+  registerProduce(stream);
+  registerDeliver(stream);
+  registerRun(stream);
+}
 
+/** What the subcommands share: the group's options resolved to a target, an opened stream, buffering options. */
+interface StreamGroup {
+  readonly group: Command;
+  readonly ctx: CliContext;
+  target(): StreamTarget;
+  open(): Promise<OpenStream>;
+  buffering(o: { bufferBytes?: number; bufferMs?: number }): DeliveryBuffering;
+}
+
+function streamGroup(group: Command, ctx: CliContext): StreamGroup {
   const target = (): StreamTarget => {
     const g = group.opts<GroupOptions>();
     try {
@@ -84,25 +100,33 @@ export function register(program: Command, ctx: CliContext): void {
       throw new CliError((e as Error).message);
     }
   };
-  const open = async (): Promise<OpenStream> => {
-    const opened = await openStream(ctx.home(), target());
-    if (opened.startedEmulator) ctx.log(`started the Kinesis emulator at ${opened.target.endpoint ?? ''}`);
-    if (opened.createdStream)
-      ctx.log(`created stream ${opened.target.streamName} (${opened.target.shardCount} shards)`);
-    return opened;
+  return {
+    group,
+    ctx,
+    target,
+    async open() {
+      const opened = await openStream(ctx.home(), target());
+      if (opened.startedEmulator) ctx.log(`started the Kinesis emulator at ${opened.target.endpoint ?? ''}`);
+      if (opened.createdStream)
+        ctx.log(`created stream ${opened.target.streamName} (${opened.target.shardCount} shards)`);
+      return opened;
+    },
+    buffering(o) {
+      try {
+        return resolveBuffering({
+          ...(o.bufferBytes !== undefined ? { maxBytes: o.bufferBytes } : {}),
+          ...(o.bufferMs !== undefined ? { maxMs: o.bufferMs } : {}),
+        });
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    },
   };
-  const buffering = (o: { bufferBytes?: number; bufferMs?: number }): DeliveryBuffering => {
-    try {
-      return resolveBuffering({
-        ...(o.bufferBytes !== undefined ? { maxBytes: o.bufferBytes } : {}),
-        ...(o.bufferMs !== undefined ? { maxMs: o.bufferMs } : {}),
-      });
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
-  };
+}
 
-  group
+/** `stream up`: starts the managed emulator and creates the stream. */
+function registerUp(s: StreamGroup): void {
+  s.group
     .command('up')
     .description(
       'Start the local Kinesis emulator (127.0.0.1, data in <home>/state/kinesis/) and create the stream.',
@@ -113,103 +137,67 @@ export function register(program: Command, ctx: CliContext): void {
       positiveInt('port'),
     )
     .action(async (o: { port?: number }) => {
-      const home = ctx.home();
-      const t = target();
+      const home = s.ctx.home();
+      const t = s.target();
       if (t.kind !== 'managed-emulator')
         throw new CliError(`'stream up' manages the local emulator; the target is ${t.kind}`);
       const e = await startEmulator(home, o.port !== undefined ? { port: o.port } : {});
       const opened = await openStream(home, { ...t });
       opened.client.destroy();
-      ctx.out(
+      s.ctx.out(
         `emulator ${e.started ? 'started' : 'already running'}: pid ${e.pid}, ${e.endpoint}, data in ${e.dataDir}`,
       );
-      ctx.out(
+      s.ctx.out(
         `stream ${t.streamName}: ${opened.createdStream ? `created with ${t.shardCount} shards` : 'exists'}, ACTIVE`,
       );
     });
+}
 
-  group
+/** `stream down`: stops the managed emulator. */
+function registerDown(s: StreamGroup): void {
+  s.group
     .command('down')
     .description('Stop the local Kinesis emulator (its data stays in <home>/state/kinesis/).')
     .action(async () => {
-      const r = await stopEmulator(ctx.home());
-      ctx.out(r.stopped ? `emulator stopped (pid ${r.pid ?? '?'})` : 'emulator was not running');
+      const r = await stopEmulator(s.ctx.home());
+      s.ctx.out(r.stopped ? `emulator stopped (pid ${r.pid ?? '?'})` : 'emulator was not running');
     });
+}
 
-  group
+/** `stream status`: the emulator, the stream, its shards and the delivery checkpoints. */
+function registerStatus(s: StreamGroup): void {
+  s.group
     .command('status')
     .description('Emulator, stream, shards and delivery checkpoints.')
     .option('--json', 'print as JSON')
     .action(async (o: { json?: boolean }) => {
-      const home = ctx.home();
-      let t = target();
-      const status: Record<string, unknown> = { target: t.kind, stream: t.streamName };
-      if (t.kind === 'managed-emulator') {
-        const e = await emulatorStatus(home);
-        status.emulator = e.running
-          ? { running: true, ...e.state }
-          : { running: false, reason: e.reason, dataDir: emulatorPaths(home).dataDir };
-        if (e.running) t = { ...t, endpoint: e.state.endpoint };
-      }
-      if (t.kind !== 'managed-emulator' || t.endpoint !== undefined) {
-        const client = createKinesisClient(t);
-        try {
-          const s = await client.send(new DescribeStreamSummaryCommand({ StreamName: t.streamName }));
-          const shards = await listAllShards(client, t.streamName);
-          status.streamStatus = s.StreamDescriptionSummary?.StreamStatus;
-          status.shards = shards.map((x) => ({
-            id: x.ShardId,
-            open: x.SequenceNumberRange?.EndingSequenceNumber === undefined,
-            parent: x.ParentShardId,
-          }));
-        } catch (e) {
-          status.streamStatus =
-            e instanceof ResourceNotFoundException ? 'missing' : `unknown (${(e as Error).message})`;
-        } finally {
-          client.destroy();
-        }
-      }
-      status.checkpoints = new CheckpointStore(
-        checkpointPath(home, t.streamName),
-        t.streamName,
-      ).document.shards;
-      if (o.json) {
-        ctx.out(JSON.stringify(status, null, 2));
-        return;
-      }
-      const e = status.emulator as
-        { running: boolean; pid?: number; endpoint?: string; reason?: string; dataDir?: string } | undefined;
-      const lines = [`target: ${t.kind}${t.endpoint ? ` (${t.endpoint})` : ''}`];
-      if (e)
-        lines.push(
-          e.running
-            ? `emulator: running, pid ${e.pid}, ${e.endpoint}`
-            : `emulator: not running (${e.reason})`,
-        );
-      lines.push(
-        `stream ${t.streamName}: ${String(status.streamStatus ?? 'unknown (emulator not running)')}`,
-      );
-      for (const sh of (status.shards as { id: string; open: boolean; parent?: string }[] | undefined) ??
-        []) {
-        lines.push(
-          `  ${sh.id}  ${sh.open ? 'open' : 'closed'}${sh.parent ? `  (child of ${sh.parent})` : ''}`,
-        );
-      }
-      const cps = Object.entries(
-        status.checkpoints as Record<
-          string,
-          { sequenceNumber?: string; finished?: boolean; pending?: unknown }
-        >,
-      );
-      lines.push(cps.length === 0 ? 'delivery checkpoints: none yet' : 'delivery checkpoints:');
-      for (const [id, c] of cps)
-        lines.push(
-          `  ${id}  ${c.finished ? 'finished' : (c.sequenceNumber ?? '-')}${c.pending ? '  (a delivery to redo)' : ''}`,
-        );
-      ctx.out(lines.join('\n'));
+      const { status, target } = await streamStatus(s.ctx.home(), s.target());
+      s.ctx.out(o.json ? JSON.stringify(status, null, 2) : describeStatus(status, target));
     });
+}
 
-  group
+function describeStatus(status: StreamStatus, t: StreamTarget): string {
+  const e = status.emulator;
+  const lines = [`target: ${t.kind}${t.endpoint ? ` (${t.endpoint})` : ''}`];
+  if (e)
+    lines.push(
+      e.running ? `emulator: running, pid ${e.pid}, ${e.endpoint}` : `emulator: not running (${e.reason})`,
+    );
+  lines.push(`stream ${t.streamName}: ${status.streamStatus ?? 'unknown (emulator not running)'}`);
+  for (const sh of status.shards ?? [])
+    lines.push(`  ${sh.id}  ${sh.open ? 'open' : 'closed'}${sh.parent ? `  (child of ${sh.parent})` : ''}`);
+  const cps = Object.entries(status.checkpoints ?? {});
+  lines.push(cps.length === 0 ? 'delivery checkpoints: none yet' : 'delivery checkpoints:');
+  for (const [id, c] of cps)
+    lines.push(
+      `  ${id}  ${c.finished ? 'finished' : (c.sequenceNumber ?? '-')}${c.pending ? '  (a delivery to redo)' : ''}`,
+    );
+  return lines.join('\n');
+}
+
+/** `stream produce`: generated ad events onto the stream. */
+function registerProduce(s: StreamGroup): void {
+  s.group
     .command('produce')
     .description(
       'Put generated ad events on the stream (PutRecords, batches of <= 500 records / 5 MiB, failed entries retried with backoff).',
@@ -243,9 +231,9 @@ export function register(program: Command, ctx: CliContext): void {
         seed?: number;
         json?: boolean;
       }) => {
-        const opened = await open();
+        const opened = await s.open();
         const seed = o.seed ?? newSeed();
-        const stop = stopSignal(ctx);
+        const stop = stopSignal(s.ctx);
         try {
           const r = await produce(
             kinesisWriter(opened.client),
@@ -258,16 +246,16 @@ export function register(program: Command, ctx: CliContext): void {
               signal: stop.signal,
             },
           );
-          if (o.json) ctx.out(JSON.stringify({ seed, ...r }, null, 2));
+          if (o.json) s.ctx.out(JSON.stringify({ seed, ...r }, null, 2));
           else {
-            ctx.out(
+            s.ctx.out(
               `produced ${formatCount(r.records)} records (${formatCount(r.events)} events + ${formatCount(r.duplicatesSent)} duplicates, seed ${seed}) ` +
                 `to ${opened.target.streamName} in ${formatDuration(r.durationMs)}: ${formatCount(Math.round(r.recordsPerSecond))} records/s`,
             );
-            ctx.out(
+            s.ctx.out(
               `${r.batches} PutRecords batches, ${r.putRecordsCalls} calls, ${r.retriedEntries} entries retried`,
             );
-            ctx.out(
+            s.ctx.out(
               `per shard: ${Object.entries(r.perShard)
                 .map(([k, v]) => `${k} ${formatCount(v)}`)
                 .join(', ')}`,
@@ -279,8 +267,11 @@ export function register(program: Command, ctx: CliContext): void {
         }
       },
     );
+}
 
-  group
+/** `stream deliver`: the stream to raw, once or following. */
+function registerDeliver(s: StreamGroup): void {
+  s.group
     .command('deliver')
     .description(
       'Deliver the stream to raw/ad_events/YYYY/MM/DD/HH/ as gzip NDJSON (non-JSON to raw/ad_events_errors/); resumes from its checkpoints.',
@@ -298,26 +289,26 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--json', 'print the counts as JSON')
     .action(async (o: { follow?: boolean; bufferBytes?: number; bufferMs?: number; json?: boolean }) => {
-      const opened = await open();
-      const stop = stopSignal(ctx);
+      const opened = await s.open();
+      const stop = stopSignal(s.ctx);
       try {
-        const r = await deliver(ctx.home(), opened.client, opened.target.streamName, {
+        const r = await deliver(s.ctx.home(), opened.client, opened.target.streamName, {
           follow: o.follow ?? false,
-          buffering: buffering(o),
+          buffering: s.buffering(o),
           signal: stop.signal,
-          log: (l) => ctx.log(l),
+          log: (l) => s.ctx.log(l),
           ...(o.follow
             ? {
                 onFile: (f) =>
-                  ctx.log(
+                  s.ctx.log(
                     `delivered ${f.records + f.errorRecords} record(s) to ${f.key ?? f.errorKey ?? '?'}${f.redone ? ' (redone after a crash)' : ''}`,
                   ),
               }
             : {}),
         });
-        if (o.json) ctx.out(JSON.stringify(r, null, 2));
+        if (o.json) s.ctx.out(JSON.stringify(r, null, 2));
         else
-          ctx.out(
+          s.ctx.out(
             `delivered ${formatCount(r.records)} record(s) in ${r.files} file(s) to raw/ad_events/ and ${formatCount(r.errorRecords)} in ${r.errorFiles} file(s) ` +
               `to raw/ad_events_errors/ from ${r.shards} shard(s) in ${formatDuration(r.durationMs)}${r.redoneDeliveries > 0 ? ` (${r.redoneDeliveries} interrupted delivery redone)` : ''}`,
           );
@@ -326,8 +317,11 @@ export function register(program: Command, ctx: CliContext): void {
         opened.client.destroy();
       }
     });
+}
 
-  group
+/** `stream run`: produce, deliver and run the stream jobs together, reporting the event-to-queryable delay. */
+function registerRun(s: StreamGroup): void {
+  s.group
     .command('run')
     .description(
       'Produce (at a rate), deliver (follow) and run the ad_events + campaign_performance jobs every few seconds; prints the event-to-queryable delay.',
@@ -362,12 +356,12 @@ export function register(program: Command, ctx: CliContext): void {
         duplicates: number;
         badRate: number;
       }) => {
-        ctx.ensureToolchain({ quiet: true });
-        const home = ctx.home();
-        const opened = await open();
-        const stop = stopSignal(ctx);
-        const buf = buffering(o);
-        ctx.log(
+        s.ctx.ensureToolchain({ quiet: true });
+        const home = s.ctx.home();
+        const opened = await s.open();
+        const stop = stopSignal(s.ctx);
+        const buf = s.buffering(o);
+        s.ctx.log(
           `stream run: ${o.rate} events/s -> ${opened.target.streamName} -> raw (buffer ${formatCount(buf.maxBytes)} B / ${seconds(buf.maxMs)}) -> ` +
             `ad_events + campaign_performance every ${o.jobInterval} s${o.duration ? `, for ${o.duration} s` : '; Ctrl-C stops'}`,
         );
@@ -386,19 +380,19 @@ export function register(program: Command, ctx: CliContext): void {
             signal: stop.signal,
             runJobs: (h) =>
               runJobs(h, { datasets: ['ad_events', 'campaign_performance'], warm: warmByDefault() }),
-            log: (l) => ctx.log(l),
+            log: (l) => s.ctx.log(l),
             onJobRun: (m) => {
               const rep = m.reports
                 .map((x) => `${x.dataset} ${x.status} ${x.output_rows}/${x.input_rows}`)
                 .join(', ');
-              ctx.log(
+              s.ctx.log(
                 `job run (${seconds(m.finishedAtMs - m.startedAtMs)}, exit ${m.exitCode}): ${m.files} file(s), ${formatCount(m.events)} event(s) queryable; ` +
                   `delay p50 ${seconds(percentile(m.delaysMs, 50))}, max ${seconds(percentile(m.delaysMs, 100))}  [${rep}]`,
               );
             },
           });
           const d = r.delaysMs;
-          ctx.out(
+          s.ctx.out(
             [
               `produced ${formatCount(r.produced.records)} record(s), delivered ${formatCount(r.delivered.records)} (+${formatCount(r.delivered.errorRecords)} to the error prefix) in ${r.delivered.files} file(s), ${r.jobRuns.length} job run(s)`,
               d.length > 0

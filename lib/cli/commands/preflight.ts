@@ -3,17 +3,21 @@
  * environment (cdk-nag + CloudFormation validation) and runs cfn-lint. `--online`: also asks AWS, with the
  * current credentials, about the account, the CDK bootstrap, Lake Formation admins and the Glue version.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ENV_CONTEXT_KEY, environmentConfigFromContext } from '../infra/config/environment-config';
-import type { EnvironmentConfig } from '../infra/config/environment-config';
-import { preflightPassed, repoRoot, runOfflinePreflight, runOnlinePreflight } from '../preflight';
-import type { CheckResult } from '../preflight';
-import { CliError } from './context';
-import type { CliContext } from './context';
+import type { EnvironmentConfig } from '../../infra/config/environment-config';
+import {
+  configFromCdkJson,
+  formatResults,
+  preflightPassed,
+  runOfflinePreflight,
+  runOnlinePreflight,
+} from '../../preflight';
+import type { CheckResult } from '../../preflight';
+import { CliError } from '../context';
+import type { CliContext } from '../context';
 
 interface PreflightOptions {
   env: string;
@@ -22,30 +26,6 @@ interface PreflightOptions {
   region?: string;
   json?: boolean;
   keep?: string;
-}
-
-/** The environment's config as the CDK app would read it (cdk.json context + `-c env=`). */
-export function configFromCdkJson(env: string, cdkJsonPath = join(repoRoot, 'cdk.json')): EnvironmentConfig {
-  const context =
-    (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
-  const merged: Record<string, unknown> = { ...context, [ENV_CONTEXT_KEY]: env };
-  return environmentConfigFromContext({ tryGetContext: (k) => merged[k] });
-}
-
-const mark: Record<CheckResult['status'], string> = {
-  pass: 'ok  ',
-  warn: 'warn',
-  fail: 'FAIL',
-  skip: 'skip',
-};
-
-export function formatResults(results: readonly CheckResult[]): string {
-  return results
-    .map(
-      (r) =>
-        `[${mark[r.status]}] ${r.title}: ${r.detail}${r.fix && r.status !== 'pass' ? `\n       -> ${r.fix}` : ''}`,
-    )
-    .join('\n');
 }
 
 export function register(program: Command, ctx: CliContext): void {

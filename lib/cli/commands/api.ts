@@ -1,25 +1,19 @@
 /** `lake keys create|list|revoke` and `lake serve`: the local API (same router as the Lambda handler). */
 import type { Command } from 'commander';
-import { createKey, readKeys, revokeKey } from '../serve/api-keys';
-import { lakeExampleRange } from '../serve/example-range';
-import { createLocalRouter } from '../serve/local-app';
-import { reloadingEngine } from '../serve/reloading-engine';
-import { startServer } from '../serve/server';
-import { SYNC_BUDGET_MS } from '../../lambdas/api/config';
-import { staticAssets } from '../serve/static-assets';
-import { dashboardFiles, ensureDashboard } from '../dashboard/bundle';
-import { jsonLogger, type LogLevel } from '../../lambdas/api/logger';
-import { grants, isRole, roles } from '../governance/grants';
-import { CliError } from './context';
-import type { CliContext } from './context';
-import { renderTable } from './format';
-
-function intOption(name: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max)
-    throw new CliError(`${name} must be an integer from ${min} to ${max}`);
-  return n;
-}
+import { createKey, readKeys, revokeKey } from '../../serve/api-keys';
+import { lakeExampleRange } from '../../serve/example-range';
+import { createLocalRouter } from '../../serve/local-app';
+import { reloadingEngine } from '../../serve/reloading-engine';
+import { startServer } from '../../serve/server';
+import { SYNC_BUDGET_MS } from '../../../lambdas/api/config';
+import { staticAssets } from '../../serve/static-assets';
+import { dashboardFiles, ensureDashboard } from '../../dashboard/bundle';
+import { jsonLogger, type LogLevel } from '../../../lambdas/api/logger';
+import { grants, isRole, roles } from '../../governance/grants';
+import { CliError } from '../context';
+import type { CliContext } from '../context';
+import { renderTable } from '../format';
+import { intOption } from '../options';
 
 export function register(program: Command, ctx: CliContext): void {
   const keys = program
