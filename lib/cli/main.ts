@@ -21,7 +21,7 @@ import { register as registerSearch } from './commands/search';
 import { register as registerStatus } from './commands/status';
 import { register as registerApi } from './commands/api';
 import { register as registerStream } from './commands/stream';
-import { register as registerInfra } from './commands/preflight';
+import { register as registerPreflight } from './commands/preflight';
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('lake')
@@ -46,7 +46,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerStatus(program, ctx);
   registerApi(program, ctx);
   registerStream(program, ctx);
-  registerInfra(program, ctx);
+  registerPreflight(program, ctx);
   // every subcommand (including those registered by other modules) reports usage errors instead of exiting itself
   const override = (cmd: Command): void => {
     cmd.exitOverride();
