@@ -6,6 +6,7 @@ Only listings and small text files (ledgers, reports) go through here; data is r
 from __future__ import annotations
 
 import os
+import shutil
 from typing import Protocol
 
 from pyspark.sql import SparkSession
@@ -28,6 +29,18 @@ class Storage(Protocol):
 
     def write_text(self, path: str, text: str) -> None:
         """Writes `path` (parents created) so that readers see the old or the new text, never a half."""
+        ...
+
+    def list_dirs(self, path: str) -> list[str]:
+        """Names of the folders directly under `path` (none when it does not exist)."""
+        ...
+
+    def move_dir(self, src: str, dst: str) -> None:
+        """Moves folder `src` to `dst` (whose parent is created; `dst` must not exist)."""
+        ...
+
+    def remove_dir(self, path: str) -> None:
+        """Removes folder `path` and everything in it (nothing when it does not exist)."""
         ...
 
 
@@ -59,6 +72,18 @@ class LocalStorage:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)
+
+    def list_dirs(self, path: str) -> list[str]:
+        if not os.path.isdir(path):
+            return []
+        return sorted(e.name for e in os.scandir(path) if e.is_dir())
+
+    def move_dir(self, src: str, dst: str) -> None:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        os.rename(src, dst)
+
+    def remove_dir(self, path: str) -> None:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class HadoopStorage:
@@ -106,6 +131,24 @@ class HadoopStorage:
             out.write(bytearray(text.encode("utf-8")))
         finally:
             out.close()
+
+    def list_dirs(self, path: str) -> list[str]:
+        p, fs = self._path(path)
+        if not fs.exists(p):
+            return []
+        return sorted(s.getPath().getName() for s in fs.listStatus(p) if s.isDirectory())
+
+    def move_dir(self, src: str, dst: str) -> None:
+        s, fs = self._path(src)
+        d, _ = self._path(dst)
+        fs.mkdirs(d.getParent())
+        if not fs.rename(s, d):
+            raise OSError(f"cannot move {src} to {dst}")
+
+    def remove_dir(self, path: str) -> None:
+        p, fs = self._path(path)
+        if fs.exists(p):
+            fs.delete(p, True)
 
 
 def storage_for(spark: SparkSession, root: str) -> Storage:
