@@ -5,7 +5,7 @@ import { allTables, isTableName } from '../../contracts';
 import { runJobs } from '../../local/runner';
 import { warmByDefault } from '../../local/resident-spark';
 import { isSparkNoise } from '../../local/spark-log';
-import type { RunReport } from '../../local/runner';
+import type { RunJobsResult, RunReport } from '../../local/runner';
 import { CliError, dim } from '../context';
 import type { CliContext } from '../context';
 import { formatCount, formatDuration, renderTable } from '../format';
@@ -25,10 +25,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--quiet', "don't show the jobs' logs")
     .option('--verbose', "also show Spark's own console output (always kept in the run's log file)")
     .option('--cold', "run on a new Spark process instead of the lake's resident (warm) Spark")
+    .option(
+      '--wait <seconds>',
+      'when another run holds the lake, wait this long for it (default: refuse at once)',
+      parseWait,
+    )
     .action(
       async (
         names: string[],
-        opts: { json?: boolean; reprocess?: boolean; quiet?: boolean; verbose?: boolean; cold?: boolean },
+        opts: {
+          json?: boolean;
+          reprocess?: boolean;
+          quiet?: boolean;
+          verbose?: boolean;
+          cold?: boolean;
+          wait?: number;
+        },
       ) => {
         for (const n of names)
           if (!isTableName(n))
@@ -40,15 +52,30 @@ export function register(program: Command, ctx: CliContext): void {
           quiet: opts.quiet,
           verbose: opts.verbose,
           warm: !opts.cold && warmByDefault(),
+          wait: opts.wait,
         });
         if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
       },
     );
 }
 
+/** `--wait <seconds>`: a number >= 0. */
+export function parseWait(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new CliError(`--wait must be a number of seconds >= 0 (got '${v}')`);
+  return n;
+}
+
+/** A runner that could not start because another run holds the lake: the runner's own message. */
+export function throwIfBusy(result: RunJobsResult): void {
+  if (result.busy) throw new CliError(result.errors[0] ?? 'the lake is busy with another run');
+}
+
 export interface EtlOptions {
   readonly datasets?: readonly string[];
   readonly reprocess?: boolean;
+  readonly wait?: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
   /** show Spark's own console noise too */
@@ -70,12 +97,14 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
     datasets: opts.datasets,
     reprocess: opts.reprocess,
     warm: opts.warm ?? warmByDefault(),
+    wait: opts.wait,
     onLog: (line) => {
       appendFileSync(logFile, `${line}\n`);
       if (!opts.quiet && (opts.verbose || !isSparkNoise(line))) ctx.log(dim(`  spark | ${line}`, ctx.colour));
     },
     onReport: opts.json ? (_r, line) => ctx.out(line) : undefined,
   });
+  throwIfBusy(result);
   if (!opts.json) ctx.out(describeReports(result.reports));
   if (!opts.quiet) ctx.log(dim(`etl finished in ${formatDuration(Date.now() - started)}`, ctx.colour));
   const failed = result.reports.filter((r) => r.status === 'failed').map((r) => r.dataset);
