@@ -8,7 +8,8 @@ export interface LambdaConfig {
   readonly databases: Readonly<Record<'processed' | 'curated', string>>;
   readonly roles: Readonly<Partial<Record<DataRole, AthenaRoleConfig>>>;
   readonly principals: ReadonlyMap<string, DataRole>;
-  readonly cursorSecret: string;
+  /** The Secrets Manager secret holding the cursor-signing keys (read at run time, never from here). */
+  readonly cursorSecretArn: string;
   readonly syncBudgetMs: number;
 }
 
@@ -24,7 +25,7 @@ export const ENV = {
   curatedDatabase: 'LAKE_CURATED_DATABASE',
   roleConfig: 'LAKE_ROLE_CONFIG',
   principalRoles: 'LAKE_PRINCIPAL_ROLES',
-  cursorSecret: 'LAKE_CURSOR_SECRET',
+  cursorSecretArn: 'LAKE_CURSOR_SECRET_ARN',
   syncBudgetMs: 'LAKE_SYNC_BUDGET_MS',
 } as const;
 
@@ -59,7 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv): LambdaConfig {
     },
     roles,
     principals: parsePrincipalRoles(env[ENV.principalRoles]),
-    cursorSecret: required(env, ENV.cursorSecret),
+    cursorSecretArn: required(env, ENV.cursorSecretArn),
     syncBudgetMs: budget,
   };
 }

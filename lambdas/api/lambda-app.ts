@@ -1,7 +1,10 @@
 /** Wires the router for Lambda: Athena engine, IAM principals, the cursor secret. Adapters chosen here, once. */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AthenaEngine, type AthenaEngineOptions } from './athena-engine';
 import type { LambdaConfig } from './config';
 import { Sealer } from './cursor';
+import { CursorSecret } from './cursor-secret';
+import { errorResponse } from './errors';
 import { iamAuthenticator } from './iam-auth';
 import type { ApiLogger } from './logger';
 import { createRouter, type Router } from './router';
@@ -10,7 +13,11 @@ import { assumeRoleCredentials, type CredentialsProvider } from './sts-credentia
 export function createLambdaRouter(
   config: LambdaConfig,
   logger: ApiLogger,
-  overrides: { credentials?: CredentialsProvider; athena?: Partial<AthenaEngineOptions> } = {},
+  overrides: {
+    credentials?: CredentialsProvider;
+    athena?: Partial<AthenaEngineOptions>;
+    secrets?: SecretsManagerClient;
+  } = {},
 ): Router {
   const engine = new AthenaEngine({
     ...(config.region ? { region: config.region } : {}),
@@ -19,11 +26,25 @@ export function createLambdaRouter(
     credentials: overrides.credentials ?? assumeRoleCredentials(),
     ...overrides.athena,
   });
-  return createRouter({
+  const secret = new CursorSecret({
+    client: overrides.secrets ?? new SecretsManagerClient(config.region ? { region: config.region } : {}),
+    secretId: config.cursorSecretArn,
+  });
+  const router = createRouter({
     engine,
     authenticate: iamAuthenticator(config.principals),
     logger,
-    sealer: new Sealer(config.cursorSecret),
+    sealer: new Sealer(() => secret.keys(), { onUnknownKey: () => secret.markStale() }),
     syncBudgetMs: config.syncBudgetMs,
   });
+  return async (req) => {
+    try {
+      await secret.refresh();
+    } catch (err) {
+      logger.error('cursor keys unavailable', { requestId: req.requestId, error: (err as Error).message });
+      const { response } = errorResponse(err, req.requestId);
+      return { ...response, headers: { ...response.headers, 'x-request-id': req.requestId } };
+    }
+    return router(req);
+  };
 }

@@ -7,6 +7,11 @@ import {
   StartQueryExecutionCommand,
   type GetQueryResultsOutput,
 } from '@aws-sdk/client-athena';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -19,6 +24,8 @@ import { call, captureLogger, principalOf } from './support/harness';
 
 const athena = mockClient(AthenaClient);
 const sts = mockClient(STSClient);
+const secrets = mockClient(SecretsManagerClient);
+const CURSOR_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:lake-cursor';
 
 const env = {
   AWS_REGION: 'eu-west-1',
@@ -33,7 +40,7 @@ const env = {
   LAKE_PRINCIPAL_ROLES: JSON.stringify(
     Object.fromEntries(Object.entries(principalOf).map(([r, arn]) => [arn, r])),
   ),
-  LAKE_CURSOR_SECRET: 'lambda-test-secret-0123456789',
+  LAKE_CURSOR_SECRET_ARN: CURSOR_SECRET_ARN,
   LAKE_SYNC_BUDGET_MS: '2000',
 };
 
@@ -83,6 +90,12 @@ function resultsPage(
 beforeEach(() => {
   athena.reset();
   sts.reset();
+  secrets.reset();
+  secrets
+    .on(GetSecretValueCommand, { SecretId: CURSOR_SECRET_ARN, VersionStage: 'AWSCURRENT' })
+    .resolves({ SecretString: 'lambda-test-secret-0123456789' })
+    .on(GetSecretValueCommand, { SecretId: CURSOR_SECRET_ARN, VersionStage: 'AWSPREVIOUS' })
+    .rejects(new ResourceNotFoundException({ message: 'no previous version', $metadata: {} }));
   sleeps.length = 0;
   clock = 0;
 });

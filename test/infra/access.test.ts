@@ -37,12 +37,14 @@ beforeAll(() => {
   });
   new LakeApi(stack, 'Api', {
     names,
+    key,
     role: fnRole,
     databases: { processed: 'p_db', curated: 'c_db' },
     dataRoles: { marketing: { workgroup: names.workgroup('api'), roleArn: marketing.role.roleArn } },
   });
   new LakeApi(stack, 'Guarded', {
     names: new LakeNames('other'),
+    key,
     databases: { processed: 'p', curated: 'c' },
     dataRoles: {},
     waf: true,
@@ -121,7 +123,7 @@ describe('LakeApi defaults', () => {
     for (const name of Object.values(ENV)) expect(env).toHaveProperty(name);
     expect(env[ENV.processedDatabase]).toBe('p_db');
     expect(env[ENV.syncBudgetMs]).toBe('10000');
-    expect(JSON.stringify(env[ENV.cursorSecret])).toContain('resolve:secretsmanager');
+    expect(env[ENV.cursorSecretArn]).toEqual({ Ref: expect.stringMatching(/^ApiCursorSecret/) });
     expect(JSON.stringify(env[ENV.roleConfig])).toContain(names.workgroup('api'));
   });
 
@@ -132,16 +134,37 @@ describe('LakeApi defaults', () => {
     expect(code).toContain('POWERTOOLS');
   });
 
-  test('log groups keep 90 days; no principal is mapped unless configured', () => {
-    resourcesOf(t, 'AWS::Logs::LogGroup', 'Api').forEach(([, g]) =>
-      expect(g.Properties?.RetentionInDays).toBe(90),
-    );
+  test('log groups keep 90 days, encrypted with the lake key; no principal is mapped unless configured', () => {
+    const groups = resourcesOf(t, 'AWS::Logs::LogGroup', 'Api');
+    expect(groups).toHaveLength(2);
+    groups.forEach(([, g]) => {
+      expect(g.Properties?.RetentionInDays).toBe(90);
+      expect(g.Properties?.KmsKeyId).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^K[0-9A-F]{8}$/), 'Arn'],
+      });
+    });
     const env = (
       only('AWS::Lambda::Function', 'ApiHandler').Properties?.Environment as {
         Variables: Record<string, unknown>;
       }
     ).Variables;
     expect(env[ENV.principalRoles]).toBe('{}');
+  });
+
+  test('the cursor secret: encrypted with the lake key, read at run time, in no environment variable', () => {
+    const secret = only('AWS::SecretsManager::Secret', 'ApiCursorSecret');
+    expect(secret.Properties?.KmsKeyId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^K[0-9A-F]{8}$/), 'Arn'],
+    });
+    const fn = JSON.stringify(only('AWS::Lambda::Function', 'ApiHandler').Properties);
+    expect(fn).not.toContain('resolve:secretsmanager');
+    const policy = JSON.stringify(only('AWS::IAM::Policy', 'FnRoleDefaultPolicy').Properties);
+    expect(policy).toContain('secretsmanager:GetSecretValue');
+    expect(policy).toContain('ApiCursorSecret');
+    // the key lives in this test stack, so CDK grants the decrypt in its key policy (via Secrets Manager only)
+    const keyPolicy = JSON.stringify(only('AWS::KMS::Key', 'K').Properties?.KeyPolicy);
+    expect(keyPolicy).toContain('kms:ViaService');
+    expect(keyPolicy).toContain('FnRole');
   });
 
   test('the function may assume exactly its data roles', () => {

@@ -81,6 +81,8 @@ describe('LakeEtl defaults', () => {
         NumberOfWorkers: 2,
         Timeout: 60,
         MaxRetries: 1,
+        // two runs of one job never race on its table
+        ExecutionProperty: { MaxConcurrentRuns: 1 },
         Command: { Name: 'glueetl', PythonVersion: '3' },
       });
       expect(j.SecurityConfiguration).toEqual({ Ref: expect.stringMatching(/^EtlSecurity/) });

@@ -86,10 +86,11 @@ describe('AdEventsStream defaults', () => {
     expect(staticPrefix(DEFAULT_AD_EVENTS_ERROR_PREFIX)).toBe(adEvents.raw.errorPrefix);
   });
 
-  test('delivery errors are logged to a log group with retention', () => {
+  test('delivery errors are logged to a log group with retention, encrypted with the lake key', () => {
     expect(props('AWS::Logs::LogGroup', 'Std')).toMatchObject({
       LogGroupName: '/aws/kinesisfirehose/p1-ad-events',
       RetentionInDays: 90,
+      KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^K[0-9A-F]{8}$/), 'Arn'] },
     });
   });
 

@@ -1,5 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SYNC_BUDGET_MS } from '../../../lambdas/api/config';
 import type { DataRole } from '../../governance/grants';
@@ -13,6 +14,8 @@ export interface ApiDataRole {
 
 export interface LakeApiProps {
   readonly names: LakeNames;
+  /** The lake key: encrypts the cursor secret and the log groups (its policy lets CloudWatch Logs use it). */
+  readonly key: IKey;
   /** Glue database names the handler queries. */
   readonly databases: Readonly<Record<'processed' | 'curated', string>>;
   /** Per grants-model role: the workgroup and IAM role the Lambda assumes for that caller. */

@@ -81,16 +81,21 @@ export class LakeApi extends Construct {
     const logRetention = props.logRetention ?? retention();
 
     this.cursorSecret = new Secret(this, 'CursorSecret', {
-      description: `${props.names.prefix}: HMAC key sealing the API's pagination cursors`,
+      description: `${props.names.prefix}: HMAC key sealing the API's pagination cursors (rotate with put-secret-value: the previous version stays valid)`,
+      encryptionKey: props.key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
-    const fnLogs = new LogGroup(this, 'HandlerLogs', { retention: logRetention });
+    // Client IPs in the access logs are personal data: every log group is encrypted with the lake key.
+    const logs = { retention: logRetention, encryptionKey: props.key };
+    const fnLogs = new LogGroup(this, 'HandlerLogs', logs);
     const role =
       props.role ?? new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     fnLogs.grantWrite(role);
     this.handler = this.createHandler(settings, role, fnLogs);
+    // read at run time (cached, both the current and the previous version), never through the environment
+    this.cursorSecret.grantRead(role);
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', logs);
     this.api = this.createRestApi(settings);
     const validator = new RequestValidator(this, 'Validator', {
       restApi: this.api,
@@ -121,8 +126,7 @@ export class LakeApi extends Construct {
       [ENV.curatedDatabase]: settings.databases.curated,
       [ENV.roleConfig]: stack.toJsonString(settings.dataRoles),
       [ENV.principalRoles]: stack.toJsonString(settings.principalRoles ?? {}),
-      // resolved by CloudFormation at deploy time (dynamic reference), never in the template
-      [ENV.cursorSecret]: this.cursorSecret.secretValue.unsafeUnwrap(),
+      [ENV.cursorSecretArn]: this.cursorSecret.secretArn,
       [ENV.syncBudgetMs]: String(settings.syncBudgetMs),
     };
   }
@@ -238,7 +242,7 @@ export class LakeApi extends Construct {
     acknowledge(
       this.cursorSecret,
       'AwsSolutions-SMG4',
-      'An HMAC key that only seals pagination cursors; rotating it would just invalidate open cursors, so it is rotated by redeploying with a new secret.',
+      'An HMAC key that only seals pagination cursors (24 h lifetime): it is rotated by put-secret-value (README, "Rotating the cursor key"), no database credential a rotation function would have to change; the function accepts AWSCURRENT and AWSPREVIOUS, so open cursors survive a rotation.',
     );
     acknowledge(
       this.handler,

@@ -87,6 +87,7 @@ export class AccessStack extends Stack {
       routing[r] = { workgroup: names.workgroup('api'), roleArn: apiRoles[r].role.roleArn };
     this.api = new LakeApi(this, 'Api', {
       names,
+      key: zones.key,
       role: apiRole,
       entry: props.apiEntry,
       databases: { processed: names.database('processed'), curated: names.database('curated') },

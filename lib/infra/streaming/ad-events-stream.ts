@@ -54,6 +54,7 @@ export class AdEventsStream extends Construct {
     this.logGroup = new LogGroup(this, 'DeliveryLogs', {
       logGroupName: `/aws/kinesisfirehose/${this.deliveryStreamName}`,
       retention: props.logRetention ?? retention(),
+      encryptionKey: props.raw.key,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const logStream = new LogStream(this, 'DeliveryLogStream', {
