@@ -3,7 +3,8 @@ then the same runner as locally.
 
 Glue job arguments (all required; CDK sets them): --catalog (e.g. glue_catalog, configured by the job's
 --conf/--datalake-formats iceberg), --processed_database, --curated_database, --raw_root, --warehouse,
---quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false). Raw files
+--quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false) and
+--metrics_namespace (the CloudWatch namespace of the run metrics, lake_jobs.run_metrics). Raw files
 already processed are tracked by the ledger under --state_root (the reader reads raw bytes, not
 DynamicFrames, so Glue job bookmarks do not apply); the entry scripts still init/commit the Job so that
 runs show in Glue as usual.
@@ -18,6 +19,7 @@ from pyspark.sql import SparkSession
 from lake_jobs.config import LakeConfig
 from lake_jobs.report import FAILED, RunReport
 from lake_jobs.run import run_all
+from lake_jobs.run_metrics import publish
 
 ARGS = (
     "catalog",
@@ -29,6 +31,7 @@ ARGS = (
     "reports_root",
     "state_root",
     "reprocess",
+    "metrics_namespace",
 )
 
 
@@ -56,6 +59,16 @@ def run_on_glue(spark: SparkSession, args: dict[str, str], names: list[str]) -> 
         emit=lambda r: print(r.to_json(), file=sys.stdout, flush=True),
         include_curated=False,
     )
+
+
+def publish_metrics(args: dict[str, str], reports: list[RunReport]) -> None:
+    """Publishes the runs' CloudWatch metrics (boto3 ships with Glue); a metrics outage never fails a job."""
+    import boto3  # only on Glue
+
+    try:
+        publish(reports, args["metrics_namespace"], boto3.client("cloudwatch"))
+    except Exception as e:  # noqa: BLE001 - the data is committed; losing metrics must not fail the run
+        print(f"run metrics not published: {e}", file=sys.stderr, flush=True)
 
 
 def raise_if_failed(reports: list[RunReport]) -> None:

@@ -18,6 +18,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { allTables } from '../../contracts';
+import type { AnyContract } from '../../contracts';
 import { acknowledge } from '../nag';
 import { withDefaults } from '../config/defaults';
 import type { LakeNames } from '../config/lake-names';
@@ -116,15 +118,20 @@ export class LakeMonitoring extends Construct {
     threshold: number,
     description: string,
     op = ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluation: { readonly periods: number; readonly missing: TreatMissingData } = {
+      periods: 1,
+      missing: TreatMissingData.NOT_BREACHING,
+    },
   ): Alarm {
     const a = new Alarm(this, id, {
       alarmName: this.names.resource(id),
       alarmDescription: description,
       metric,
       threshold,
-      evaluationPeriods: 1,
+      evaluationPeriods: evaluation.periods,
+      datapointsToAlarm: evaluation.periods,
       comparisonOperator: op,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      treatMissingData: evaluation.missing,
     });
     a.addAlarmAction(new SnsAction(this.topic));
     this.alarms.push(a);
@@ -162,6 +169,44 @@ export class LakeMonitoring extends Construct {
     this.alarm('api-lambda-throttles', m.lambdaThrottles, 0, 'The API Lambda hit its reserved concurrency.');
     this.alarm('api-5xx', m.api5xx, 0, 'The API answered 5xx.');
     this.alarm('api-latency-p99', m.apiLatency, t.apiLatencyP99Ms, 'API p99 latency is high.');
+    for (const table of props.tables ?? allTables) this.addTableAlarms(table, t.quarantineSharePercent);
+  }
+
+  /** A run metric the Glue jobs publish (lake_jobs.run_metrics), for one table. */
+  private runMetric(table: string, metricName: string, statistic: string, period: Duration): Metric {
+    return new Metric({
+      namespace: this.names.metricsNamespace,
+      metricName,
+      dimensionsMap: { Dataset: table },
+      statistic,
+      period,
+    });
+  }
+
+  /**
+   * Freshness: no successful run within the table's objective (missing data breaches: a job that stopped running
+   * publishes nothing). Alarm periods under an hour may span at most a day; longer ones are counted in hours.
+   */
+  private addTableAlarms(table: AnyContract, quarantineSharePercent: number): void {
+    const objective = table.freshnessObjectiveMinutes;
+    const hourly = objective >= 60;
+    const window = hourly
+      ? { period: Duration.hours(1), periods: Math.ceil(objective / 60) }
+      : { period: Duration.minutes(Math.max(1, objective)), periods: 1 };
+    this.alarm(
+      `freshness-${table.name}`,
+      this.runMetric(table.name, 'RunSucceeded', 'Maximum', window.period),
+      1,
+      `${table.name}: no successful run within its freshness objective (${objective} minutes).`,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+      { periods: window.periods, missing: TreatMissingData.BREACHING },
+    );
+    this.alarm(
+      `quarantine-share-${table.name}`,
+      this.runMetric(table.name, 'QuarantineSharePercent', 'Maximum', this.period),
+      quarantineSharePercent,
+      `${table.name}: a run quarantined more than ${quarantineSharePercent}% of its input rows.`,
+    );
   }
 
   /** Where EventBridge puts notifications it could not deliver to the topic. */
@@ -257,6 +302,31 @@ export class LakeMonitoring extends Construct {
         title: 'Lambda: errors / throttles',
         left: [m.lambdaErrors, m.lambdaThrottles],
         width: 8,
+      }),
+    );
+    const tables = (props.tables ?? allTables).map((c) => c.name);
+    const perTable = (metricName: string, statistic: string): IMetric[] =>
+      tables.map((table) => this.runMetric(table, metricName, statistic, this.period));
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Jobs: rows in', left: perTable('InputRows', 'Sum'), width: 6 }),
+      new GraphWidget({ title: 'Jobs: rows out', left: perTable('OutputRows', 'Sum'), width: 6 }),
+      new GraphWidget({
+        title: 'Jobs: rows quarantined',
+        left: perTable('QuarantinedRows', 'Sum'),
+        width: 6,
+      }),
+      new GraphWidget({ title: 'Jobs: duplicates', left: perTable('DuplicateRows', 'Sum'), width: 6 }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Jobs: quarantine share (%)',
+        left: perTable('QuarantineSharePercent', 'Maximum'),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Jobs: runs succeeded (1) / failed (0)',
+        left: perTable('RunSucceeded', 'Minimum'),
+        width: 12,
       }),
     );
     dashboard.addWidgets(
