@@ -3,11 +3,10 @@
  * (`python -m lake_jobs.bench anchor`: Spark's own reader + cast + dedupe + MERGE of the same file, no
  * validation or accounting) in the same invocation, and print both with their ratio.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ingestPaths } from '../local/ingest';
 import { layout } from '../local/layout';
-import { sparkEnv } from '../local/processes';
+import { runCollected, sparkEnv } from '../local/processes';
 import { runJobs } from '../local/runner';
 import type { RunReport } from '../contracts/run-report';
 import { repoRoot, venvPython } from '../setup/toolchain';
@@ -17,31 +16,17 @@ import type { BenchContext } from './bench';
 export const anchorGoal = 1.5;
 
 /** Runs `python -m lake_jobs.bench <args>` (one JSON line out); wall clock includes the JVM start. */
-export function sparkBench(
+export async function sparkBench(
   args: readonly string[],
 ): Promise<{ wallMs: number; out: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(venvPython, ['-m', 'lake_jobs.bench', ...args], {
-      cwd: join(repoRoot, 'glue-jobs'),
-      env: sparkEnv(venvPython),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - t0;
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{'))
-        return reject(
-          new Error(`lake_jobs.bench ${args[0] ?? ''} failed (exit ${code}): ${stderr.slice(-2000)}`),
-        );
-      resolve({ wallMs, out: JSON.parse(line) as Record<string, unknown> });
-    });
+  const r = await runCollected(venvPython, ['-m', 'lake_jobs.bench', ...args], {
+    cwd: join(repoRoot, 'glue-jobs'),
+    env: sparkEnv(venvPython),
   });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`lake_jobs.bench ${args[0] ?? ''} failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+  return { wallMs: r.wallMs, out: JSON.parse(line) as Record<string, unknown> };
 }
 
 export function numberOf(out: Record<string, unknown>, key: string): number {

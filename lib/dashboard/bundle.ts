@@ -15,8 +15,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '../setup/toolchain';
 
-const repoRoot = join(__dirname, '..', '..');
 export const pageDir = join(__dirname, 'page');
 export const dashboardDir = join(repoRoot, '.tools', 'dashboard');
 

@@ -10,8 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from './check-result';
+import { repoRoot } from '../setup/toolchain';
 
-export const repoRoot = join(__dirname, '..', '..');
+export { repoRoot };
 export const cfnLintBin = join(repoRoot, '.venv', 'bin', 'cfn-lint');
 
 export interface SynthOptions {

@@ -1,5 +1,5 @@
 /** Runs the real `lake` CLI (node bin/lake.js) asynchronously, so that tests can run several at once. */
-import { spawn } from 'node:child_process';
+import { runCollected } from '../../lib/local/processes';
 import { lakeCli, repoRoot } from './fixture-lake';
 
 export interface CliRun {
@@ -13,18 +13,9 @@ export function lakeAsync(
   opts: { home?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliRun> {
   const full = opts.home ? ['--home', opts.home, ...args] : [...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [lakeCli, ...full], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
+  return runCollected(process.execPath, [lakeCli, ...full], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
   });
 }
 
