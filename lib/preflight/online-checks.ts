@@ -10,6 +10,7 @@ import type { GlueClient } from '@aws-sdk/client-glue';
 import { GetDataLakeSettingsCommand } from '@aws-sdk/client-lakeformation';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { DefaultStackSynthesizer } from 'aws-cdk-lib';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { CheckResult } from './check-result';
 
@@ -27,8 +28,8 @@ export interface OnlinePreflightOptions {
   readonly region: string;
   /** Account the environment pins, if any. */
   readonly expectedAccount?: string;
-  /** CDK bootstrap qualifier. @default 'hnb659fds' */
-  readonly cdkQualifier?: string;
+  /** CDK bootstrap qualifier the app synthesizes for (the environment config resolves its default). */
+  readonly cdkQualifier: string;
   /** CDK bootstrap stack name. @default 'CDKToolkit' */
   readonly toolkitStackName?: string;
   /** Admins the catalog stack sets (undefined: the CDK cfn-exec role). */
@@ -67,8 +68,6 @@ export interface OnlineCheck<Facts> {
 
 /** Oldest bootstrap version the synthesized templates accept (their CheckBootstrapVersion rule). */
 export const MIN_BOOTSTRAP_VERSION = 6;
-/** The bootstrap qualifier CDK uses unless told otherwise. */
-export const DEFAULT_CDK_QUALIFIER = 'hnb659fds';
 
 export function cfnExecRoleArn(
   partition: string,
@@ -185,7 +184,7 @@ export function judgeBootstrap(toolkit: StackFacts | undefined, target: Prefligh
       },
     ];
   const version = Number(toolkit.outputs.BootstrapVersion ?? NaN);
-  const q = toolkit.parameters.Qualifier ?? DEFAULT_CDK_QUALIFIER;
+  const q = toolkit.parameters.Qualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
   const status = toolkit.status ?? 'UNKNOWN';
   const problems: string[] = [];
   if (!/_COMPLETE$/.test(status) || /ROLLBACK|DELETE/.test(status)) problems.push(`status ${status}`);

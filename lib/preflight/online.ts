@@ -26,7 +26,6 @@ import {
   callerFacts,
   cfnExecRoleArn,
   credentialsUnavailable,
-  DEFAULT_CDK_QUALIFIER,
   judgeCaller,
   onlineChecks,
 } from './online-checks';
@@ -50,7 +49,7 @@ export function defaultClients(region: string): PreflightClients {
 
 /** The options with their defaults applied, for the account the credentials belong to. */
 export function preflightTarget(opts: OnlinePreflightOptions, caller: CallerFacts): PreflightTarget {
-  const qualifier = opts.cdkQualifier ?? DEFAULT_CDK_QUALIFIER;
+  const qualifier = opts.cdkQualifier;
   const execRole = cfnExecRoleArn(caller.partition, caller.account, opts.region, qualifier);
   return {
     prefix: opts.prefix,

@@ -3,6 +3,7 @@ import { GetJobsCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetDataLakeSettingsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DefaultStackSynthesizer } from 'aws-cdk-lib';
 import { formatResults } from '../../lib/preflight/check-result';
 import { configFromCdkJson } from '../../lib/preflight/environment';
 import { cfnExecRoleArn, preflightPassed, runOnlinePreflight } from '../../lib/preflight/online';
@@ -66,7 +67,13 @@ function healthyAccount(): void {
 }
 
 const run = (extra: Partial<Parameters<typeof runOnlinePreflight>[0]> = {}): Promise<CheckResult[]> =>
-  runOnlinePreflight({ prefix: 'shoplake-dev', region: REGION, clients: clients(), ...extra });
+  runOnlinePreflight({
+    prefix: 'shoplake-dev',
+    region: REGION,
+    cdkQualifier: DefaultStackSynthesizer.DEFAULT_QUALIFIER,
+    clients: clients(),
+    ...extra,
+  });
 const status = (rs: CheckResult[], id: string) => rs.find((r) => r.id === id)?.status;
 
 beforeEach(() => {

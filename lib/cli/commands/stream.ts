@@ -15,6 +15,7 @@ import { startEmulator, stopEmulator } from '../../stream/emulator';
 import { adEventSource, newSeed } from '../../stream/events';
 import { produce } from '../../stream/producer';
 import { percentile, runStream } from '../../stream/run';
+import type { JobRunMeasure, StreamRunResult } from '../../stream/run';
 import { streamStatus } from '../../stream/status';
 import type { StreamStatus } from '../../stream/status';
 import { kinesisWriter } from '../../stream/writer';
@@ -319,6 +320,31 @@ function registerDeliver(s: StreamGroup): void {
     });
 }
 
+/** One line per job run of `stream run`: how long, what became queryable, and the delays it measured. */
+function jobRunLine(m: JobRunMeasure): string {
+  const reports = m.reports
+    .map((x) => `${x.dataset} ${x.status} ${x.output_rows}/${x.input_rows}`)
+    .join(', ');
+  return (
+    `job run (${seconds(m.finishedAtMs - m.startedAtMs)}, exit ${m.exitCode}): ${m.files} file(s), ${formatCount(m.events)} event(s) queryable; ` +
+    `delay p50 ${seconds(percentile(m.delaysMs, 50))}, max ${seconds(percentile(m.delaysMs, 100))}  [${reports}]`
+  );
+}
+
+/** The closing summary of `stream run`: what went through, and the event-to-queryable delay over all events. */
+function runSummary(r: StreamRunResult): string {
+  const d = r.delaysMs;
+  return [
+    `produced ${formatCount(r.produced.records)} record(s), delivered ${formatCount(r.delivered.records)} (+${formatCount(r.delivered.errorRecords)} to the error prefix) in ${r.delivered.files} file(s), ${r.jobRuns.length} job run(s)`,
+    d.length > 0
+      ? `event-to-queryable delay over ${formatCount(d.length)} events: p50 ${seconds(percentile(d, 50))}, p95 ${seconds(percentile(d, 95))}, max ${seconds(percentile(d, 100))}`
+      : 'no event became queryable during the run (run longer than the job interval plus a job run)',
+    ...(r.unprocessedEvents > 0
+      ? [`${formatCount(r.unprocessedEvents)} delivered event(s) wait for the next job run (lake etl)`]
+      : []),
+  ].join('\n');
+}
+
 /** `stream run`: produce, deliver and run the stream jobs together, reporting the event-to-queryable delay. */
 function registerRun(s: StreamGroup): void {
   s.group
@@ -381,30 +407,9 @@ function registerRun(s: StreamGroup): void {
             runJobs: (h) =>
               runJobs(h, { datasets: ['ad_events', 'campaign_performance'], warm: warmByDefault() }),
             log: (l) => s.ctx.log(l),
-            onJobRun: (m) => {
-              const rep = m.reports
-                .map((x) => `${x.dataset} ${x.status} ${x.output_rows}/${x.input_rows}`)
-                .join(', ');
-              s.ctx.log(
-                `job run (${seconds(m.finishedAtMs - m.startedAtMs)}, exit ${m.exitCode}): ${m.files} file(s), ${formatCount(m.events)} event(s) queryable; ` +
-                  `delay p50 ${seconds(percentile(m.delaysMs, 50))}, max ${seconds(percentile(m.delaysMs, 100))}  [${rep}]`,
-              );
-            },
+            onJobRun: (m) => s.ctx.log(jobRunLine(m)),
           });
-          const d = r.delaysMs;
-          s.ctx.out(
-            [
-              `produced ${formatCount(r.produced.records)} record(s), delivered ${formatCount(r.delivered.records)} (+${formatCount(r.delivered.errorRecords)} to the error prefix) in ${r.delivered.files} file(s), ${r.jobRuns.length} job run(s)`,
-              d.length > 0
-                ? `event-to-queryable delay over ${formatCount(d.length)} events: p50 ${seconds(percentile(d, 50))}, p95 ${seconds(percentile(d, 95))}, max ${seconds(percentile(d, 100))}`
-                : 'no event became queryable during the run (run longer than the job interval plus a job run)',
-              ...(r.unprocessedEvents > 0
-                ? [
-                    `${formatCount(r.unprocessedEvents)} delivered event(s) wait for the next job run (lake etl)`,
-                  ]
-                : []),
-            ].join('\n'),
-          );
+          s.ctx.out(runSummary(r));
           if (r.jobRuns.some((m) => m.exitCode !== 0)) process.exitCode = 1;
         } finally {
           stop.dispose();
