@@ -127,7 +127,11 @@ def run_curated(
         report.deleted_rows = stats["deleted"]
         report.check()
         if report.output_rows or report.deleted_rows or snapshot is None:
-            writer = rows.drop("_hash").writeTo(table_name)
+            writer = (
+                rows.drop("_hash")
+                .writeTo(table_name)
+                .option(f"snapshot-property.{tables.RUN_ID_PROPERTY}", report.run_id)
+            )
             for ds in table.inputs:
                 if current[ds] is not None:
                     writer = writer.option(f"snapshot-property.{SNAPSHOT_PROPERTY}{ds}", current[ds])

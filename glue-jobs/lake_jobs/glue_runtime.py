@@ -16,8 +16,10 @@ import sys
 from pyspark.sql import SparkSession
 
 from lake_jobs.config import LakeConfig
+from lake_jobs.maintenance import run_operation
 from lake_jobs.report import FAILED, RunReport
 from lake_jobs.run import run_all
+from lake_jobs.storage import storage_for
 
 ARGS = (
     "catalog",
@@ -43,6 +45,40 @@ def config_from_args(args: dict[str, str]) -> LakeConfig:
         reports_root=args["reports_root"],
         state_root=args["state_root"],
     )
+
+
+MAINTENANCE_ARGS = ("table", "version", "tag", "retain_days", "all")
+"""Optional arguments of the maintenance job (a Glue run passes those its operation needs)."""
+
+
+def optional_args(argv: list[str], names: tuple[str, ...], resolve) -> dict[str, str]:
+    """The `names` present in `argv`, resolved by `resolve` (awsglue's getResolvedOptions, which only knows
+    required arguments)."""
+    present = [n for n in names if f"--{n}" in argv]
+    return resolve(argv, present) if present else {}
+
+
+def maintenance_on_glue(spark: SparkSession, args: dict[str, str], extra: dict[str, str]) -> list[RunReport]:
+    """One maintenance operation (lake_jobs.maintenance) with the job's arguments; reports are printed and
+    kept in the reports zone like the jobs' ones."""
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    config = config_from_args(args)
+    retain = extra.get("retain_days")
+    reports = run_operation(
+        spark,
+        config,
+        args["operation"],
+        table=extra.get("table") or None,
+        version=extra.get("version") or None,
+        tag_name=extra.get("tag") or None,
+        retain_days=int(retain) if retain else None,
+        all_tables=extra.get("all", "false").lower() == "true",
+    )
+    storage = storage_for(spark, config.reports_root)
+    for r in reports:
+        r.write(storage, config.reports_root)
+        print(r.to_json(), file=sys.stdout, flush=True)
+    return reports
 
 
 def run_on_glue(spark: SparkSession, args: dict[str, str], names: list[str]) -> list[RunReport]:

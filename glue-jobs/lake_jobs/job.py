@@ -2,8 +2,12 @@
 
 The transforms (`check`, `prepare`) are pure; `run_dataset` does the I/O in this order: list new raw
 files (ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe in the batch and against
-the table -> write quarantine -> MERGE INTO the table (only when something changed: no new snapshot
-otherwise) -> ledger -> report.
+the table -> write quarantine (staged) -> MERGE INTO the table (only when something changed: no new
+snapshot otherwise) -> ledger -> publish the quarantine -> report. A run killed anywhere leaves no half:
+see lake_jobs.quarantine for how the next run settles a staged quarantine.
+
+Raw files of loads that a rollback undid stay in the ledger (marked `undone_by`): they are not new, so a
+later run does not re-apply them silently; `--reprocess` reads them again.
 
 A streamed dataset's error prefix (contract ``raw.errorPrefix``) is read with its raw prefix, through the same
 ledger: every record a delivery wrote there is quarantined (reason from lake_jobs.delivery_errors) and
@@ -102,7 +106,18 @@ def run_dataset(
         module = dataset_module(name)
         table_name = tables.ensure_table(spark, config, table)
         ledger = Ledger.load(storage, config.ledger_path(name))
+        q_storage = storage_for(spark, config.quarantine_root)
+        settled = quarantine.settle_staging(q_storage, config.quarantine_root, name, ledger.has_run)
+        if settled["published"] or settled["dropped"]:
+            log.info("%s: quarantine of unfinished runs: %s", name, settled)
         listed = list_raw(storage, config.raw_root, table)
+        held = ledger.undone(listed)
+        if held and not reprocess:
+            log.info(
+                "%s: %d raw file(s) of loads undone by a rollback are held (--reprocess reads them again)",
+                name,
+                len(held),
+            )
         todo = listed if reprocess else ledger.new_files(listed)
         report.files = [f.key for f in todo]
         if not todo:
@@ -113,6 +128,7 @@ def run_dataset(
         readable = [f for f in todo if f.key not in {x["file"] for x in report.failed_files}]
         ledger.record(readable, report.run_id)
         ledger.save(storage)
+        quarantine.publish(q_storage, config.quarantine_root, name, report.run_id)
         if report.failed_files:
             names = "; ".join(f"{x['file']}: {x['error']}" for x in report.failed_files)
             report.fail(f"{len(report.failed_files)} raw file(s) could not be read: {names}")
@@ -206,7 +222,14 @@ def _process(
         changes = classified.where(F.col(dedupe.OUTCOME).isin(dedupe.INSERT, dedupe.UPDATE)).select(
             *table.column_names
         )
-        tables.merge(spark, table_name, changes, table.business_key, f"lake_changes_{table.name}")
+        tables.merge(
+            spark,
+            table_name,
+            changes,
+            table.business_key,
+            f"lake_changes_{table.name}",
+            {tables.RUN_ID_PROPERTY: report.run_id},
+        )
         phase("merge")
     report.snapshot_id = tables.current_snapshot_id(spark, table_name)
     if hooks and hooks.after_commit:

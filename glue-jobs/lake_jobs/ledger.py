@@ -3,6 +3,9 @@
 A file is new when its key is not in the ledger or its size or modification time differ. The job records
 files only AFTER its Iceberg commit: a run killed before that re-reads its files, and MERGE makes the
 re-run harmless.
+
+A rollback marks the files of the loads it undid with `undone_by` (the rollback's run id): they stay
+known, so they are not re-applied as new; reading them again (`--reprocess`) records them afresh.
 """
 
 from __future__ import annotations
@@ -31,6 +34,28 @@ class Ledger:
 
     def new_files(self, files: list[RawFile]) -> list[RawFile]:
         return [f for f in files if self.is_new(f)]
+
+    def has_run(self, run_id: str) -> bool:
+        """Whether run `run_id` recorded files (it committed and finished its bookkeeping)."""
+        return any(v.get("run_id") == run_id for v in self.files.values())
+
+    def undone(self, files: list[RawFile]) -> list[RawFile]:
+        """Files of `files` whose load a rollback undid."""
+        return [f for f in files if not self.is_new(f) and self.files[f.key].get("undone_by")]
+
+    def mark_undone(self, run_ids: set[str], by: str) -> list[str]:
+        """Marks the files loaded by `run_ids` as undone by rollback run `by`; returns their keys."""
+        keys = sorted(k for k, v in self.files.items() if v.get("run_id") in run_ids)
+        for k in keys:
+            self.files[k]["undone_by"] = by
+        return keys
+
+    def mark_redone(self, run_ids: set[str]) -> list[str]:
+        """Clears the undone mark of the files loaded by `run_ids` (their load is current again)."""
+        keys = sorted(k for k, v in self.files.items() if v.get("run_id") in run_ids and v.get("undone_by"))
+        for k in keys:
+            self.files[k].pop("undone_by", None)
+        return keys
 
     def record(self, files: list[RawFile], run_id: str) -> None:
         for f in files:

@@ -5,7 +5,12 @@ A record whose bytes are not UTF-8 keeps them in `raw_base64`; its `raw_text` is
 with U+FFFD replacements (one per maximal invalid subpart, as lake_jobs.readers.split_records decodes them),
 whichever reader produced the record: the JVM's decoder replaces some sequences differently (an encoded
 surrogate, for instance, becomes one U+FFFD instead of three).
-"""
+
+A run writes its quarantine into <quarantine>/<dataset>/_staging/run_id=<id>/ first and publishes it (a folder
+move) only after its commit and ledger: a run killed before that leaves its records only in staging, and the
+next run (under the lake's run lock) publishes the staging of a run that did record its files and drops the
+rest, whose files it reads again. So a record is in quarantine once, never twice, never lost."""
+
 
 from __future__ import annotations
 
@@ -19,6 +24,9 @@ from pyspark.sql import types as T
 from lake_jobs.contracts import Table, agreements
 from lake_jobs.dedupe import conflict_reason
 from lake_jobs.quality import REASON, REASONS
+from lake_jobs.storage import Storage
+
+STAGING = "_staging"
 
 QUARANTINE_COLUMNS = (
     REASON,
@@ -73,10 +81,40 @@ def quarantine_path(root: str, dataset: str, run_id: str) -> str:
     return f"{root.rstrip('/')}/{agreements()[0].key('quarantineRun', dataset=dataset, runId=run_id)}"
 
 
+def staging_path(root: str, dataset: str, run_id: str) -> str:
+    return f"{root.rstrip('/')}/{dataset}/{STAGING}/run_id={run_id}"
+
+
 def write(rows: DataFrame, root: str, dataset: str, run_id: str) -> str:
-    """Writes the quarantine rows of one run as JSON Lines; returns the folder."""
-    path = quarantine_path(root, dataset, run_id)
+    """Writes the quarantine rows of one run as JSON Lines into its staging folder; returns the folder."""
+    path = staging_path(root, dataset, run_id)
     rows.withColumn("run_id", F.lit(run_id)).coalesce(1).write.mode("overwrite").option(
         "ignoreNullFields", "false"
     ).json(path)
     return path
+
+
+def publish(storage: Storage, root: str, dataset: str, run_id: str) -> str | None:
+    """Moves a run's staged quarantine to its place; returns the folder (None when nothing was staged)."""
+    staged = staging_path(root, dataset, run_id)
+    if f"run_id={run_id}" not in storage.list_dirs(f"{root.rstrip('/')}/{dataset}/{STAGING}"):
+        return None
+    final = quarantine_path(root, dataset, run_id)
+    storage.move_dir(staged, final)
+    return final
+
+
+def settle_staging(storage: Storage, root: str, dataset: str, committed) -> dict[str, list[str]]:
+    """Staged quarantines of runs that never finished: published when `committed(run_id)` (the run recorded
+    its files), dropped otherwise (their files are read again). Call under the run lock only."""
+    base = f"{root.rstrip('/')}/{dataset}/{STAGING}"
+    done: dict[str, list[str]] = {"published": [], "dropped": []}
+    for name in storage.list_dirs(base):
+        run_id = name.removeprefix("run_id=")
+        if committed(run_id):
+            publish(storage, root, dataset, run_id)
+            done["published"].append(run_id)
+        else:
+            storage.remove_dir(f"{base}/{name}")
+            done["dropped"].append(run_id)
+    return done

@@ -4,7 +4,8 @@ checks this module against it).
 
 status is 'succeeded' | 'failed' | 'no_new_data'; quarantine_reasons counts each quarantined record by its
 first reason, so they add up to quarantined_rows; snapshot_id is the table's current snapshot after the run;
-curated tables also report deleted_rows. input_rows = output_rows + quarantined_rows + duplicate_rows always.
+curated tables also report deleted_rows. input_rows = output_rows + quarantined_rows + duplicate_rows always. Maintenance runs (lake_jobs.maintenance) also
+carry operation ('tag' | 'rollback'), previous_snapshot_id (the current snapshot before) and details.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ class RunReport:
     failed_files: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
     deleted_rows: int | None = None
+    operation: str | None = None
+    previous_snapshot_id: str | None = None
+    details: dict | None = None
     _t0: float = field(default=0.0, repr=False)
 
     @staticmethod
@@ -114,8 +118,9 @@ class RunReport:
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("_t0")
-        if d["deleted_rows"] is None:
-            d.pop("deleted_rows")
+        for optional in ("deleted_rows", "operation", "previous_snapshot_id", "details"):
+            if d[optional] is None:
+                d.pop(optional)
         return d
 
     def to_json(self) -> str:

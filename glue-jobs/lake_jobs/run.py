@@ -1,4 +1,6 @@
-"""Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess] [--master M]`.
+"""Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess] [--master M]`,
+or one maintenance operation: `--op tag --table T --tag NAME [--version V] [--retain-days N]`,
+`--op tag --all --tag NAME`, `--op rollback --table T --version V|TAG` (lake_jobs.maintenance).
 
 Runs the named datasets (default: all, in contract order) and then the curated tables whose inputs were
 among them (a curated run is a no-op when its inputs did not change), in ONE Spark session with the
@@ -6,11 +8,16 @@ Iceberg Hadoop catalog `lake` at <HOME>/warehouse. `--dataset` also accepts a cu
 one JSON run report per line on stdout (logs go to stderr), writes each to
 <HOME>/reports/<dataset>/<run_id>.json, and exits 0 when no run failed, 1 otherwise (2 for bad
 arguments).
+
+Everything runs under the lake's run lock (lake_jobs.lock), taken before Spark starts: when another run
+holds it for longer than `--wait` seconds (default 0), one JSON line `{"error": ..., "busy": true}` is
+printed and the exit code is 75 (EX_TEMPFAIL), with nothing done.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -22,11 +29,15 @@ from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, load_contracts
 from lake_jobs.curate import run_curated
 from lake_jobs.job import Hooks, run_dataset
+from lake_jobs.lock import LakeBusyError, run_lock
+from lake_jobs.maintenance import OPERATIONS, run_operation
 from lake_jobs.report import FAILED, RunReport
 from lake_jobs.spark import local_session
 from lake_jobs.storage import storage_for
 
 log = logging.getLogger("lake_jobs")
+
+BUSY_EXIT = 75
 
 
 def plan(contracts: Contracts, selected: Iterable[str] | None) -> tuple[list[str], list[str]]:
@@ -94,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
         "--reprocess", action="store_true", help="read all raw files again (ignore the ledger)"
     )
     parser.add_argument("--master", default=os.environ.get("LAKE_SPARK_MASTER", "local[*]"))
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a busy lake")
+    parser.add_argument("--op", choices=OPERATIONS, help="a maintenance operation instead of the jobs")
+    parser.add_argument("--table", help="maintenance: the table")
+    parser.add_argument("--version", help="maintenance: a snapshot id or a tag/branch name")
+    parser.add_argument("--tag", dest="tag_name", help="maintenance: the tag name")
+    parser.add_argument("--retain-days", type=int, help="maintenance: keep the tag this many days")
+    parser.add_argument("--all", action="store_true", dest="all_tables", help="maintenance: every table")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
 
@@ -102,7 +120,21 @@ def main(argv: list[str] | None = None) -> int:
         plan(contracts, args.datasets)
     except ValueError as e:
         parser.error(str(e))
+    if args.op and args.datasets:
+        parser.error("--op runs one maintenance operation; do not combine it with --dataset")
     config = LakeConfig.local(args.home)
+    what = f"maintenance {args.op}" if args.op else f"etl {' '.join(args.datasets or ['(all)'])}"
+    try:
+        with run_lock(config.state_root, what, args.wait):
+            return _run_locked(args, config)
+    except LakeBusyError as e:
+        sys.stdout.write(json.dumps({"error": str(e), "busy": True}) + "\n")
+        sys.stdout.flush()
+        log.error("%s", e)
+        return BUSY_EXIT
+
+
+def _run_locked(args: argparse.Namespace, config: LakeConfig) -> int:
     spark = local_session(
         master=args.master,
         catalogs={config.catalog: config.warehouse},
@@ -114,7 +146,22 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
 
     try:
-        reports = run_all(spark, config, args.datasets, reprocess=args.reprocess, emit=emit)
+        if args.op:
+            storage = storage_for(spark, config.reports_root)
+            reports = run_operation(
+                spark,
+                config,
+                args.op,
+                table=args.table,
+                version=args.version,
+                tag_name=args.tag_name,
+                retain_days=args.retain_days,
+                all_tables=args.all_tables,
+            )
+            for r in reports:
+                _publish(r, storage, config, emit)
+        else:
+            reports = run_all(spark, config, args.datasets, reprocess=args.reprocess, emit=emit)
     finally:
         spark.stop()
     return 1 if any(r.status == FAILED for r in reports) else 0

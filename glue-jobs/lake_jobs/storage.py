@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from typing import Protocol
 
 from pyspark.sql import SparkSession
@@ -33,6 +34,18 @@ class Storage(Protocol):
 
     def delete(self, path: str) -> None:
         """Removes the file `path`; no error when it is already gone."""
+        ...
+
+    def list_dirs(self, path: str) -> list[str]:
+        """Names of the folders directly under `path` (none when it does not exist)."""
+        ...
+
+    def move_dir(self, src: str, dst: str) -> None:
+        """Moves folder `src` to `dst` (whose parent is created; `dst` must not exist)."""
+        ...
+
+    def remove_dir(self, path: str) -> None:
+        """Removes folder `path` and everything in it (nothing when it does not exist)."""
         ...
 
 
@@ -68,6 +81,18 @@ class LocalStorage:
     def delete(self, path: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(path)
+
+    def list_dirs(self, path: str) -> list[str]:
+        if not os.path.isdir(path):
+            return []
+        return sorted(e.name for e in os.scandir(path) if e.is_dir())
+
+    def move_dir(self, src: str, dst: str) -> None:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        os.rename(src, dst)
+
+    def remove_dir(self, path: str) -> None:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class HadoopStorage:
@@ -119,6 +144,24 @@ class HadoopStorage:
     def delete(self, path: str) -> None:
         p, fs = self._path(path)
         fs.delete(p, False)
+
+    def list_dirs(self, path: str) -> list[str]:
+        p, fs = self._path(path)
+        if not fs.exists(p):
+            return []
+        return sorted(s.getPath().getName() for s in fs.listStatus(p) if s.isDirectory())
+
+    def move_dir(self, src: str, dst: str) -> None:
+        s, fs = self._path(src)
+        d, _ = self._path(dst)
+        fs.mkdirs(d.getParent())
+        if not fs.rename(s, d):
+            raise OSError(f"cannot move {src} to {dst}")
+
+    def remove_dir(self, path: str) -> None:
+        p, fs = self._path(path)
+        if fs.exists(p):
+            fs.delete(p, True)
 
 
 def storage_for(spark: SparkSession, root: str) -> Storage:

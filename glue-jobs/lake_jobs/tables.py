@@ -4,6 +4,8 @@ layout), current snapshot, MERGE INTO on the business key."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pyspark.sql import DataFrame, SparkSession
 
@@ -14,6 +16,9 @@ log = logging.getLogger(__name__)
 
 _SPARK_TRANSFORMS = {"day": "days"}
 """Iceberg partition transform -> Spark DDL function."""
+
+RUN_ID_PROPERTY = "lake.run-id"
+"""Snapshot summary property: the run that committed the snapshot (history joins it to the run report)."""
 
 
 def _sql_string(s: str) -> str:
@@ -159,11 +164,43 @@ def merge_sql(name: str, source_view: str, key: tuple[str, ...]) -> str:
     )
 
 
-def merge(spark: SparkSession, name: str, changes: DataFrame, key: tuple[str, ...], view: str) -> None:
+@contextmanager
+def commit_properties(spark: SparkSession, properties: dict[str, str]) -> Iterator[None]:
+    """Iceberg commits made by SQL in this block carry `properties` in their snapshot summary.
+
+    Spark 3.5's MERGE takes no write options, so this sets the thread-local that Iceberg's own
+    `CommitMetadata.withCommitProperties` sets (it wants a Java Callable, which py4j cannot pass without a
+    callback server). PySpark pins each Python thread to one JVM thread: the SQL below runs where it is set.
+    """
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    loader = jvm.java.lang.Thread.currentThread().getContextClassLoader()
+    holder = jvm.java.lang.Class.forName("org.apache.iceberg.spark.CommitMetadata", True, loader)
+    field = holder.getDeclaredField("COMMIT_PROPERTIES")
+    field.setAccessible(True)
+    local = field.get(None)
+    values = jvm.java.util.HashMap()
+    for k, v in properties.items():
+        values.put(k, v)
+    local.set(values)
+    try:
+        yield
+    finally:
+        local.remove()
+
+
+def merge(
+    spark: SparkSession,
+    name: str,
+    changes: DataFrame,
+    key: tuple[str, ...],
+    view: str,
+    properties: dict[str, str] | None = None,
+) -> None:
     """MERGE INTO `name` the rows of `changes` (exactly the table's columns, unique on `key`): matched keys
-    are updated, others inserted. One Iceberg commit."""
+    are updated, others inserted. One Iceberg commit, whose snapshot summary carries `properties`."""
     changes.createOrReplaceTempView(view)
     try:
-        spark.sql(merge_sql(name, view, key))
+        with commit_properties(spark, properties or {}):
+            spark.sql(merge_sql(name, view, key))
     finally:
         spark.catalog.dropTempView(view)

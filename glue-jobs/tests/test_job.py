@@ -9,6 +9,7 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 from pyspark.testing import assertDataFrameEqual
 
+from lake_jobs import tables
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import load_contracts
 from lake_jobs.curate import run_curated
@@ -224,3 +225,18 @@ def test_an_unreadable_file_fails_the_run_by_name_and_the_rest_is_loaded(spark: 
     assert (
         comments["created_at"] == load_contracts().datasets["transactions"].column("created_at").description
     )
+
+
+def test_each_commit_names_its_run_in_the_snapshot_summary(spark: SparkSession, lake) -> None:
+    land_csv(lake, f"{B1}/orders.csv", [T1, T2])
+    report = run_dataset(spark, lake, "transactions")
+    sales_report = run_curated(spark, lake, "daily_sales")
+    name = f"{lake.catalog}.processed.transactions"
+    assert tables.snapshot_summary(spark, name, report.snapshot_id)["lake.run-id"] == report.run_id
+    curated = f"{lake.catalog}.curated.daily_sales"
+    summary = tables.snapshot_summary(spark, curated, sales_report.snapshot_id)
+    assert summary["lake.run-id"] == sales_report.run_id
+    # the thread-local is cleared after the commit: a later SQL commit carries no stale run id
+    spark.sql(f"DELETE FROM {name} WHERE transaction_id = 'T2'")
+    later = tables.current_snapshot_id(spark, name)
+    assert "lake.run-id" not in tables.snapshot_summary(spark, name, later)

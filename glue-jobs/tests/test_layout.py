@@ -22,8 +22,9 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
-def test_there_is_one_entry_script_per_dataset_plus_curated() -> None:
-    assert [p.stem for p in ENTRIES] == sorted(f"{n}_job" for n in [*load_contracts().datasets, "curated"])
+def test_there_is_one_entry_script_per_dataset_plus_curated_and_maintenance() -> None:
+    expected = [*load_contracts().datasets, "curated", "maintenance"]
+    assert [p.stem for p in ENTRIES] == sorted(f"{n}_job" for n in expected)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda p: p.name)
