@@ -4,8 +4,9 @@ checks this module against it).
 
 status is 'succeeded' | 'failed' | 'no_new_data'; quarantine_reasons counts each quarantined record by its
 first reason, so they add up to quarantined_rows; snapshot_id is the table's current snapshot after the run;
-curated tables also report deleted_rows. input_rows = output_rows + quarantined_rows + duplicate_rows always. Maintenance runs (lake_jobs.maintenance) also
-carry operation ('tag' | 'rollback'), previous_snapshot_id (the current snapshot before) and details.
+curated tables also report deleted_rows. input_rows = output_rows + quarantined_rows + duplicate_rows always.
+Maintenance runs (lake_jobs.maintenance) also carry operation ('tag' | 'rollback'), previous_snapshot_id (the
+current snapshot before) and details.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _KIND_CHECKS = {
     "status": lambda v: v in load_contracts().run_statuses,
     "counts": lambda v: isinstance(v, dict) and all(isinstance(n, int) for n in v.values()),
     "strings": lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v),
+    "object": lambda v: isinstance(v, dict),
     "fileErrors": lambda v: (
         isinstance(v, list) and all(isinstance(e, dict) and set(e) == {"file", "error"} for e in v)
     ),

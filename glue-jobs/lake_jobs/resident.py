@@ -6,8 +6,9 @@ answers only requests that carry the token it wrote into the state file (mode 06
 at a time: a second client waits in the listen backlog, as runs on one lake must be serialized anyway.
 
 Protocol: one JSON request per connection, answered by JSON Lines:
-    {"token": T, "op": "run", "datasets": [...], "reprocess": false}
-        -> {"log": "..."}* {"report": {...}}* {"exit": 0|1}
+    {"token": T, "op": "run", "datasets": [...], "reprocess": false, "wait": SECONDS}
+        -> {"log": "..."}* {"report": {...}}* {"exit": 0|1}, or {"error": ..., "busy": true} {"exit": 75}
+           when another run holds the lake's run lock longer than `wait`
     {"token": T, "op": "ping"}  -> {"pong": true, "pid": P, "fingerprint": F, "runs": N}
     {"token": T, "op": "stop"}  -> {"stopping": true}
 A run is the same code path as `python -m lake_jobs.run` (run_all), so a report is the same either way.
@@ -34,8 +35,9 @@ from pathlib import Path
 
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import load_contracts
+from lake_jobs.lock import LakeBusyError, run_lock
 from lake_jobs.report import FAILED
-from lake_jobs.run import driver_memory, plan, run_all
+from lake_jobs.run import BUSY_EXIT, driver_memory, plan, run_all
 from lake_jobs.spark import local_session
 
 log = logging.getLogger("lake_jobs")
@@ -124,15 +126,21 @@ class Resident:
             return
         handler = _SocketLogHandler(send)
         log.addHandler(handler)
+        what = f"etl {' '.join(datasets or ['(all)'])} (resident Spark)"
         try:
-            reports = run_all(
-                self.spark,
-                self.config,
-                datasets,
-                reprocess=bool(request.get("reprocess")),
-                emit=lambda r: send({"report": json.loads(r.to_json())}),
-            )
+            # the same lake-wide lock as a one-shot run or maintenance: one writer per lake home
+            with run_lock(self.config.state_root, what, float(request.get("wait") or 0)):
+                reports = run_all(
+                    self.spark,
+                    self.config,
+                    datasets,
+                    reprocess=bool(request.get("reprocess")),
+                    emit=lambda r: send({"report": json.loads(r.to_json())}),
+                )
             code = 1 if any(r.status == FAILED for r in reports) else 0
+        except LakeBusyError as e:
+            send({"error": str(e), "busy": True})
+            code = BUSY_EXIT
         except Exception:  # a bug, not bad data: the client gets the trace, the session stays up
             send({"log": traceback.format_exc()})
             code = 1

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runJobs } from '../local/runner';
 import { warmByDefault } from '../local/resident-spark';
 import { isSparkNoise } from '../local/spark-log';
-import type { RunReport } from '../local/runner';
+import type { RunJobsResult, RunReport } from '../local/runner';
 import { CliError, dim } from './context';
 import type { CliContext } from './context';
 import { formatCount, formatDuration, renderTable } from './format';
@@ -12,6 +12,8 @@ import { formatCount, formatDuration, renderTable } from './format';
 export interface EtlOptions {
   readonly datasets?: readonly string[];
   readonly reprocess?: boolean;
+  /** seconds to wait when another run holds the lake @default refuse at once */
+  readonly wait?: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
   /** show Spark's own console noise too */
@@ -33,12 +35,14 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
     datasets: opts.datasets,
     reprocess: opts.reprocess,
     warm: opts.warm ?? warmByDefault(),
+    wait: opts.wait,
     onLog: (line) => {
       appendFileSync(logFile, `${line}\n`);
       if (!opts.quiet && (opts.verbose || !isSparkNoise(line))) ctx.log(dim(`  spark | ${line}`, ctx.colour));
     },
     onReport: opts.json ? (_r, line) => ctx.out(line) : undefined,
   });
+  throwIfBusy(result);
   if (!opts.json) ctx.out(describeReports(result.reports));
   if (!opts.quiet) ctx.log(dim(`etl finished in ${formatDuration(Date.now() - started)}`, ctx.colour));
   const failed = result.reports.filter((r) => r.status === 'failed').map((r) => r.dataset);
@@ -53,6 +57,11 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
   }
   if (result.exitCode !== 0) process.exitCode = 1;
   return result.reports;
+}
+
+/** A runner that could not start because another run holds the lake: the runner's own message. */
+export function throwIfBusy(result: RunJobsResult): void {
+  if (result.busy) throw new CliError(result.errors[0] ?? 'the lake is busy with another run');
 }
 
 export function describeReports(reports: readonly RunReport[]): string {

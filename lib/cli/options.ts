@@ -12,6 +12,15 @@ export function positiveInt(name: string): (v: string) => number {
   };
 }
 
+export function wholeNumber(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0)
+      throw new CliError(`--${name} must be a whole number >= 0 (got '${v}')`);
+    return n;
+  };
+}
+
 export function nonNegativeNumber(name: string, max = Infinity): (v: string) => number {
   return (v) => {
     const n = Number(v);

@@ -20,6 +20,8 @@ interface FieldKinds {
   strings: readonly string[];
   /** files that could not be read: `{file, error}` */
   fileErrors: readonly { readonly file: string; readonly error: string }[];
+  /** a JSON object */
+  object: Readonly<Record<string, unknown>>;
 }
 export type RunReportFieldKind = keyof FieldKinds;
 
@@ -58,6 +60,21 @@ export const runReportFields = {
     description: 'Curated tables only: rows removed because their group has no data any more.',
     optional: true,
   },
+  operation: {
+    kind: 'string',
+    description: 'Maintenance runs only: tag or rollback.',
+    optional: true,
+  },
+  previous_snapshot_id: {
+    kind: 'optionalString',
+    description: "Maintenance runs only: the table's current snapshot before the operation.",
+    optional: true,
+  },
+  details: {
+    kind: 'object',
+    description: 'Maintenance runs only: what was done (tag, target version, undone runs, held raw files).',
+    optional: true,
+  },
 } as const satisfies Readonly<Record<string, RunReportField>>;
 
 type Fields = typeof runReportFields;
@@ -82,6 +99,7 @@ const kindChecks: { readonly [K in RunReportFieldKind]: (v: unknown) => boolean 
   status: (v) => typeof v === 'string' && (runStatuses as readonly string[]).includes(v),
   counts: isCounts,
   strings: (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'),
+  object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   fileErrors: (v) =>
     Array.isArray(v) &&
     v.every(

@@ -1,10 +1,12 @@
 /**
- * A minimal Iceberg reader (no Iceberg library): the current snapshot of a table in a Hadoop catalog, as the plain
- * list of live Parquet data files that DuckDB then reads. Tables are written copy-on-write (no delete files), so a
- * snapshot is exactly its data files; a table with delete files is refused rather than read wrongly.
+ * A minimal Iceberg reader (no Iceberg library): a snapshot of a table in a Hadoop catalog (the current one, or any
+ * other still in the metadata), as the plain list of live Parquet data files that DuckDB then reads. Tables are
+ * written copy-on-write, so a snapshot is exactly its data files; a table with delete files is refused rather than
+ * read wrongly.
  *
  *   metadata/vN.metadata.json  -> the newest N (version-hint.text is only a hint; the folder is listed)
  *   current-snapshot-id        -> its manifest list (Avro) -> manifests (Avro) -> entries with status != DELETED
+ *   refs                       -> tags and branches (name -> snapshot id); snapshot-log: when each became current
  *
  * Paths inside metadata are absolute (where the table was written); they are rebased onto the folder given here,
  * so that a lake copied elsewhere still reads. Snapshot ids are 64-bit: they are kept as decimal strings.
@@ -44,6 +46,23 @@ export interface SnapshotInfo {
   readonly committedAt: string;
   readonly operation: string;
   readonly summary: Readonly<Record<string, string>>;
+  /** the snapshot's manifest list as written in the metadata (null: format v1 inline manifests) */
+  readonly manifestList: string | null;
+}
+
+/** An Iceberg ref: a tag (a named, fixed snapshot) or a branch (a named line of snapshots; `main` is the table). */
+export interface RefInfo {
+  readonly name: string;
+  readonly type: 'tag' | 'branch';
+  readonly snapshotId: string;
+  /** tags: how long the tag is kept after it was made (null: forever) */
+  readonly maxRefAgeMs: number | null;
+}
+
+/** One entry of the snapshot log: the table's current snapshot became `snapshotId` at `timestampMs`. */
+export interface SnapshotLogEntry {
+  readonly snapshotId: string;
+  readonly timestampMs: number;
 }
 
 export interface TableMetadata {
@@ -61,6 +80,10 @@ export interface TableMetadata {
   readonly currentSnapshot: SnapshotInfo | null;
   /** all snapshots still in the metadata, oldest first */
   readonly snapshots: readonly SnapshotInfo[];
+  /** tags and branches, by name */
+  readonly refs: readonly RefInfo[];
+  /** when each snapshot became current, oldest first (a rollback appears as an older snapshot becoming current) */
+  readonly snapshotLog: readonly SnapshotLogEntry[];
 }
 
 export type BoundValue = string | number | boolean;
@@ -108,7 +131,7 @@ export function latestMetadataFile(tableDir: string): { file: string; version: n
 /** JSON.parse that keeps 64-bit snapshot ids exact (as strings). */
 export function parseMetadataJson(text: string): Record<string, unknown> {
   const quoted = text.replace(
-    /("(?:current-snapshot-id|parent-snapshot-id|snapshot-id)"\s*:\s*)(-?\d+)/g,
+    /("(?:current-snapshot-id|parent-snapshot-id|snapshot-id|max-ref-age-ms)"\s*:\s*)(-?\d+)/g,
     '$1"$2"',
   );
   return JSON.parse(quoted) as Record<string, unknown>;
@@ -133,15 +156,28 @@ function snapshotInfo(s: RawSnapshot): SnapshotInfo {
     committedAt: new Date(s['timestamp-ms']).toISOString(),
     operation: summary.operation ?? 'unknown',
     summary,
+    manifestList: s['manifest-list'] ?? null,
   };
 }
 
-interface ParsedMetadata {
-  readonly metadata: TableMetadata;
-  readonly manifestList: string | null;
+interface RawRef {
+  'snapshot-id': string;
+  type?: string;
+  'max-ref-age-ms'?: string;
 }
 
-function readMetadata(tableDir: string): ParsedMetadata | null {
+function refInfos(refs: Record<string, RawRef> | undefined): RefInfo[] {
+  return Object.entries(refs ?? {})
+    .map(([name, r]) => ({
+      name,
+      type: (String(r.type ?? 'branch').toLowerCase() === 'tag' ? 'tag' : 'branch') as RefInfo['type'],
+      snapshotId: String(r['snapshot-id']),
+      maxRefAgeMs: r['max-ref-age-ms'] === undefined ? null : Number(r['max-ref-age-ms']),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function readMetadata(tableDir: string): TableMetadata | null {
   const latest = latestMetadataFile(tableDir);
   if (!latest) return null;
   const bytes = readFileSync(latest.file);
@@ -196,18 +232,19 @@ function readMetadata(tableDir: string): ParsedMetadata | null {
     properties: (m.properties as Record<string, string> | undefined) ?? {},
     currentSnapshot: current ? snapshotInfo(current) : null,
     snapshots: rawSnapshots.map(snapshotInfo),
+    refs: refInfos(m.refs as Record<string, RawRef> | undefined),
+    snapshotLog: (
+      (m['snapshot-log'] as { 'snapshot-id': string; 'timestamp-ms': number }[] | undefined) ?? []
+    )
+      .map((e) => ({ snapshotId: String(e['snapshot-id']), timestampMs: e['timestamp-ms'] }))
+      .sort((a, b) => a.timestampMs - b.timestampMs),
   };
-  const manifestList = current?.['manifest-list'];
-  if (current && !manifestList)
-    throw new IcebergError(
-      `${latest.file}: snapshot ${currentId} has no manifest list (format v1 inline manifests are not supported)`,
-    );
-  return { metadata, manifestList: manifestList ?? null };
+  return metadata;
 }
 
-/** Metadata of a table (schema, partitioning, snapshots), or null when the folder holds no table yet. */
+/** Metadata of a table (schema, partitioning, snapshots, refs), or null when the folder holds no table yet. */
 export function readTableMetadata(tableDir: string): TableMetadata | null {
-  return readMetadata(tableDir)?.metadata ?? null;
+  return readMetadata(tableDir);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -380,11 +417,25 @@ function toDataFile(entry: ManifestEntryRecord, meta: TableMetadata): DataFile {
 
 /** The live data files of the table's current snapshot (rebased onto `tableDir`), or null when there is no table. */
 export async function readCurrentSnapshot(tableDir: string): Promise<TableSnapshot | null> {
-  const parsed = readMetadata(tableDir);
-  if (!parsed) return null;
-  const { metadata, manifestList } = parsed;
-  if (!manifestList) return { metadata, snapshot: null, files: [], recordCount: 0 };
-  const manifests = await readAvro<ManifestFileRecord>(rebasePath(manifestList, metadata.location, tableDir));
+  const metadata = readMetadata(tableDir);
+  if (!metadata) return null;
+  return readSnapshotFiles(metadata, metadata.currentSnapshot);
+}
+
+/** The live data files of one snapshot of the table (null: the table as it was before its first snapshot). */
+export async function readSnapshotFiles(
+  metadata: TableMetadata,
+  snapshot: SnapshotInfo | null,
+): Promise<TableSnapshot> {
+  if (!snapshot) return { metadata, snapshot: null, files: [], recordCount: 0 };
+  const { tableDir } = metadata;
+  if (!snapshot.manifestList)
+    throw new IcebergError(
+      `${metadata.metadataFile}: snapshot ${snapshot.snapshotId} has no manifest list (format v1 inline manifests are not supported)`,
+    );
+  const manifests = await readAvro<ManifestFileRecord>(
+    rebasePath(snapshot.manifestList, metadata.location, tableDir),
+  );
   const files: DataFile[] = [];
   for (const m of manifests) {
     const entries = await readAvro<ManifestEntryRecord>(
@@ -395,7 +446,7 @@ export async function readCurrentSnapshot(tableDir: string): Promise<TableSnapsh
       const content = e.data_file.content ?? 0;
       if ((m.content ?? 0) !== 0 || content !== 0) {
         throw new IcebergError(
-          `table ${tableDir} has delete files in snapshot ${metadata.currentSnapshot?.snapshotId} (merge-on-read); the local engine reads copy-on-write tables only`,
+          `table ${tableDir} has delete files in snapshot ${snapshot.snapshotId} (merge-on-read); the local engine reads copy-on-write tables only`,
         );
       }
       if (e.data_file.file_format.toUpperCase() !== 'PARQUET') {
@@ -409,7 +460,7 @@ export async function readCurrentSnapshot(tableDir: string): Promise<TableSnapsh
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     metadata,
-    snapshot: metadata.currentSnapshot,
+    snapshot,
     files,
     recordCount: files.reduce((n, f) => n + f.recordCount, 0),
   };

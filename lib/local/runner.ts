@@ -1,6 +1,7 @@
 /**
- * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]`, which
- * prints one JSON run report per line on stdout and logs on stderr (so stdout stays machine-readable).
+ * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]`, or one
+ * maintenance operation (`--op tag|rollback ...`), which prints one JSON run report per line on stdout and logs on
+ * stderr. Every run takes the lake's run lock first; a busy lake prints one `{"error", "busy": true}` line instead.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -13,10 +14,26 @@ import { ensureResident, request, residentPaths } from './resident-spark';
 
 export type { RunReport, RunStatus } from '../contracts/run-report';
 
+/** One maintenance operation of lake_jobs.maintenance (always a new Spark process, never the resident one). */
+export type MaintenanceOp =
+  | {
+      readonly op: 'tag';
+      readonly tag: string;
+      /** a table, or every table (a release) */
+      readonly table: string | 'all';
+      readonly version?: string;
+      readonly retainDays?: number;
+    }
+  | { readonly op: 'rollback'; readonly table: string; readonly version: string };
+
 export interface RunJobsOptions {
   /** datasets (or curated tables) to run; default: what the runner runs by default (all) */
   readonly datasets?: readonly string[];
   readonly reprocess?: boolean;
+  /** seconds to wait for the lake's run lock when another run holds it (default 0: refuse at once) */
+  readonly wait?: number;
+  /** run this maintenance operation instead of the jobs */
+  readonly maintenance?: MaintenanceOp;
   /** each stderr line of the runner */
   readonly onLog?: (line: string) => void;
   /** each report, with the exact line it came from */
@@ -38,15 +55,33 @@ export interface RunJobsResult {
   readonly exitCode: number;
   /** stdout lines that were not JSON (should not happen; kept for diagnosis) */
   readonly stray: string[];
+  /** errors the runner printed instead of reports (e.g. the lake is busy) */
+  readonly errors: string[];
+  /** the run did not start: another run holds the lake */
+  readonly busy: boolean;
 }
 
 export function runnerArgs(
   home: string,
-  opts: Pick<RunJobsOptions, 'datasets' | 'reprocess'> = {},
+  opts: Pick<RunJobsOptions, 'datasets' | 'reprocess' | 'wait' | 'maintenance'> = {},
 ): string[] {
   const args = ['-m', 'lake_jobs.run', '--home', home];
   for (const d of opts.datasets ?? []) args.push('--dataset', d);
   if (opts.reprocess) args.push('--reprocess');
+  if (opts.wait !== undefined) args.push('--wait', String(opts.wait));
+  const m = opts.maintenance;
+  if (m) {
+    args.push('--op', m.op);
+    if (m.op === 'tag') {
+      args.push('--tag', m.tag);
+      if (m.table === 'all') args.push('--all');
+      else args.push('--table', m.table);
+      if (m.version !== undefined) args.push('--version', m.version);
+      if (m.retainDays !== undefined) args.push('--retain-days', String(m.retainDays));
+    } else {
+      args.push('--table', m.table, '--version', m.version);
+    }
+  }
   return args;
 }
 
@@ -73,6 +108,8 @@ function reportCollector(opts: RunJobsOptions) {
   const reports: RunReport[] = [];
   const lines: string[] = [];
   const stray: string[] = [];
+  const errors: string[] = [];
+  let busy = false;
   const accept = (parsed: unknown, line: string): boolean => {
     if (parsed && typeof parsed === 'object' && 'dataset' in parsed && 'status' in parsed) {
       lines.push(line);
@@ -82,11 +119,20 @@ function reportCollector(opts: RunJobsOptions) {
     }
     return false;
   };
+  /** `{"error": ..., "busy"?: true}`: the runner refused to start */
+  const refusal = (parsed: unknown): boolean => {
+    if (!parsed || typeof parsed !== 'object' || !('error' in parsed)) return false;
+    const e = parsed as { error: unknown; busy?: unknown };
+    errors.push(String(e.error));
+    if (e.busy === true) busy = true;
+    return true;
+  };
   return {
     reports,
     lines,
     stray,
     accept,
+    refusal,
     line(line: string): void {
       if (line.trim() === '') return;
       let parsed: unknown;
@@ -95,19 +141,19 @@ function reportCollector(opts: RunJobsOptions) {
       } catch {
         parsed = undefined;
       }
-      if (!accept(parsed, line)) {
+      if (!accept(parsed, line) && !refusal(parsed)) {
         stray.push(line);
         opts.onLog?.(line);
       }
     },
     result(exitCode: number): RunJobsResult {
-      return { reports, lines, stray, exitCode };
+      return { reports, lines, stray, errors, busy, exitCode };
     },
   };
 }
 
 export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJobsResult> {
-  if (opts.warm) return runJobsWarm(home, opts);
+  if (opts.warm && !opts.maintenance) return runJobsWarm(home, opts);
   const python = opts.python ?? venvPython;
   if (!existsSync(python))
     return Promise.reject(new Error(`the Python environment is missing (${python}); run 'lake setup'`));
@@ -135,13 +181,21 @@ async function runJobsWarm(home: string, opts: RunJobsOptions): Promise<RunJobsR
   const state = await ensureResident(home, { python: opts.python, env: opts.env, onLog: opts.onLog });
   const collect = reportCollector(opts);
   let exit: number | null = null;
-  const body = { op: 'run', datasets: opts.datasets ?? [], reprocess: opts.reprocess ?? false };
+  const body = {
+    op: 'run',
+    datasets: opts.datasets ?? [],
+    reprocess: opts.reprocess ?? false,
+    wait: opts.wait ?? 0,
+  };
   try {
     await request(state, body, (m) => {
       if ('log' in m) opts.onLog?.(m.log);
       else if ('report' in m) collect.accept(m.report, JSON.stringify(m.report));
       else if ('exit' in m) exit = m.exit;
-      else if ('error' in m) opts.onLog?.(`resident Spark: ${m.error}`);
+      else if ('error' in m) {
+        collect.refusal(m);
+        opts.onLog?.(`resident Spark: ${m.error}`);
+      }
     });
   } catch (e) {
     opts.onLog?.(`resident Spark: ${(e as Error).message}`);

@@ -22,9 +22,11 @@ import {
 } from '@duckdb/node-api';
 import { allTables } from '../contracts';
 import type { AnyContract, ColumnType, TableName } from '../contracts';
-import { readCurrentSnapshot } from './iceberg';
-import type { DataFile, TableSnapshot } from './iceberg';
-import { layout, tableDir } from './layout';
+import { readSnapshotFiles } from './iceberg';
+import type { DataFile, SnapshotInfo, TableSnapshot } from './iceberg';
+import { layout } from './layout';
+import { lakeMetadata, madeCurrentAt, parseAsOf, resolveVersion, VersionError } from './versions';
+import type { AsOf, LakeTableMetadata } from './versions';
 import type { JsonValue } from '../contracts/json';
 
 export type { JsonValue };
@@ -50,6 +52,8 @@ export interface EngineTable {
   /** null when the table has no Iceberg snapshot yet (the view is empty) */
   readonly snapshot: TableSnapshot | null;
   readonly files: readonly DataFile[];
+  /** opened `asOf` a point where this table had no version: a statement that reads it gets this error */
+  readonly asOfError?: VersionError;
 }
 
 export interface LocalEngine {
@@ -236,21 +240,100 @@ function bindParams(params: readonly QueryParam[]): (string | number | boolean |
 export interface OpenOptions {
   /** DuckDB threads (default: DuckDB's choice) */
   readonly threads?: number;
+  /**
+   * Read every table as of a version (snapshot id), a time (ISO 8601) or a tag/branch name (see versions.ts). A
+   * version or a ref names a point: tables that lack it are read as they were at that point.
+   */
+  readonly asOf?: string;
 }
 
-/** Opens the engine over the current snapshot of every contract table in the lake home. */
+/**
+ * Each table's snapshot for `asOf`, or the error a statement reading that table gets. Throws when no table of the
+ * lake has the version or ref at all.
+ */
+export function asOfSnapshots(
+  tables: readonly LakeTableMetadata[],
+  asOf: AsOf,
+): Map<LakeTableMetadata, SnapshotInfo | VersionError> {
+  const out = new Map<LakeTableMetadata, SnapshotInfo | VersionError>();
+  const at = (t: LakeTableMetadata, point: AsOf): SnapshotInfo | VersionError => {
+    try {
+      return resolveVersion(t.qualifiedName, t.metadata, point);
+    } catch (e) {
+      if (e instanceof VersionError) return e;
+      throw e;
+    }
+  };
+  if (asOf.kind === 'timestamp') {
+    for (const t of tables) out.set(t, at(t, asOf));
+    return out;
+  }
+  const holders = tables.flatMap((t) => {
+    const s = at(t, asOf);
+    return s instanceof VersionError || !t.metadata ? [] : [{ t, s, ms: madeCurrentAt(t.metadata, s) }];
+  });
+  if (holders.length === 0) {
+    if (asOf.kind === 'version')
+      throw new VersionError(
+        `no table of the lake has version ${asOf.snapshotId} ('lake history <table>' lists each table's versions)`,
+      );
+    const refs = [...new Set(tables.flatMap((t) => t.metadata?.refs.map((r) => r.name) ?? []))].sort();
+    throw new VersionError(
+      `no table of the lake has a tag or branch '${asOf.name}' (refs in the lake: ${refs.join(', ') || 'none'})`,
+    );
+  }
+  const point = Math.max(...holders.map((h) => h.ms));
+  const pointAsOf: AsOf = { kind: 'timestamp', ms: point, text: new Date(point).toISOString() };
+  for (const t of tables) {
+    const own = holders.find((h) => h.t === t);
+    out.set(t, own ? own.s : at(t, pointAsOf));
+  }
+  return out;
+}
+
+/** The `schema.table` names a statement reads (lower case), from DuckDB's own parse tree; null if it cannot parse. */
+async function referencedTables(conn: DuckDBConnection, sql: string): Promise<Set<string> | null> {
+  try {
+    const r = await conn.runAndReadAll('SELECT json_serialize_sql(?::VARCHAR) AS j', [sql]);
+    const tree: unknown = JSON.parse(String(r.getRows()[0]?.[0] ?? '{}'));
+    const found = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (o.type === 'BASE_TABLE' && typeof o.table_name === 'string')
+        found.add(`${String(o.schema_name ?? '')}.${o.table_name}`.toLowerCase());
+      Object.values(o).forEach(walk);
+    };
+    walk(tree);
+    return found;
+  } catch {
+    return null;
+  }
+}
+
+/** Opens the engine over the current snapshot (or the `asOf` one) of every contract table in the lake home. */
 export async function openLocalEngine(home: string, opts: OpenOptions = {}): Promise<LocalEngine> {
   const l = layout(home);
+  const lake = lakeMetadata(l.home);
+  const chosen = opts.asOf === undefined ? null : asOfSnapshots(lake, parseAsOf(opts.asOf));
   const tables: EngineTable[] = [];
-  for (const contract of allTables) {
-    const snapshot = await readCurrentSnapshot(tableDir(l, contract.database, contract.name));
+  for (const t of lake) {
+    const pick = chosen ? chosen.get(t) : t.metadata?.currentSnapshot;
+    const asOfError = pick instanceof VersionError ? pick : undefined;
+    const snapshot =
+      t.metadata && !asOfError
+        ? await readSnapshotFiles(t.metadata, (pick as SnapshotInfo | null) ?? null)
+        : null;
     tables.push({
-      contract,
-      qualifiedName: `${contract.database}.${contract.name}`,
+      contract: t.contract,
+      qualifiedName: t.qualifiedName,
       snapshot,
       files: snapshot?.files ?? [],
+      ...(asOfError ? { asOfError } : {}),
     });
   }
+  const unavailable = tables.filter((t) => t.asOfError);
   const instance = await DuckDBInstance.create(':memory:');
   const setup = await instance.connect();
   try {
@@ -291,6 +374,11 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
       }
       if (extracted.count === 0) throw new QueryError('empty query');
       if (extracted.count > 1) throw refused(`${extracted.count} statements in one query`);
+      if (unavailable.length > 0) {
+        const read = await referencedTables(conn, sql);
+        const hit = unavailable.find((t) => read?.has(t.qualifiedName.toLowerCase()));
+        if (hit?.asOfError) throw hit.asOfError;
+      }
       let prepared;
       try {
         prepared = await extracted.prepare(0);

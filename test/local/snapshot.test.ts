@@ -4,11 +4,14 @@
  * Parquet files are still on disk (copy-on-write) and an engine opened before the commit keeps reading the
  * snapshot it opened. Counts are compared with what Spark itself committed (the snapshot summary and run report).
  *
+ * The same two-version lake then serves the versions of the lake: history, time travel (`asOf`), diff by business
+ * key and their errors (no Spark), and last a tag and a rollback through the CLI (two maintenance runs on Spark).
+ *
  * Spark cannot write to a copy of the shared fixture lake (Iceberg metadata holds absolute paths), so this test
  * builds its own small lake: two ETL runs of transactions (and the curated tables it feeds), the only Spark runs
- * of the jest suite besides the fixture build.
+ * of the jest suite besides the fixture build and the two maintenance runs.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -19,6 +22,9 @@ import { readCurrentSnapshot } from '../../lib/local/iceberg';
 import { layout, tableDir } from '../../lib/local/layout';
 import type { RunReport } from '../../lib/local/runner';
 import { runLake } from '../support/fixture-lake';
+import { diffVersions } from '../../lib/local/diff';
+import { tableHistory } from '../../lib/local/history';
+import type { TableHistory } from '../../lib/local/history';
 
 const csvField = (v: JsonValue): string => {
   const s = v === null ? '' : typeof v === 'number' ? String(v) : String(v);
@@ -106,7 +112,7 @@ describe('a second ETL run that MERGEs', () => {
     if (!reports.some((r) => r.dataset === 'transactions'))
       throw new Error(`etl printed no transactions report (exit ${etl.status}): ${etl.stderr.slice(-3000)}`);
     after = await openLocalEngine(home);
-  }, 600_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     await before?.close();
@@ -168,5 +174,187 @@ describe('a second ETL run that MERGEs', () => {
     expect((await after.query('SELECT count(*) AS n FROM curated.daily_sales')).rows[0]?.n).toBe(
       Number(snap?.snapshot?.summary['total-records']),
     );
+  });
+
+  describe('versions', () => {
+    let h: TableHistory;
+    const v1 = (): string => h.versions[1]?.version ?? '';
+    const v2 = (): string => h.versions[0]?.version ?? '';
+
+    beforeAll(() => {
+      h = tableHistory(home, 'transactions');
+    });
+
+    it('history lists both versions newest first, with run ids, counts and what they were built from', () => {
+      expect(h.total).toBe(2);
+      expect(h.currentVersion).toBe(tx().snapshot_id);
+      const [latest, older] = h.versions;
+      expect(latest).toMatchObject({
+        version: tx().snapshot_id,
+        parentVersion: older?.version,
+        current: true,
+        undone: false,
+        operation: 'overwrite',
+        runId: tx().run_id,
+        status: 'succeeded',
+        counts: { input: 1, output: 1, quarantined: 0, duplicates: 0 },
+        totalRows: countBefore,
+        quality: null,
+        anomalies: null,
+        rollback: null,
+      });
+      expect(latest?.builtFrom.batches).toHaveLength(1);
+      expect(latest?.builtFrom.files[0]).toMatch(/correction\.csv$/);
+      expect(older).toMatchObject({ current: false, operation: 'append', totalRows: countBefore });
+      expect(older?.counts?.output).toBe(countBefore);
+      const sales = tableHistory(home, 'curated.daily_sales');
+      expect(sales.versions[0]?.builtFrom.tables).toEqual([
+        { table: 'processed.transactions', version: tx().snapshot_id },
+      ]);
+      expect(sales.versions[1]?.builtFrom.tables).toEqual([
+        { table: 'processed.transactions', version: v1() },
+      ]);
+      expect(tableHistory(home, 'transactions', { limit: 1 }).versions.map((v) => v.version)).toEqual([v2()]);
+    });
+
+    it('as of the first version (by id or by a time), the engine reads exactly the old rows: a count and a row', async () => {
+      const at = h.versions[0]?.madeCurrentAt ?? '';
+      const between = new Date(Date.parse(at) - 1).toISOString();
+      for (const asOf of [v1(), between]) {
+        const old = await openLocalEngine(home, { asOf });
+        try {
+          const n = await old.query('SELECT count(*) AS n FROM processed.transactions');
+          expect(n.rows[0]?.n).toBe(countBefore);
+          const r = await old.query('SELECT status FROM processed.transactions WHERE transaction_id = ?', [
+            String(target.transaction_id),
+          ]);
+          expect(r.rows).toEqual([{ status: target.status }]);
+          // the other tables are read as of the same point: daily_sales still has the group that later went away
+          const g = await old.query(
+            'SELECT count(*) AS n FROM curated.daily_sales WHERE order_date = CAST(? AS DATE) AND category = ? AND country = ?',
+            [group.order_date, group.category, group.country],
+          );
+          expect(g.rows[0]?.n).toBe(1);
+        } finally {
+          await old.close();
+        }
+      }
+      const now = await openLocalEngine(home, { asOf: v2() });
+      try {
+        const r = await now.query('SELECT status FROM processed.transactions WHERE transaction_id = ?', [
+          String(target.transaction_id),
+        ]);
+        expect(r.rows).toEqual([{ status: newStatus }]);
+      } finally {
+        await now.close();
+      }
+    });
+
+    it('diff returns exactly the changed key and its changed columns; counts stay exact under --limit', async () => {
+      const d = await diffVersions(home, 'transactions', v1(), v2());
+      expect({ added: d.added, removed: d.removed, changed: d.changed }).toEqual({
+        added: 0,
+        removed: 0,
+        changed: 1,
+      });
+      expect(d.rows.map((r) => [r.change, r.key])).toEqual([
+        ['changed', { transaction_id: target.transaction_id }],
+      ]);
+      expect(d.rows[0]?.columns).toEqual(expect.arrayContaining(['status', 'created_at', 'order_date']));
+      expect(d.rows[0]?.columns).not.toContain('customer_email');
+      expect(d.rows[0]?.before?.status).toBe(target.status);
+      expect(d.rows[0]?.after?.status).toBe(newStatus);
+      const sales = await diffVersions(home, 'daily_sales', v1(), 'main', { limit: 0 });
+      expect(sales.rows).toEqual([]);
+      expect(sales.truncated).toBe(true);
+      expect(sales.removed).toBeGreaterThanOrEqual(1);
+      const listed = await diffVersions(home, 'daily_sales', sales.from.version, 'main', { limit: 1000 });
+      expect(listed.rows.filter((r) => r.change === 'removed').map((r) => r.key)).toContainEqual(group);
+      expect(listed.rows).toHaveLength(sales.added + sales.removed + sales.changed);
+    });
+
+    it("unknown versions, refs, early times and another table's version are clear errors naming what exists", async () => {
+      await expect(openLocalEngine(home, { asOf: '12345' })).rejects.toThrow(
+        /no table of the lake has version 12345/,
+      );
+      await expect(openLocalEngine(home, { asOf: 'release-9' })).rejects.toThrow(
+        /no table of the lake has a tag or branch 'release-9' \(refs in the lake: main\)/,
+      );
+      const early = await openLocalEngine(home, { asOf: '2001-01-01T00:00:00Z' });
+      try {
+        await expect(early.query('SELECT count(*) FROM processed.transactions')).rejects.toThrow(
+          new RegExp(
+            `processed.transactions has no version at 2001-01-01T00:00:00.000Z: its first version ${v1()}`,
+          ),
+        );
+      } finally {
+        await early.close();
+      }
+      const salesVersion = tableHistory(home, 'daily_sales').versions[0]?.version ?? '';
+      await expect(diffVersions(home, 'transactions', salesVersion, 'main')).rejects.toThrow(
+        `version ${salesVersion} is a version of curated.daily_sales, not of processed.transactions`,
+      );
+      await expect(diffVersions(home, 'transactions', '999', 'main')).rejects.toThrow(
+        new RegExp(`processed.transactions has no version 999; its newest versions: ${v2()} .*${v1()}`),
+      );
+      const cli = runLake(['query', '--as-of', 'nope', 'SELECT 1'], { home });
+      expect(cli.status).toBe(1);
+      expect(cli.stderr).toMatch(/lake: query: no table of the lake has a tag or branch 'nope'/);
+      const roll = runLake(['rollback', 'transactions', salesVersion], { home });
+      expect(roll.status).toBe(1);
+      expect(roll.stderr).toMatch(/is a version of curated.daily_sales, not of processed.transactions/);
+    });
+
+    it('lake history and lake diff print the same records as JSON', () => {
+      const cli = runLake(['history', 'transactions', '--json'], { home });
+      expect(cli.status).toBe(0);
+      expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(JSON.stringify(h)));
+      const diff = runLake(['diff', 'transactions', v1(), v2()], { home });
+      expect(diff.status).toBe(0);
+      expect(diff.stdout).toContain('added 0, removed 0, changed 1');
+      expect(diff.stdout).toContain(String(target.transaction_id));
+    });
+
+    it('a tag names the first version; a rollback to it restores exactly its rows, as a new history entry', async () => {
+      const tag = runLake(['tag', 'transactions', 'before-fix', '--version', v1(), '--quiet'], { home });
+      expect(tag.stderr).toBe('');
+      expect(tag.status).toBe(0);
+      const tagged = await openLocalEngine(home, { asOf: 'before-fix' });
+      const roll = runLake(['rollback', 'transactions', 'before-fix', '--quiet'], { home });
+      expect(roll.stderr).toBe('');
+      expect(roll.status).toBe(0);
+      expect(roll.stdout).toContain(`rolled back from ${v2()} to ${v1()}`);
+      expect(roll.stdout).toMatch(/1 raw file\(s\) of the undone loads are held/);
+      const now = await openLocalEngine(home);
+      try {
+        const all = 'SELECT * FROM processed.transactions ORDER BY transaction_id';
+        expect((await now.query(all)).rows).toEqual((await tagged.query(all)).rows);
+        const g = await now.query(
+          'SELECT count(*) AS n FROM curated.daily_sales WHERE order_date = CAST(? AS DATE) AND category = ? AND country = ?',
+          [group.order_date, group.category, group.country],
+        );
+        expect(g.rows[0]?.n).toBe(1); // recomputed from the rolled-back input
+      } finally {
+        await now.close();
+        await tagged.close();
+      }
+      const after = tableHistory(home, 'transactions');
+      expect(after.total).toBe(3);
+      expect(after.versions[0]).toMatchObject({
+        version: v1(),
+        current: true,
+        operation: 'rollback',
+        rollback: { from: v2() },
+        tags: ['before-fix'],
+      });
+      expect(after.versions[0]?.runId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+      expect(after.versions[1]).toMatchObject({ version: v2(), undone: true, current: false });
+      const ledger = JSON.parse(readFileSync(join(home, 'state', 'ledger', 'transactions.json'), 'utf8')) as {
+        files: Record<string, { run_id: string; undone_by?: string }>;
+      };
+      const undone = Object.entries(ledger.files).filter(([, v]) => v.undone_by);
+      expect(undone.map(([k]) => k)).toEqual([expect.stringMatching(/correction\.csv$/)]);
+      expect(undone[0]?.[1].undone_by).toBe(after.versions[0]?.runId);
+    }, 1_800_000);
   });
 });

@@ -49,7 +49,7 @@ describe('stream run: produce, deliver and a job every interval', () => {
         status: files.length > 0 ? 'succeeded' : 'no_new_data',
         files,
       } as unknown as RunReport;
-      return { reports: [report], lines: [], exitCode: 0, stray: [] };
+      return { reports: [report], lines: [], exitCode: 0, stray: [], errors: [], busy: false };
     };
     const measures: JobRunMeasure[] = [];
     const events = Array.from({ length: 10_000 }, (_, i) => testEvent(i, 'run'));

@@ -4,6 +4,7 @@ import { warmByDefault } from '../../local/resident-spark';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
 import { runEtl } from '../etl-run';
+import { nonNegativeNumber } from '../options';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -20,10 +21,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--quiet', "don't show the jobs' logs")
     .option('--verbose', "also show Spark's own console output (always kept in the run's log file)")
     .option('--cold', "run on a new Spark process instead of the lake's resident (warm) Spark")
+    .option(
+      '--wait <seconds>',
+      'when another run holds the lake, wait this long for it (default: refuse at once)',
+      nonNegativeNumber('wait'),
+    )
     .action(
       async (
         names: string[],
-        opts: { json?: boolean; reprocess?: boolean; quiet?: boolean; verbose?: boolean; cold?: boolean },
+        opts: {
+          json?: boolean;
+          reprocess?: boolean;
+          quiet?: boolean;
+          verbose?: boolean;
+          cold?: boolean;
+          wait?: number;
+        },
       ) => {
         for (const n of names)
           if (!isTableName(n))
@@ -35,6 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
           quiet: opts.quiet,
           verbose: opts.verbose,
           warm: !opts.cold && warmByDefault(),
+          wait: opts.wait,
         });
         if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
       },

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openLocalEngine, QueryError, QueryRefusedError } from '../../local/sql-engine';
 import type { QueryParam, QueryResult } from '../../local/sql-engine';
 import { IcebergError } from '../../local/iceberg';
+import { VersionError } from '../../local/versions';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
 import { renderCsv, renderTable } from '../format';
@@ -33,24 +34,33 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--format <format>', 'table, json or csv', 'table')
     .option(
+      '--as-of <version|time|tag>',
+      'read every table as of a version (snapshot id), a time (ISO 8601: each table as it was then) or a tag/branch',
+    )
+    .option(
       '-p, --param <value>',
       'a value for the next ? placeholder (repeatable; JSON scalars are typed)',
       parseParam,
       [] as QueryParam[],
     )
-    .action(async (sql: string, opts: { format: string; param: QueryParam[] }) => {
+    .action(async (sql: string, opts: { format: string; param: QueryParam[]; asOf?: string }) => {
       if (!formats.includes(opts.format as Format))
         throw new CliError(`unknown format '${opts.format}' (table, json or csv)`);
       let result: QueryResult;
       try {
-        const engine = await openLocalEngine(ctx.home());
+        const engine = await openLocalEngine(ctx.home(), { asOf: opts.asOf });
         try {
           result = await engine.query(sql, opts.param);
         } finally {
           await engine.close();
         }
       } catch (e) {
-        if (e instanceof QueryRefusedError || e instanceof QueryError || e instanceof IcebergError)
+        if (
+          e instanceof QueryRefusedError ||
+          e instanceof QueryError ||
+          e instanceof IcebergError ||
+          e instanceof VersionError
+        )
           throw new CliError(`query: ${e.message}`);
         throw e;
       }

@@ -404,8 +404,13 @@ function registerRun(s: StreamGroup): void {
             jobIntervalMs: o.jobInterval * 1000,
             ...(o.duration !== undefined ? { durationMs: o.duration * 1000 } : {}),
             signal: stop.signal,
+            // a job run beside `lake etl` or maintenance waits for the lake's run lock rather than failing
             runJobs: (h) =>
-              runJobs(h, { datasets: ['ad_events', 'campaign_performance'], warm: warmByDefault() }),
+              runJobs(h, {
+                datasets: ['ad_events', 'campaign_performance'],
+                warm: warmByDefault(),
+                wait: 900,
+              }),
             log: (l) => s.ctx.log(l),
             onJobRun: (m) => s.ctx.log(jobRunLine(m)),
           });
