@@ -68,19 +68,21 @@ function entryArgs(): string[] {
 }
 
 describe('LakeEtl defaults', () => {
-  test('a job per dataset plus curated, Glue 5.1, G.1X x 2, 60 min, 1 retry, one run at a time', () => {
+  test('a job per dataset plus curated and maintenance, Glue 5.1, G.1X x 2, 60 min, 1 retry, one run at a time', () => {
     expect(
       jobs()
         .map((j) => j.Name)
         .sort(),
-    ).toEqual([...datasets.map((d) => names.job(d.name)), names.job('curated')].sort());
+    ).toEqual(
+      [...datasets.map((d) => names.job(d.name)), names.job('curated'), names.job('maintenance')].sort(),
+    );
     for (const j of jobs()) {
       expect(j).toMatchObject({
         GlueVersion: '5.1',
         WorkerType: 'G.1X',
         NumberOfWorkers: 2,
         Timeout: 60,
-        MaxRetries: 1,
+        MaxRetries: j.Name === names.job('maintenance') ? 0 : 1,
         // two runs of one job never race on its table
         ExecutionProperty: { MaxConcurrentRuns: 1 },
         Command: { Name: 'glueetl', PythonVersion: '3' },
@@ -105,6 +107,16 @@ describe('LakeEtl defaults', () => {
       expect(JSON.stringify(a['--extra-py-files'])).toMatch(/\.zip/);
       expect(a['--catalog']).toBe('glue_catalog');
     }
+  });
+
+  test('the maintenance job runs glue_entry/maintenance_job.py with the lake arguments; each run names its operation', () => {
+    const m = jobs().find((j) => j.Name === names.job('maintenance'));
+    expect(m).toBeDefined();
+    expect(m?.DefaultArguments).not.toHaveProperty('--operation');
+    expect(m?.DefaultArguments['--warehouse']).toBeDefined();
+    const script = readFileSync(join(DEFAULT_GLUE_JOBS_DIR, 'glue_entry', 'maintenance_job.py'), 'utf8');
+    expect(script).toContain('"operation"');
+    expect(script).toContain('maintenance_on_glue');
   });
 
   test('every argument the entry scripts require is set', () => {

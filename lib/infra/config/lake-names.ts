@@ -21,7 +21,7 @@ export class LakeNames {
     return `${this.catalog}_${zone}`;
   }
 
-  job(table: DatasetName | 'curated'): string {
+  job(table: DatasetName | 'curated' | 'maintenance'): string {
     return `${this.prefix}-${table.replace(/_/g, '-')}`;
   }
 

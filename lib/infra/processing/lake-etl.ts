@@ -63,6 +63,12 @@ export class LakeEtl extends Construct {
   public readonly role: Role;
   public readonly securityConfiguration: CfnSecurityConfiguration;
   public readonly jobs: ReadonlyMap<DatasetName | 'curated', CfnJob>;
+  /**
+   * Tags and rollbacks of the lake's tables (`glue_entry/maintenance_job.py`, lake_jobs.maintenance): each run names
+   * its operation in its arguments, e.g. `--operation rollback --table processed.transactions --version <id|tag>`,
+   * or `--operation tag --table T --tag NAME [--version V] [--retain_days N]`, or `--operation tag --all true --tag NAME`.
+   */
+  public readonly maintenanceJob: CfnJob;
   public readonly workflows: { readonly batch: CfnWorkflow; readonly stream: CfnWorkflow };
   public readonly libraryAsset: Asset;
 
@@ -133,7 +139,7 @@ export class LakeEtl extends Construct {
     };
 
     const jobs = new Map<DatasetName | 'curated', CfnJob>();
-    const job = (name: DatasetName | 'curated'): CfnJob => {
+    const job = (name: DatasetName | 'curated' | 'maintenance'): CfnJob => {
       const scriptPath = join(dir, 'glue_entry', `${name}_job.py`);
       requirePath(scriptPath, 'a Glue entry script (glue-jobs/glue_entry/<name>_job.py)');
       const script = new Asset(this, `Script-${name}`, { path: scriptPath });
@@ -143,23 +149,27 @@ export class LakeEtl extends Construct {
         description:
           name === 'curated'
             ? 'Recomputes the curated tables whose inputs changed.'
-            : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
+            : name === 'maintenance'
+              ? 'Tags or rolls back a table version (arguments: --operation, --table, --version, --tag).'
+              : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
         role: this.role.roleArn,
         command: { name: 'glueetl', pythonVersion: '3', scriptLocation: script.s3ObjectUrl },
         glueVersion: s.glueVersion,
         workerType: s.workerType,
         numberOfWorkers: s.numberOfWorkers,
         timeout: s.timeoutMinutes,
-        maxRetries: s.maxRetries,
+        // a retried rollback would be refused (its target is already current): maintenance runs once
+        maxRetries: name === 'maintenance' ? 0 : s.maxRetries,
         executionProperty: { maxConcurrentRuns: 1 },
         securityConfiguration: this.securityConfiguration.ref,
         defaultArguments: commonArgs,
       });
-      jobs.set(name, j);
+      if (name !== 'maintenance') jobs.set(name, j);
       return j;
     };
     for (const d of datasets) job(d);
     const curatedJob = job('curated');
+    this.maintenanceJob = job('maintenance');
     this.jobs = jobs;
 
     this.workflows = {
