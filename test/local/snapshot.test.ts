@@ -229,6 +229,8 @@ describe('a second ETL run that MERGEs', () => {
             String(target.transaction_id),
           ]);
           expect(r.rows).toEqual([{ status: target.status }]);
+          // a version names a point in time: daily_sales was committed after the first transactions version
+          if (asOf === v1()) continue;
           // the other tables are read as of the same point: daily_sales still has the group that later went away
           const g = await old.query(
             'SELECT count(*) AS n FROM curated.daily_sales WHERE order_date = CAST(? AS DATE) AND category = ? AND country = ?',
@@ -264,7 +266,8 @@ describe('a second ETL run that MERGEs', () => {
       expect(d.rows[0]?.columns).not.toContain('customer_email');
       expect(d.rows[0]?.before?.status).toBe(target.status);
       expect(d.rows[0]?.after?.status).toBe(newStatus);
-      const sales = await diffVersions(home, 'daily_sales', v1(), 'main', { limit: 0 });
+      const salesFirst = tableHistory(home, 'daily_sales').versions[1]?.version ?? '';
+      const sales = await diffVersions(home, 'daily_sales', salesFirst, 'main', { limit: 0 });
       expect(sales.rows).toEqual([]);
       expect(sales.truncated).toBe(true);
       expect(sales.removed).toBeGreaterThanOrEqual(1);
