@@ -11,7 +11,6 @@ move) only after its commit and ledger: a run killed before that leaves its reco
 next run (under the lake's run lock) publishes the staging of a run that did record its files and drops the
 rest, whose files it reads again. So a record is in quarantine once, never twice, never lost."""
 
-
 from __future__ import annotations
 
 import base64
