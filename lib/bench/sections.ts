@@ -8,6 +8,7 @@ import { serverLogsSection } from './server-logs';
 import { socialPostsSection } from './social-posts';
 import { streamSection } from './stream';
 import { transactionsSection } from './transactions';
+import { trinoSection } from './trino';
 
 export const benchSections: readonly BenchSection[] = [
   transactionsSection,
@@ -15,4 +16,5 @@ export const benchSections: readonly BenchSection[] = [
   socialPostsSection,
   streamSection,
   apiSection,
+  trinoSection,
 ];

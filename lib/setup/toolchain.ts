@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const repoRoot = join(__dirname, '..', '..');
@@ -58,6 +58,74 @@ export function ensureIcebergJar(log: Log): void {
     log,
   );
   if (!existsSync(icebergJar)) throw new Error(`setup: Maven finished but ${icebergJar} is missing`);
+}
+
+/**
+ * Trino for checking the API's SQL against the engine Athena runs: the core server (no connectors) and the memory
+ * connector's plugin, both from Maven Central, pinned. Trino 476 needs Java 24 or newer; Java 17 (Spark's) stays the
+ * default `java`, so Trino's own JVM is named here.
+ */
+export const trinoVersion = '476';
+export const trinoJavaVersion = 25;
+
+export interface TrinoInstall {
+  readonly version: string;
+  readonly home: string;
+  readonly libDir: string;
+  /** holds only the memory connector: each plugin loaded costs start-up time */
+  readonly pluginDir: string;
+  readonly java: string;
+  readonly javaVersion: number;
+}
+
+export function trinoInstall(): TrinoInstall {
+  const home = join(repoRoot, '.tools', `trino-${trinoVersion}`);
+  return {
+    version: trinoVersion,
+    home,
+    libDir: join(home, 'lib'),
+    pluginDir: join(home, 'plugin'),
+    java:
+      process.env.LAKE_TRINO_JAVA ??
+      join(
+        '/usr/lib/jvm',
+        `temurin-${trinoJavaVersion}-jdk-${process.arch === 'x64' ? 'amd64' : process.arch}`,
+        'bin',
+        'java',
+      ),
+    javaVersion: trinoJavaVersion,
+  };
+}
+
+/** Downloads and unpacks Trino's server core and memory plugin once (about 210 MB from Maven Central). */
+export function ensureTrino(log: Log): TrinoInstall {
+  const t = trinoInstall();
+  const stamp = join(t.home, '.lake-stamp');
+  if (stampMatches(stamp, t.version)) return t;
+  rmSync(t.home, { recursive: true, force: true });
+  const downloads = join(t.home, 'downloads');
+  mkdirSync(downloads, { recursive: true });
+  mkdirSync(t.pluginDir, { recursive: true });
+  const fetchArtifact = (artifact: string): void =>
+    run(
+      'mvn',
+      ['-q', '-B', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${downloads}`],
+      log,
+    );
+  fetchArtifact(`io.trino:trino-server-core:${t.version}:tar.gz`);
+  fetchArtifact(`io.trino:trino-memory:${t.version}:zip`);
+  const core = `trino-server-core-${t.version}`;
+  // only lib/: the core's bundled plugins (file exchange, spooling, geospatial, python functions) would load too
+  run(
+    'tar',
+    ['-xzf', join(downloads, `${core}.tar.gz`), '-C', t.home, '--strip-components=1', `${core}/lib`],
+    log,
+  );
+  run('python3', ['-m', 'zipfile', '-e', join(downloads, `trino-memory-${t.version}.zip`), t.pluginDir], log);
+  renameSync(join(t.pluginDir, `trino-memory-${t.version}`), join(t.pluginDir, 'memory'));
+  rmSync(downloads, { recursive: true, force: true });
+  writeFileSync(stamp, t.version);
+  return t;
 }
 
 /** Everything the local runtime needs; safe to call before any command. */

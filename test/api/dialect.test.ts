@@ -1,7 +1,8 @@
 /**
  * The SQL the API sends is the dialect Athena (Trino) and DuckDB share. DuckDB runs every route in the other
- * tests; Trino is not available here, so this test pins the functions and constructs each route's SQL uses to a
- * list both engines document, and checks the Athena shape of each statement.
+ * tests, and trino-types.test.ts analyses every route's statement on a real Trino; this test pins the functions
+ * and constructs each route's SQL uses to a list both engines document, and checks that the two engines' statements
+ * differ only where their dialects must.
  */
 import { AthenaEngine } from '../../lambdas/api/athena-engine';
 import { parseQueryInput } from '../../lambdas/api/params';
