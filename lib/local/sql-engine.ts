@@ -7,7 +7,8 @@
  * User SQL is read-only: one statement, which DuckDB itself classifies as SELECT (WITH, VALUES, DESCRIBE, SUMMARIZE,
  * read-only PRAGMAs are SELECTs to it) or EXPLAIN. Once the views exist, file access is limited to exactly the
  * current snapshot's files (`allowed_paths`) and then disabled (`enable_external_access=false`), and the
- * configuration is locked, so that user SQL cannot read or write any other file nor undo the settings.
+ * configuration is locked, so that user SQL cannot read or write any other file nor undo the settings. A refusal
+ * or a failure says what and why in the lake's words, then DuckDB's message (query-messages.ts words them).
  *
  * Values come back JSON-friendly: timestamps as ISO-8601 UTC strings with 'Z', dates 'YYYY-MM-DD', decimals and
  * bigints as numbers, lists as arrays, structs as objects.
@@ -27,6 +28,14 @@ import type { DataFile, SnapshotInfo, TableSnapshot } from './iceberg';
 import { layout } from './layout';
 import { lakeMetadata, madeCurrentAt, parseAsOf, resolveVersion, VersionError } from './versions';
 import type { AsOf, LakeTableMetadata } from './versions';
+import {
+  fileAccessRefusal,
+  isFileAccessError,
+  notAReadRefusal,
+  ONE_READ,
+  readFailure,
+  refusal,
+} from './query-messages';
 import type { JsonValue } from '../contracts/json';
 
 export type { JsonValue };
@@ -217,9 +226,7 @@ async function classify(conn: DuckDBConnection, sql: string): Promise<'read' | '
 const allowedTypes = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
 
 function refused(what: string): QueryRefusedError {
-  return new QueryRefusedError(
-    `refused: ${what}. The local engine is read-only: send one SELECT (or WITH ... SELECT, EXPLAIN) statement.`,
-  );
+  return new QueryRefusedError(refusal(what, ONE_READ));
 }
 
 function cleanMessage(e: unknown): string {
@@ -370,7 +377,7 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
       try {
         extracted = await conn.extractStatements(sql);
       } catch (e) {
-        throw new QueryError(cleanMessage(e));
+        throw new QueryError(readFailure(cleanMessage(e)));
       }
       if (extracted.count === 0) throw new QueryError('empty query');
       if (extracted.count > 1) throw refused(`${extracted.count} statements in one query`);
@@ -384,14 +391,14 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
         prepared = await extracted.prepare(0);
       } catch (e) {
         const msg = cleanMessage(e);
-        if (/Permission Error|file system operations are disabled/i.test(msg))
-          throw refused(`file access outside the lake's tables (${msg.split('\n')[0]})`);
-        if ((await classify(conn, sql)) === 'write') throw refused('not a read statement');
-        throw new QueryError(msg);
+        if ((await classify(conn, sql)) === 'write')
+          throw new QueryRefusedError(notAReadRefusal(sql, undefined, msg));
+        if (isFileAccessError(msg)) throw new QueryRefusedError(fileAccessRefusal(msg));
+        throw new QueryError(readFailure(msg));
       }
       try {
         if (!allowedTypes.has(prepared.statementType))
-          throw refused(`${StatementType[prepared.statementType] ?? 'this'} statement`);
+          throw new QueryRefusedError(notAReadRefusal(sql, StatementType[prepared.statementType]));
         if (prepared.parameterCount !== params.length) {
           throw new QueryError(
             `the query has ${prepared.parameterCount} parameter(s) but ${params.length} value(s) were given`,
@@ -403,9 +410,8 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
           reader = await prepared.runAndReadAll();
         } catch (e) {
           const msg = cleanMessage(e);
-          if (/Permission Error|file system operations are disabled/i.test(msg))
-            throw refused(`file access outside the lake's tables (${msg.split('\n')[0]})`);
-          throw new QueryError(msg);
+          if (isFileAccessError(msg)) throw new QueryRefusedError(fileAccessRefusal(msg));
+          throw new QueryError(readFailure(msg));
         }
         const names = reader.deduplicatedColumnNames();
         const types = reader.columnTypes();

@@ -133,3 +133,74 @@ describe('query on an empty lake', () => {
     expect(JSON.parse(r.stdout)).toEqual([{ s: "it's", n: 42, q: '42' }]);
   });
 });
+
+describe('query says what it refused or could not run, and why, then DuckDB', () => {
+  const tables = "the lake's tables (processed.<dataset>, curated.<table>; `lake catalog` lists them)";
+  const out = (): string => join(home, 'copied.csv');
+  const cases: [string, () => string, string, RegExp | null][] = [
+    [
+      'INSTALL',
+      () => 'INSTALL httpfs',
+      'refused INSTALL: it would install a DuckDB extension, and the local engine installs none (it has the ones built into it: json, parquet, icu and a few more).',
+      null,
+    ],
+    [
+      'LOAD',
+      () => 'LOAD httpfs',
+      'refused LOAD: it would load a DuckDB extension, and the local engine has only the ones built into it (json, parquet, icu and a few more).',
+      null,
+    ],
+    [
+      'ATTACH',
+      () => `ATTACH '${join(home, 'other.duckdb')}' AS other`,
+      `refused ATTACH: it would open another database, and the local engine reads only ${tables}.`,
+      null,
+    ],
+    [
+      'COPY',
+      () => `COPY (SELECT 1 AS a) TO '${out()}'`,
+      `refused COPY: it would write a file or load one into a table, and the local engine writes nothing and reads only ${tables}.`,
+      /^DuckDB: Permission Error: Cannot access file ".*copied\.csv" - file system operations are disabled/,
+    ],
+    [
+      "read_csv('/etc/passwd')",
+      () => "SELECT * FROM read_csv('/etc/passwd')",
+      `refused reading "/etc/passwd": the local engine reads only the data files of ${tables}.`,
+      /^DuckDB: Permission Error: Cannot access file "\/etc\/passwd" - file system operations are disabled/,
+    ],
+    [
+      'a syntax error',
+      () => 'SELEC 1',
+      'not valid SQL: DuckDB could not parse it.',
+      /^DuckDB: Parser Error: syntax error at or near "SELEC"$/,
+    ],
+    [
+      'an unknown table',
+      () => 'SELECT * FROM processed.orders',
+      `no table "orders": the local engine has ${tables}.`,
+      /^DuckDB: Catalog Error: Table with name orders does not exist!$/,
+    ],
+    [
+      'an unknown column',
+      () => 'SELECT order_total FROM processed.transactions',
+      'no column "order_total" in the tables the query reads (`lake catalog <dataset>` lists their columns).',
+      /^DuckDB: Binder Error: Referenced column "order_total" not found in FROM clause!$/,
+    ],
+    [
+      'two statements',
+      () => 'SELECT 1; SELECT 2',
+      'refused 2 statements in one query: the local engine runs one read statement per query, a SELECT (or WITH ... SELECT, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN).',
+      null,
+    ],
+  ];
+  it.each(cases)('%s', async (_what, sql, first, engine) => {
+    const r = await lakeAsync(['query', sql()], { home });
+    expect(r.status).toBe(1);
+    noStack(r.stderr);
+    const [line, next] = r.stderr.split('\n');
+    expect(line).toBe(`lake: query: ${first}`);
+    if (engine) expect(next).toMatch(engine);
+    else expect(r.stderr).not.toContain('DuckDB:');
+    expect(existsSync(out())).toBe(false);
+  });
+});
