@@ -27,6 +27,14 @@ module.exports = {
       to: { path: '^(lib/(?!contracts|governance)|lambdas/|bin/)' },
     },
     {
+      name: 'versions-model-is-pure',
+      comment:
+        'What a version point means and how a history reads are shared by the CLI, the local engine and the Lambda: they ask the contracts only, never an engine or a file system.',
+      severity: 'error',
+      from: { path: '^lib/versions/' },
+      to: { path: ['^(lib/(?!contracts/|versions/)|lambdas/|bin/)', '^node:', 'node_modules/'] },
+    },
+    {
       name: 'runtime-does-not-import-infra',
       severity: 'error',
       comment: 'The local runtime, the stream and the API run without CDK.',

@@ -1,6 +1,6 @@
 /** What the version commands (history, diff, tag, rollback) share: a failed version lookup is a message for the user. */
 import { IcebergError } from '../local/iceberg';
-import { VersionError } from '../local/versions';
+import { VersionError } from '../versions/model';
 import { CliError } from './context';
 
 function forUser(what: string, e: unknown): unknown {

@@ -9,7 +9,8 @@ import { readSnapshotFiles } from './iceberg';
 import type { SnapshotInfo } from './iceberg';
 import { jsonValueConverter, viewSql } from './sql-engine';
 import type { JsonValue } from './sql-engine';
-import { resolveLakeVersion, VersionError } from './versions';
+import { resolveLakeVersion } from './versions';
+import { VersionError } from '../versions/model';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 

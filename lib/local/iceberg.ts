@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import * as avro from 'avsc';
+import type { TableVersions, VersionLogEntry, VersionRef, VersionSnapshot } from '../versions/model';
 
 export class IcebergError extends Error {
   override name = 'IcebergError';
@@ -36,36 +37,17 @@ export interface PartitionField {
   readonly sourceName: string | undefined;
 }
 
-export interface SnapshotInfo {
-  /** 64-bit id as a decimal string */
-  readonly snapshotId: string;
-  readonly parentSnapshotId: string | null;
+/** A snapshot as this reader keeps it: the version model's fields, and where its manifests are. */
+export interface SnapshotInfo extends VersionSnapshot {
   readonly sequenceNumber: number;
-  readonly timestampMs: number;
-  /** ISO-8601 UTC */
-  readonly committedAt: string;
-  readonly operation: string;
-  readonly summary: Readonly<Record<string, string>>;
   /** the snapshot's manifest list as written in the metadata (null: format v1 inline manifests) */
   readonly manifestList: string | null;
 }
 
-/** An Iceberg ref: a tag (a named, fixed snapshot) or a branch (a named line of snapshots; `main` is the table). */
-export interface RefInfo {
-  readonly name: string;
-  readonly type: 'tag' | 'branch';
-  readonly snapshotId: string;
-  /** tags: how long the tag is kept after it was made (null: forever) */
-  readonly maxRefAgeMs: number | null;
-}
+export type RefInfo = VersionRef;
+export type SnapshotLogEntry = VersionLogEntry;
 
-/** One entry of the snapshot log: the table's current snapshot became `snapshotId` at `timestampMs`. */
-export interface SnapshotLogEntry {
-  readonly snapshotId: string;
-  readonly timestampMs: number;
-}
-
-export interface TableMetadata {
+export interface TableMetadata extends TableVersions {
   readonly tableDir: string;
   /** the vN.metadata.json that was read */
   readonly metadataFile: string;
@@ -80,10 +62,6 @@ export interface TableMetadata {
   readonly currentSnapshot: SnapshotInfo | null;
   /** all snapshots still in the metadata, oldest first */
   readonly snapshots: readonly SnapshotInfo[];
-  /** tags and branches, by name */
-  readonly refs: readonly RefInfo[];
-  /** when each snapshot became current, oldest first (a rollback appears as an older snapshot becoming current) */
-  readonly snapshotLog: readonly SnapshotLogEntry[];
 }
 
 export type BoundValue = string | number | boolean;

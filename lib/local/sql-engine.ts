@@ -26,8 +26,11 @@ import type { AnyContract, ColumnType, TableName } from '../contracts';
 import { readSnapshotFiles } from './iceberg';
 import type { DataFile, SnapshotInfo, TableSnapshot } from './iceberg';
 import { layout } from './layout';
-import { lakeMetadata, madeCurrentAt, parseAsOf, resolveVersion, VersionError } from './versions';
-import type { AsOf, LakeTableMetadata } from './versions';
+import { lakeMetadata } from './versions';
+import type { LakeTableMetadata } from './versions';
+import { madeCurrentAt, parseAsOf, resolveVersion } from '../versions/as-of';
+import type { AsOf } from '../versions/as-of';
+import { VersionError } from '../versions/model';
 import {
   fileAccessRefusal,
   isFileAccessError,

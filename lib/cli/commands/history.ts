@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { allTables } from '../../contracts';
 import { tableHistory } from '../../local/history';
-import type { VersionRecord } from '../../local/history';
+import type { VersionRecord } from '../../versions/history';
 import type { CliContext } from '../context';
 import { renderTable } from '../format';
 import { wholeNumber } from '../options';

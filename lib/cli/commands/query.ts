@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { openLocalEngine, QueryError, QueryRefusedError } from '../../local/sql-engine';
 import type { QueryParam, QueryResult } from '../../local/sql-engine';
 import { IcebergError } from '../../local/iceberg';
-import { VersionError } from '../../local/versions';
+import { VersionError } from '../../versions/model';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
 import { renderCsv, renderTable } from '../format';

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { allTables } from '../../contracts';
-import { parseAsOf, resolveLakeVersion, tableByName } from '../../local/versions';
+import { resolveLakeVersion } from '../../local/versions';
+import { parseAsOf } from '../../versions/as-of';
+import { tableByName } from '../../versions/model';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
 import { runMaintenance } from '../maintenance';
