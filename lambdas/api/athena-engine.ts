@@ -2,6 +2,10 @@
  * The Athena adapter of the QueryEngine port. Each data role runs its queries in its own workgroup under its
  * own IAM role (assumed with STS), so that Lake Formation enforces that role's grants. Values travel as
  * ExecutionParameters: strings quoted with `'` doubled (never a backslash), numbers and booleans as literals.
+ *
+ * A table's versions come from its Iceberg metadata tables (`$snapshots`, `$history`, `$refs`), read by one query
+ * under the caller's role: Lake Formation lets a role that may read the table read them, so they need no IAM of
+ * their own.
  */
 import {
   AthenaClient,
@@ -13,6 +17,7 @@ import {
   type Row,
 } from '@aws-sdk/client-athena';
 import type { ColumnType } from '../../lib/contracts';
+import type { TableVersions, VersionRef, VersionSnapshot } from '../../lib/versions/model';
 import type { DataRole } from '../../lib/governance/grants';
 import type {
   JsonValue,
@@ -20,11 +25,14 @@ import type {
   QueryEngine,
   QueryState,
   ResultSet,
+  Scan,
   SqlParam,
   SqlQuery,
+  VersionPoint,
 } from './query-engine';
 import { ApiError } from './errors';
 import { ident } from './routes';
+import { timeTravel } from './sql';
 import type { CredentialsProvider } from './sts-credentials';
 
 export interface AthenaRoleConfig {
@@ -55,6 +63,72 @@ export function athenaParameter(v: SqlParam): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
   return String(v);
+}
+
+/** Rows of a table's metadata tables read for its versions: snapshots + log entries + refs (newest kept first). */
+export const MAX_VERSION_ROWS = 30_000;
+
+/**
+ * One query over the three metadata tables of `"db"."table"`: one row per snapshot, per snapshot-log entry and per
+ * ref, told apart by `kind`. Times come as epoch ms and the summary map as JSON text, so that nothing depends on
+ * how Athena renders a timestamp or a map.
+ */
+export function versionsSql(database: string, table: string): string {
+  if (!DB_NAME.test(database)) throw new Error(`invalid Athena database name: ${JSON.stringify(database)}`);
+  // a metadata table is `"<table>$<suffix>"`: the table name is checked as an identifier first
+  const meta = (suffix: string) => `"${database}".${ident(table).slice(0, -1)}$${suffix}"`;
+  const ms = (col: string) => `CAST(to_unixtime(${col}) * 1000 AS BIGINT)`;
+  const none = 'CAST(NULL AS VARCHAR)';
+  return (
+    [
+      `SELECT 'snapshot' AS kind, CAST(snapshot_id AS VARCHAR) AS id, CAST(parent_id AS VARCHAR) AS parent, ${ms('committed_at')} AS ms, operation AS detail, json_format(CAST(summary AS JSON)) AS summary FROM ${meta('snapshots')}`,
+      `SELECT 'log', CAST(snapshot_id AS VARCHAR), ${none}, ${ms('made_current_at')}, ${none}, ${none} FROM ${meta('history')}`,
+      `SELECT 'ref', CAST(snapshot_id AS VARCHAR), name, CAST(max_reference_age_in_ms AS BIGINT), type, ${none} FROM ${meta('refs')}`,
+    ].join(' UNION ALL ') + ` ORDER BY ms DESC LIMIT ${MAX_VERSION_ROWS}`
+  );
+}
+
+/** The rows of versionsSql as the version model. */
+export function parseVersionRows(rows: readonly Record<string, JsonValue>[]): TableVersions {
+  const text = (v: JsonValue | undefined): string | null =>
+    v === null || v === undefined ? null : String(v);
+  const snapshots: VersionSnapshot[] = [];
+  const refs: VersionRef[] = [];
+  const log: { snapshotId: string; timestampMs: number }[] = [];
+  for (const r of rows) {
+    const id = text(r.id);
+    if (id === null) continue;
+    const ms = typeof r.ms === 'number' ? r.ms : r.ms === null || r.ms === undefined ? null : Number(r.ms);
+    if (r.kind === 'snapshot' && ms !== null) {
+      const summary = JSON.parse(text(r.summary) ?? '{}') as Record<string, string>;
+      snapshots.push({
+        snapshotId: id,
+        parentSnapshotId: text(r.parent),
+        timestampMs: ms,
+        committedAt: new Date(ms).toISOString(),
+        operation: text(r.detail) ?? summary.operation ?? 'unknown',
+        summary,
+      });
+    } else if (r.kind === 'log' && ms !== null) log.push({ snapshotId: id, timestampMs: ms });
+    else if (r.kind === 'ref')
+      refs.push({
+        name: text(r.parent) ?? '',
+        type: text(r.detail)?.toLowerCase() === 'tag' ? 'tag' : 'branch',
+        snapshotId: id,
+        maxRefAgeMs: ms,
+      });
+  }
+  snapshots.sort((a, b) => a.timestampMs - b.timestampMs);
+  log.sort((a, b) => a.timestampMs - b.timestampMs);
+  refs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // the current snapshot is the one the log made current last (the main branch's, where the log is empty)
+  const currentId = log[log.length - 1]?.snapshotId ?? refs.find((r) => r.name === 'main')?.snapshotId;
+  return {
+    currentSnapshot: snapshots.find((s) => s.snapshotId === currentId) ?? null,
+    snapshots,
+    refs,
+    snapshotLog: log,
+  };
 }
 
 /** Poll delays: 100 ms, doubling, at most 1 s. */
@@ -93,8 +167,24 @@ export class AthenaEngine implements QueryEngine {
     this.now = opts.now ?? Date.now;
   }
 
-  tableRef(database: 'processed' | 'curated', table: string): string {
-    return `"${this.opts.databases[database]}".${ident(table)}`;
+  tableRef(database: 'processed' | 'curated', table: string, _scan?: Scan, at?: VersionPoint): string {
+    const ref = `"${this.opts.databases[database]}".${ident(table)}`;
+    return at ? `${ref} ${timeTravel(at)}` : ref;
+  }
+
+  async versions(
+    database: 'processed' | 'curated',
+    table: string,
+    budgetMs: number,
+    ctx: QueryContext,
+  ): Promise<TableVersions | null> {
+    const id = await this.start({ sql: versionsSql(this.opts.databases[database], table), params: [] }, ctx);
+    if ((await this.wait(id, budgetMs, ctx)) === 'running')
+      throw new ApiError('query_failed', "the table's versions were not read within the time budget; retry", {
+        queryExecutionId: id,
+      });
+    const v = parseVersionRows((await this.results(id, MAX_VERSION_ROWS, ctx)).rows);
+    return v.snapshots.length === 0 && v.snapshotLog.length === 0 ? null : v;
   }
 
   selectExpr(expr: string, type: ColumnType): string {

@@ -7,6 +7,7 @@ import { canRead, type DataRole } from '../../lib/governance/grants';
 import { errorCodes, type ErrorCode } from './errors';
 import { API_VERSION } from './http';
 import {
+  AS_OF_MAX_LENGTH,
   DATE_PATTERN,
   DEFAULT_LIMIT,
   INSTANT_PATTERN,
@@ -79,7 +80,12 @@ const errorResponses: Record<string, { name: string; codes: readonly ErrorCode[]
     codes: ['forbidden'],
     description: "The caller's role may not read this table, or the principal has no data role.",
   },
-  '404': { name: 'NotFound', codes: ['not_found'], description: 'No such route, dataset or query.' },
+  '404': {
+    name: 'NotFound',
+    codes: ['not_found'],
+    description:
+      'No such route, dataset, query or version. For an `as_of` the table lacks (an unknown version or tag, a time before its first version), the message and `details` name what exists: `versions` (the newest), `versionCount`, `tags`, `branches`, `firstVersionAt`.',
+  },
   '405': {
     name: 'MethodNotAllowed',
     codes: ['method_not_allowed'],
@@ -189,6 +195,13 @@ function queryOperation(route: QueryRouteDef, role: DataRole, examples: ExampleR
         description: 'The `page.next` of the previous page; valid only with the same parameters.',
         schema: { type: 'string', minLength: 1, maxLength: TOKEN_MAX_LENGTH, pattern: TOKEN_PATTERN },
       },
+      {
+        name: 'as_of',
+        in: 'query',
+        required: false,
+        description: `Read ${route.table.database}.${route.table.name} as it was at a version: a version id (a snapshot id, as GET /v1/datasets/${route.table.name}/versions lists them), an ISO 8601 time (YYYY-MM-DD or an instant; no zone means UTC: the version current then) or a tag or branch name. The answer's \`asOf\` names the version read. An unknown version or tag, or a time before the table's first version, answers 404 naming what exists; a text that is none of these answers 400.`,
+        schema: { type: 'string', minLength: 1, maxLength: AS_OF_MAX_LENGTH },
+      },
       ...visibleFilters(route, role).map((f) => ({
         name: f.param,
         in: 'query',
@@ -230,13 +243,14 @@ function queryOperation(route: QueryRouteDef, role: DataRole, examples: ExampleR
                   },
                 },
                 page: { $ref: '#/components/schemas/Page' },
+                asOf: { $ref: '#/components/schemas/VersionRead' },
               },
             },
           },
         },
       },
       '202': ref('Pending'),
-      ...errorsOf([...always, ...authenticated, '409', '502']),
+      ...errorsOf([...always, ...authenticated, '404', '409', '502']),
     },
   };
 }
@@ -291,6 +305,13 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
     },
     ...errorsOf(['404']),
   },
+  versions: {
+    '200': {
+      description: "The table's versions, newest first.",
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/DatasetVersions' } } },
+    },
+    ...errorsOf(['404', '502']),
+  },
   'query-status': {
     '200': { description: 'The first page of the query, as its route would have answered.' },
     '202': ref('Pending'),
@@ -299,30 +320,40 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
 };
 
 function staticOperation(route: StaticRouteDef, role: DataRole) {
+  const name = {
+    name: 'name',
+    in: 'path',
+    required: true,
+    description: 'A table name; one the role may not read answers 403.',
+    schema: { enum: allTables.map((t) => t.name) },
+    example: 'daily_sales',
+  };
   const params =
     route.kind === 'dataset'
-      ? [
-          {
-            name: 'name',
-            in: 'path',
-            required: true,
-            description: 'A table name; one the role may not read answers 403.',
-            schema: { enum: allTables.map((t) => t.name) },
-            example: 'daily_sales',
-          },
-        ]
-      : route.kind === 'query-status'
+      ? [name]
+      : route.kind === 'versions'
         ? [
+            name,
             {
-              name: 'id',
-              in: 'path',
-              required: true,
-              description:
-                'The `queryId` of a 202 answer. An id the API did not give out (or that expired) answers 404.',
-              schema: { type: 'string', minLength: 1, maxLength: TOKEN_MAX_LENGTH, pattern: TOKEN_PATTERN },
+              name: 'limit',
+              in: 'query',
+              required: false,
+              description: 'The newest N versions (`total` tells how many there are).',
+              schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
             },
           ]
-        : [];
+        : route.kind === 'query-status'
+          ? [
+              {
+                name: 'id',
+                in: 'path',
+                required: true,
+                description:
+                  'The `queryId` of a 202 answer. An id the API did not give out (or that expired) answers 404.',
+                schema: { type: 'string', minLength: 1, maxLength: TOKEN_MAX_LENGTH, pattern: TOKEN_PATTERN },
+              },
+            ]
+          : [];
   const responses = { ...staticResponses[route.kind] };
   if (route.kind === 'query-status')
     responses['200'] = {
@@ -421,6 +452,87 @@ export function openApiDocument(
               type: ['string', 'null'],
               description: 'Cursor of the next page; null on the last page.',
             },
+          },
+        },
+        VersionRead: {
+          type: 'object',
+          description: 'The version a query as of one read (present only when `as_of` was given).',
+          required: ['requested', 'version', 'committedAt'],
+          additionalProperties: false,
+          properties: {
+            requested: { type: 'string', description: 'The `as_of` as sent.' },
+            version: { type: 'string', pattern: '^-?\\d{1,19}$', description: 'The snapshot id read.' },
+            committedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        DatasetVersions: {
+          type: 'object',
+          required: ['table', 'currentVersion', 'total', 'data'],
+          additionalProperties: false,
+          properties: {
+            table: { type: 'string', description: '`database.table`' },
+            currentVersion: { type: ['string', 'null'] },
+            total: { type: 'integer', minimum: 0, description: 'Versions the table has (before `limit`).' },
+            data: { type: 'array', items: { $ref: '#/components/schemas/DatasetVersion' } },
+          },
+        },
+        DatasetVersion: {
+          type: 'object',
+          description:
+            "One change of the table's state: a commit, or a rollback that made an older version current again.",
+          required: [
+            'version',
+            'parentVersion',
+            'current',
+            'undone',
+            'madeCurrentAt',
+            'committedAt',
+            'operation',
+            'rollbackFrom',
+            'runId',
+            'rowsAdded',
+            'rowsRemoved',
+            'totalRows',
+            'builtFrom',
+            'tags',
+            'branches',
+          ],
+          additionalProperties: false,
+          properties: {
+            version: {
+              type: 'string',
+              pattern: '^-?\\d{1,19}$',
+              description: 'The snapshot id: what `as_of` takes.',
+            },
+            parentVersion: { type: ['string', 'null'] },
+            current: { type: 'boolean', description: "The table's current version." },
+            undone: { type: 'boolean', description: 'A rollback left this version behind.' },
+            madeCurrentAt: { type: 'string', format: 'date-time' },
+            committedAt: { type: 'string', format: 'date-time' },
+            operation: {
+              type: 'string',
+              description: "Iceberg's operation (append, overwrite, delete, ...) or `rollback`.",
+            },
+            rollbackFrom: {
+              type: ['string', 'null'],
+              description: 'A rollback: the version that was current before it.',
+            },
+            runId: { type: ['string', 'null'], description: 'The job run that committed the version.' },
+            rowsAdded: { type: ['integer', 'null'] },
+            rowsRemoved: { type: ['integer', 'null'] },
+            totalRows: { type: ['integer', 'null'] },
+            builtFrom: {
+              type: 'array',
+              description: 'A curated table: the upstream table versions it was computed from.',
+              items: {
+                type: 'object',
+                required: ['table', 'version'],
+                additionalProperties: false,
+                properties: { table: { type: 'string' }, version: { type: 'string' } },
+              },
+            },
+            tags: { type: 'array', items: { type: 'string' } },
+            branches: { type: 'array', items: { type: 'string' } },
           },
         },
         Dataset: {

@@ -3,6 +3,8 @@
  * Invalid input is a 400 that names the field; nothing reaches an engine.
  */
 import { grants, type DataRole } from '../../lib/governance/grants';
+import { parseAsOf, type AsOf } from '../../lib/versions/as-of';
+import { VersionError } from '../../lib/versions/model';
 import { badRequest } from './errors';
 import type { FilterDef, OutputColumn, QueryRouteDef } from './routes';
 
@@ -22,6 +24,8 @@ export interface QueryInput {
   readonly fields: readonly OutputColumn[];
   readonly limit: number;
   readonly cursor?: string;
+  /** read the table as of this version, time or tag (resolved against the table's versions by the router) */
+  readonly asOf?: AsOf;
 }
 
 /** Columns of a route the role may see: PII only with the PII grant (rows, schemas and OpenAPI alike). */
@@ -88,6 +92,15 @@ function parseFilter(f: FilterDef, raw: string): FilterValue {
   return raw;
 }
 
+/** `limit`: 1 to MAX_LIMIT, DEFAULT_LIMIT when absent. */
+export function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_LIMIT;
+  const n = Number(raw);
+  if (!/^\d{1,5}$/.test(raw) || n < 1 || n > MAX_LIMIT)
+    throw badRequest('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
+  return n;
+}
+
 /** Parse and bound a query route's query string for a role. Throws a 400 ApiError naming the field. */
 export function parseQueryInput(
   route: QueryRouteDef,
@@ -96,7 +109,7 @@ export function parseQueryInput(
   repeated: readonly string[] = [],
 ): QueryInput {
   const filters = visibleFilters(route, role);
-  const known = new Set(['from', 'to', 'fields', 'limit', 'cursor', ...filters.map((f) => f.param)]);
+  const known = new Set(['from', 'to', 'fields', 'limit', 'cursor', 'as_of', ...filters.map((f) => f.param)]);
   const twice = repeated[0];
   if (twice !== undefined) throw badRequest(twice, 'must be given at most once');
   for (const name of Object.keys(query)) {
@@ -122,20 +135,14 @@ export function parseQueryInput(
     fields = visible.filter((c) => names.includes(c.name));
   }
 
-  let limit = DEFAULT_LIMIT;
-  if (query.limit !== undefined) {
-    if (!/^\d{1,5}$/.test(query.limit))
-      throw badRequest('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
-    limit = Number(query.limit);
-    if (limit < 1 || limit > MAX_LIMIT)
-      throw badRequest('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
-  }
+  const limit = parseLimit(query.limit);
 
   const values = filters.flatMap((f) => {
     const raw = query[f.param];
     return raw === undefined ? [] : [{ filter: f, value: parseFilter(f, raw) }];
   });
   if (query.cursor === '') throw badRequest('cursor', 'must not be empty');
+  const asOf = query.as_of === undefined ? undefined : parseAsOfParam(query.as_of);
   return {
     from,
     to,
@@ -143,7 +150,23 @@ export function parseQueryInput(
     fields,
     limit,
     ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+    ...(asOf ? { asOf } : {}),
   };
+}
+
+/** `as_of`: a snapshot id, an ISO 8601 time or a tag or branch name (the OpenAPI document gives the pattern). */
+export const AS_OF_MAX_LENGTH = 128;
+
+function parseAsOfParam(raw: string): AsOf {
+  if (raw === '') throw badRequest('as_of', 'must not be empty');
+  if (raw.length > AS_OF_MAX_LENGTH)
+    throw badRequest('as_of', `must be at most ${AS_OF_MAX_LENGTH} characters`);
+  try {
+    return parseAsOf(raw);
+  } catch (e) {
+    if (e instanceof VersionError) throw badRequest('as_of', e.message);
+    throw e;
+  }
 }
 
 /** The canonical form of a query (without cursor), which a cursor is bound to. */
@@ -156,5 +179,7 @@ export function canonicalQuery(route: QueryRouteDef, role: DataRole, q: QueryInp
     q.filters.map((f) => [f.filter.param, f.value]),
     q.fields.map((f) => f.name),
     q.limit,
+    // a query as of a version is another query: its cursor does not serve the current version's pages
+    ...(q.asOf ? [q.asOf.text] : []),
   ]);
 }

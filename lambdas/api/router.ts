@@ -20,6 +20,7 @@ import {
   type StaticRouteDef,
 } from './routes';
 import { buildQuery } from './sql';
+import { resolveAsOf, versionsAnswer, type VersionRead } from './versions';
 
 export interface Principal {
   /** key id locally, IAM principal ARN on AWS */
@@ -60,6 +61,8 @@ interface PendingQuery {
   /** requested fields */
   f: string[];
   l: number;
+  /** the version read, for a query as of one */
+  v?: VersionRead;
 }
 
 interface CursorPayload {
@@ -77,6 +80,7 @@ export function createRouter(deps: RouterDeps): Router {
     limit: number,
     h: string,
     result: ResultSet,
+    version?: VersionRead,
   ) {
     const rows = result.rows.slice(0, limit);
     const last = rows[rows.length - 1];
@@ -85,7 +89,11 @@ export function createRouter(deps: RouterDeps): Router {
         ? sealer.seal('cursor', { h, a: route.sortKeys.map((k) => last[k] ?? null) } satisfies CursorPayload)
         : null;
     const data = rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f] ?? null])));
-    return json(200, { data, page: { limit, count: data.length, next } });
+    return json(200, {
+      data,
+      page: { limit, count: data.length, next },
+      ...(version ? { asOf: version } : {}),
+    });
   }
 
   async function queryRoute(route: QueryRouteDef, req: ApiRequest, p: Principal): Promise<ApiResponse> {
@@ -105,13 +113,27 @@ export function createRouter(deps: RouterDeps): Router {
         );
       after = c.a;
     }
-    const built = buildQuery(route, input, engine, after);
     const ctx: QueryContext = { role: p.role, requestId: req.requestId };
+    const at = input.asOf
+      ? await resolveAsOf(engine, route.table, input.asOf, deps.syncBudgetMs, ctx)
+      : undefined;
+    const built = buildQuery(route, input, engine, after, at?.point);
     const out = await execute(engine, built, input.limit + 1, deps.syncBudgetMs, ctx);
     const fields = input.fields.map((f) => f.name);
     if (out.state === 'running')
-      return pending({ e: out.id, r: route.path, role: p.role, h, f: fields, l: input.limit }, req);
-    return page(route, fields, input.limit, h, out.result);
+      return pending(
+        {
+          e: out.id,
+          r: route.path,
+          role: p.role,
+          h,
+          f: fields,
+          l: input.limit,
+          ...(at ? { v: at.read } : {}),
+        },
+        req,
+      );
+    return page(route, fields, input.limit, h, out.result, at?.read);
   }
 
   function pending(q: PendingQuery, req: ApiRequest): ApiResponse {
@@ -140,7 +162,7 @@ export function createRouter(deps: RouterDeps): Router {
     const ctx: QueryContext = { role: p.role, requestId: req.requestId };
     const state = await engine.wait(q.e, 0, ctx);
     if (state === 'running') return pending(q, req);
-    return page(route, q.f, q.l, q.h, await engine.results(q.e, q.l + 1, ctx));
+    return page(route, q.f, q.l, q.h, await engine.results(q.e, q.l + 1, ctx), q.v);
   }
 
   /** Liveness, without credentials: it tells only that the API and its engine answer, and the API's version. */
@@ -159,6 +181,15 @@ export function createRouter(deps: RouterDeps): Router {
     return allTables.filter((t) => canRead(role, t.name));
   }
 
+  /** The table a `{name}` path names: 404 for no such table, 403 for one the role may not read. */
+  function readableTable(name: string, role: DataRole): AnyContract {
+    if (!isTableName(name)) throw new ApiError('not_found', `no dataset '${name}'`, { name });
+    const t = allTables.find((x) => x.name === name) as AnyContract;
+    if (!canRead(role, t.name))
+      throw new ApiError('forbidden', `role '${role}' may not read ${t.name}`, { table: t.name });
+    return t;
+  }
+
   async function staticRoute(
     route: StaticRouteDef,
     params: Record<string, string>,
@@ -175,17 +206,18 @@ export function createRouter(deps: RouterDeps): Router {
         noQueryParams(req);
         return json(200, { data: readable(p.role).map((t) => catalogEntry(t, p.role)) });
       case 'dataset': {
-        const name = params.name ?? '';
-        if (!isTableName(name)) throw new ApiError('not_found', `no dataset '${name}'`, { name });
-        const t = allTables.find((x) => x.name === name) as AnyContract;
-        if (!canRead(p.role, t.name))
-          throw new ApiError('forbidden', `role '${p.role}' may not read ${t.name}`, { table: t.name });
+        const t = readableTable(params.name ?? '', p.role);
         noQueryParams(req);
         const ctx: QueryContext = { role: p.role, requestId: req.requestId };
         return json(200, {
           ...catalogEntry(t, p.role),
           ...(await tableStats(engine, t, deps.syncBudgetMs, ctx)),
         });
+      }
+      case 'versions': {
+        const t = readableTable(params.name ?? '', p.role);
+        const ctx: QueryContext = { role: p.role, requestId: req.requestId };
+        return json(200, await versionsAnswer(engine, t, req.query, deps.syncBudgetMs, ctx));
       }
       case 'query-status':
         return queryStatus(params.id ?? '', req, p);

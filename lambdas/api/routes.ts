@@ -257,7 +257,7 @@ function productMentionsRoute(): QueryRouteDef {
 }
 
 export interface StaticRouteDef {
-  readonly kind: 'health' | 'openapi' | 'datasets' | 'dataset' | 'query-status';
+  readonly kind: 'health' | 'openapi' | 'datasets' | 'dataset' | 'versions' | 'query-status';
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
@@ -299,6 +299,12 @@ export const staticRoutes: readonly StaticRouteDef[] = [
     path: '/v1/datasets/{name}',
     operationId: 'getDataset',
     summary: 'One table: schema, freshness, size, version',
+  },
+  {
+    kind: 'versions',
+    path: '/v1/datasets/{name}/versions',
+    operationId: 'listDatasetVersions',
+    summary: "One table's versions, newest first: what each commit did, its run, its tags",
   },
   {
     kind: 'query-status',

@@ -4,7 +4,7 @@
  * references (and how arrays are selected) come from the engine's SqlDialect.
  */
 import type { ColumnType } from '../../lib/contracts';
-import type { Scan, SqlDialect, SqlParam, SqlQuery } from './query-engine';
+import type { Scan, SqlDialect, SqlParam, SqlQuery, VersionPoint } from './query-engine';
 import { MAX_LIMIT, type QueryInput } from './params';
 import { ident, type OutputColumn, type QueryRouteDef } from './routes';
 
@@ -24,6 +24,21 @@ export function sqlTimestampFromIso(iso: string): string {
     .replace('T', ' ')
     .replace(/Z$/, '')
     .replace(/[+-]00:?00$/, '');
+}
+
+/**
+ * The time-travel clause of an Iceberg table reference in Athena (Trino): `FOR TIMESTAMP AS OF` the instant the
+ * caller asked for, or `FOR VERSION AS OF` the snapshot id. Athena takes `?` only in WHERE clauses, so the value is
+ * a literal: made here from a number (the instant) or checked to be one (the id), never text from the request.
+ */
+export function timeTravel(at: VersionPoint): string {
+  if (at.timestampMs !== undefined) {
+    if (!Number.isSafeInteger(at.timestampMs)) throw new Error(`not an instant: ${at.timestampMs}`);
+    return `FOR TIMESTAMP AS OF TIMESTAMP '${sqlTimestamp(at.timestampMs)} UTC'`;
+  }
+  if (!/^-?\d{1,19}$/.test(at.snapshotId))
+    throw new Error(`not a snapshot id: ${JSON.stringify(at.snapshotId)}`);
+  return `FOR VERSION AS OF ${at.snapshotId}`;
 }
 
 const DAY_MS = 86_400_000;
@@ -72,13 +87,14 @@ export const SQL_ROW_CAP = MAX_LIMIT + 1;
 
 /**
  * Build the query of a route for validated input. `after` holds the sort-key values of the last row of the
- * previous page (from the cursor).
+ * previous page (from the cursor); `at` is the version of the route's table to read (its `as_of`).
  */
 export function buildQuery(
   route: QueryRouteDef,
   input: QueryInput,
   dialect: SqlDialect,
   after?: readonly unknown[],
+  at?: VersionPoint,
 ): BuiltQuery {
   const params: SqlParam[] = [];
   const byName = (n: string): OutputColumn => {
@@ -119,7 +135,7 @@ export function buildQuery(
     }),
   };
   const from =
-    `${dialect.tableRef(route.table.database, route.table.name, scan)} AS t` +
+    `${dialect.tableRef(route.table.database, route.table.name, scan, at)} AS t` +
     (route.unnest
       ? ` CROSS JOIN UNNEST(t.${ident(route.unnest.column)}) AS u(${ident(route.unnest.as)})`
       : '');

@@ -2,9 +2,16 @@
  * The DuckDB adapter of the QueryEngine port, over the local engine (lib/local/sql-engine.ts) for `lake serve`.
  * Queries run in the background; a request waits for its query up to the synchronous budget like on Athena,
  * so the 202 + /v1/queries/{id} path behaves the same locally.
+ *
+ * A query as of an older version reads that snapshot's files: `versions` reads the table's metadata file as it is
+ * on disk now, `prepareVersion` reads the snapshot's manifests (kept for the next queries of the same version: a
+ * snapshot's files never change), and `tableRef` then builds the relation over them.
  */
 import { randomUUID } from 'node:crypto';
 import type { ColumnType } from '../contracts';
+import { readSnapshotFiles, readTableMetadata } from '../local/iceberg';
+import type { DataFile, PartitionField, TableMetadata } from '../local/iceberg';
+import { layout, tableDir } from '../local/layout';
 import { tableRelation, type LocalEngine } from '../local/sql-engine';
 import { pruneFiles } from './pruning';
 import type {
@@ -14,6 +21,7 @@ import type {
   ResultSet,
   Scan,
   SqlQuery,
+  VersionPoint,
 } from '../../lambdas/api/query-engine';
 import { ApiError } from '../../lambdas/api/errors';
 import { ident } from '../../lambdas/api/routes';
@@ -41,19 +49,31 @@ export interface DuckDbEngineOptions {
   readonly keepBytes?: number;
   /** how long such a result is kept @default 10 minutes */
   readonly keepMs?: number;
+  /** versions whose file lists are kept for queries as of them @default 32 */
+  readonly keepVersions?: number;
 }
+
+interface PreparedVersion {
+  readonly files: readonly DataFile[];
+  readonly spec: readonly PartitionField[];
+}
+
+const versionKey = (database: string, table: string, snapshotId: string): string =>
+  `${database}.${table}@${snapshotId}`;
 
 /** The tables a local engine reads: `processed.<dataset>`, `curated.<table>`. */
 export class DuckDbEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
   private readonly executions = new Map<string, Execution>();
+  private readonly prepared = new Map<string, PreparedVersion>();
 
   constructor(
-    private readonly local: Pick<LocalEngine, 'query'> & Partial<Pick<LocalEngine, 'tables'>>,
+    private readonly local: Pick<LocalEngine, 'query'> & Partial<Pick<LocalEngine, 'tables' | 'home'>>,
     private readonly opts: DuckDbEngineOptions = {},
   ) {}
 
-  tableRef(database: 'processed' | 'curated', table: string, scan?: Scan): string {
+  tableRef(database: 'processed' | 'curated', table: string, scan?: Scan, at?: VersionPoint): string {
+    if (at) return this.versionRelation(database, table, scan, at);
     const t =
       scan && (this.opts.prune ?? true)
         ? this.local.tables?.().find((x) => x.contract.database === database && x.contract.name === table)
@@ -61,6 +81,49 @@ export class DuckDbEngine implements QueryEngine {
     if (!t) return `${ident(database)}.${ident(table)}`;
     const files = pruneFiles(t.files, t.snapshot?.metadata.partitionSpec ?? [], scan ?? {});
     return `(${tableRelation(t, files)})`;
+  }
+
+  private versionRelation(
+    database: 'processed' | 'curated',
+    table: string,
+    scan: Scan | undefined,
+    at: VersionPoint,
+  ): string {
+    const v = this.prepared.get(versionKey(database, table, at.snapshotId));
+    const t = this.local
+      .tables?.()
+      .find((x) => x.contract.database === database && x.contract.name === table);
+    if (!v || !t) throw new Error(`version ${at.snapshotId} of ${database}.${table} was not prepared`);
+    const files = scan && (this.opts.prune ?? true) ? pruneFiles(v.files, v.spec, scan) : v.files;
+    return `(${tableRelation(t, files)})`;
+  }
+
+  private metadata(database: 'processed' | 'curated', table: string): TableMetadata | null {
+    const home = this.local.home;
+    if (home === undefined)
+      throw new Error('the engine was opened without its lake home: it cannot read versions');
+    return readTableMetadata(tableDir(layout(home), database, table));
+  }
+
+  async versions(database: 'processed' | 'curated', table: string): Promise<TableMetadata | null> {
+    return this.metadata(database, table);
+  }
+
+  async prepareVersion(database: 'processed' | 'curated', table: string, at: VersionPoint): Promise<void> {
+    const key = versionKey(database, table, at.snapshotId);
+    if (this.prepared.has(key)) return;
+    const meta = this.metadata(database, table);
+    const snapshot = meta?.snapshots.find((s) => s.snapshotId === at.snapshotId);
+    if (!meta || !snapshot)
+      throw new ApiError('not_found', `${database}.${table} no longer has version ${at.snapshotId}`, {
+        version: at.snapshotId,
+      });
+    const read = await readSnapshotFiles(meta, snapshot);
+    this.prepared.set(key, { files: read.files, spec: meta.partitionSpec });
+    for (const old of this.prepared.keys()) {
+      if (this.prepared.size <= (this.opts.keepVersions ?? 32)) break;
+      this.prepared.delete(old);
+    }
   }
 
   selectExpr(expr: string, _type: ColumnType): string {

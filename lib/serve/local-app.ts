@@ -12,7 +12,7 @@ import { tokenBucket, type ThrottleOptions } from './throttle';
 
 export interface LocalApiOptions {
   readonly home: string;
-  readonly engine: Pick<LocalEngine, 'query' | 'tables'>;
+  readonly engine: Pick<LocalEngine, 'home' | 'query' | 'tables'>;
   readonly logger?: ApiLogger;
   /** @default SYNC_BUDGET_MS.default (10000) */
   readonly syncBudgetMs?: number;

@@ -27,7 +27,7 @@ export async function reloadingEngine(
     signature?: (home: string) => string;
     onReload?: (signature: string) => void;
   } = {},
-): Promise<ServedEngine> {
+): Promise<ServedEngine & Pick<LocalEngine, 'home'>> {
   const open = opts.open ?? openLocalEngine;
   const signature = opts.signature ?? snapshotSignature;
   const every = opts.checkEveryMs ?? 2000;
@@ -65,6 +65,7 @@ export async function reloadingEngine(
   }
 
   return {
+    home,
     query: async (sql, params) => (await fresh()).query(sql, params),
     tables: () => current.tables(),
     async close() {

@@ -359,3 +359,82 @@ describe('every route behaves as openapi.json documents it', () => {
     }
   });
 });
+
+describe('versions through HTTP, each answer checked against the document', () => {
+  it("lists a table's versions and reads the rows as of one: the same rows the current version holds", async () => {
+    const dataset = await get('/v1/datasets/transactions', keys.analyst);
+    const listed = await get('/v1/datasets/transactions/versions', keys.analyst);
+    expect(listed.status).toBe(200);
+    expect(listed.body.table).toBe('processed.transactions');
+    expect(listed.body.currentVersion).toBe(dataset.body.currentVersion);
+    expect(listed.body.data[0]).toMatchObject({ version: dataset.body.currentVersion, current: true });
+    expect(listed.body.data.length).toBe(listed.body.total);
+    const version = listed.body.data[0].version as string;
+    const range = `from=${from}&to=${to}&fields=transaction_id,status&limit=50`;
+    const now = await get(`/v1/transactions?${range}`, keys.analyst);
+    const then = await get(`/v1/transactions?${range}&as_of=${version}`, keys.analyst);
+    expect(then.status).toBe(200);
+    expect(then.body.asOf).toEqual({
+      requested: version,
+      version,
+      committedAt: listed.body.data[0].committedAt,
+    });
+    expect(then.body.data).toEqual(now.body.data);
+    expect(then.body.data.length).toBeGreaterThan(0);
+    // the next page of a query as of a version stays as of it; a cursor of the current version does not serve it
+    const next = await get(
+      `/v1/transactions?${range}&as_of=${version}&cursor=${encodeURIComponent(then.body.page.next)}`,
+      keys.analyst,
+    );
+    expect(next.status).toBe(200);
+    expect(next.body.asOf.version).toBe(version);
+    const mixed = await get(
+      `/v1/transactions?${range}&as_of=${version}&cursor=${encodeURIComponent(now.body.page.next)}`,
+      keys.analyst,
+    );
+    expect(mixed.status).toBe(400);
+    const limited = await get('/v1/datasets/transactions/versions?limit=1', keys.analyst);
+    expect(limited.body.data).toHaveLength(1);
+  });
+
+  it('answers an unknown tag or a time before the first version with a 404 naming what exists, bad text with a 400', async () => {
+    const range = `from=${from}&to=${to}`;
+    const tag = await get(`/v1/metrics/daily-sales?${range}&as_of=release-9`, keys.bi);
+    expect(tag.status).toBe(404);
+    expect(tag.body.error.message).toMatch(
+      /^curated\.daily_sales has no tag or branch 'release-9' \(tags: none; branches: main\)$/,
+    );
+    expect(tag.body.error.details).toMatchObject({
+      as_of: 'release-9',
+      table: 'curated.daily_sales',
+      branches: ['main'],
+    });
+    const early = await get(`/v1/transactions?${range}&as_of=2001-01-01`, keys.analyst);
+    expect(early.status).toBe(404);
+    expect(early.body.error.message).toMatch(
+      /has no version at 2001-01-01T00:00:00\.000Z: its first version \d+/,
+    );
+    expect(early.body.error.details.firstVersionAt).toEqual(expect.any(String));
+    const bad = await get(
+      `/v1/transactions?${range}&as_of=${encodeURIComponent('no such thing!')}`,
+      keys.analyst,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.field).toBe('as_of');
+    expect((await get('/v1/datasets/transactions/versions?limit=0', keys.analyst)).status).toBe(400);
+    expect((await get('/v1/datasets/nope/versions', keys.analyst)).status).toBe(404);
+    // the versions of a table follow its grants: bi may not read transactions
+    expect((await get('/v1/datasets/transactions/versions', keys.bi)).status).toBe(403);
+  });
+
+  it('covers the versions route and as_of in the document', () => {
+    for (const c of [
+      '/v1/datasets/{name}/versions 200',
+      '/v1/datasets/{name}/versions 400',
+      '/v1/datasets/{name}/versions 403',
+      '/v1/datasets/{name}/versions 404',
+      '/v1/transactions 404',
+    ])
+      expect(roles.some((r) => checks[r].covered.has(c))).toBe(true);
+  });
+});

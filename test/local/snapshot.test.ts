@@ -24,7 +24,11 @@ import type { RunReport } from '../../lib/local/runner';
 import { runLake } from '../support/fixture-lake';
 import { diffVersions } from '../../lib/local/diff';
 import { tableHistory } from '../../lib/local/history';
-import type { TableHistory } from '../../lib/local/history';
+import type { TableHistory } from '../../lib/versions/history';
+import { jsonLogger } from '../../lambdas/api/logger';
+import { createKey } from '../../lib/serve/api-keys';
+import { createLocalRouter } from '../../lib/serve/local-app';
+import { startServer } from '../../lib/serve/server';
 
 const csvField = (v: JsonValue): string => {
   const s = v === null ? '' : typeof v === 'number' ? String(v) : String(v);
@@ -316,6 +320,98 @@ describe('a second ETL run that MERGEs', () => {
       expect(diff.status).toBe(0);
       expect(diff.stdout).toContain('added 0, removed 0, changed 1');
       expect(diff.stdout).toContain(String(target.transaction_id));
+    });
+
+    it('through the HTTP API, as_of reads exactly the old version (a count and a row), and the versions route lists both', async () => {
+      const keysHome = mkdtempSync(join(tmpdir(), 'lake-api-versions-'));
+      const key = createKey(keysHome, 'admin', 'versions test').key;
+      const engine = await openLocalEngine(home);
+      const srv = await startServer(
+        createLocalRouter({ home: keysHome, engine, logger: jsonLogger({ level: 'silent' }) }),
+        { port: 0, host: '127.0.0.1' },
+      );
+      const get = async (
+        path: string,
+        query: Record<string, string>,
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      ): Promise<{ status: number; body: any }> => {
+        const res = await fetch(`${srv.url}${path}?${new URLSearchParams(query)}`, {
+          headers: { 'x-api-key': key },
+        });
+        return { status: res.status, body: await res.json() };
+      };
+      /** every row of the range, page by page */
+      const rows = async (asOf?: string): Promise<Record<string, JsonValue>[]> => {
+        const out: Record<string, JsonValue>[] = [];
+        let cursor: string | null = null;
+        do {
+          const r = await get('/v1/transactions', {
+            from: '2025-03-01',
+            to: '2025-03-10',
+            limit: '1000',
+            fields: 'transaction_id,status',
+            ...(asOf ? { as_of: asOf } : {}),
+            ...(cursor ? { cursor } : {}),
+          });
+          expect(r.status).toBe(200);
+          if (asOf) expect(r.body.asOf).toMatchObject({ requested: asOf, version: v1() });
+          else expect(r.body.asOf).toBeUndefined();
+          out.push(...r.body.data);
+          cursor = r.body.page.next;
+        } while (cursor);
+        return out;
+      };
+      const id = String(target.transaction_id);
+      try {
+        const between = new Date(Date.parse(h.versions[0]?.madeCurrentAt ?? '') - 1).toISOString();
+        for (const asOf of [v1(), between]) {
+          const old = await rows(asOf);
+          expect(old).toHaveLength(countBefore);
+          expect(old.filter((r) => r.transaction_id === id)).toEqual([
+            { transaction_id: id, status: target.status },
+          ]);
+        }
+        const now = await rows();
+        expect(now.filter((r) => r.transaction_id === id)).toEqual([
+          { transaction_id: id, status: newStatus },
+        ]);
+        // a version of one table names nothing in another: a 404 that lists the table's own versions
+        const salesVersion = tableHistory(home, 'daily_sales').versions[0]?.version ?? '';
+        const other = await get('/v1/transactions', {
+          from: '2025-03-01',
+          to: '2025-03-10',
+          as_of: salesVersion,
+        });
+        expect(other.status).toBe(404);
+        expect(other.body.error.details.versions.map((v: { version: string }) => v.version)).toEqual([
+          v2(),
+          v1(),
+        ]);
+
+        const listed = await get('/v1/datasets/transactions/versions', {});
+        expect(listed.status).toBe(200);
+        expect(listed.body).toMatchObject({
+          table: 'processed.transactions',
+          currentVersion: v2(),
+          total: 2,
+        });
+        expect(listed.body.data).toEqual(
+          h.versions.map((v) =>
+            expect.objectContaining({
+              version: v.version,
+              committedAt: v.committedAt,
+              operation: v.operation,
+              runId: v.runId,
+              totalRows: countBefore,
+              current: v.current,
+            }),
+          ),
+        );
+      } finally {
+        await srv.close();
+        await engine.close();
+        rmSync(keysHome, { recursive: true, force: true });
+      }
     });
 
     it('a tag names the first version; a rollback to it restores exactly its rows, as a new history entry', async () => {
