@@ -7,6 +7,11 @@ Iceberg table partitioned by day. No validation, quarantine, lineage or accounti
 
 ``split --dataset D --file F``: reads the file through lake_jobs.readers (what the job does) and reports the
 tasks that read it and the records it gave.
+
+``commits --dataset D --home H --column C --count N``: N small commits on the dataset's table in the lake
+home H, in one Spark session: each MERGEs one row (the next business key) with column C set to another of its
+allowed values, carrying a run id like a job's commit. A table with many versions, cheaply, for the versions
+bench.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from lake_jobs import tables
+from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Table, load_contracts
 from lake_jobs.datasets.server_logs import LINE_PATTERN, iso_time
 from lake_jobs.parsing import timestamp_utc
@@ -105,24 +111,71 @@ def split(spark: SparkSession, dataset: str, path: str) -> dict:
     }
 
 
+def commits(spark: SparkSession, dataset: str, home: str, column: str, count: int) -> dict:
+    table = load_contracts().datasets[dataset]
+    config = LakeConfig.local(home)
+    name = config.table(table.database, table.name)
+    allowed = list(table.column(column).rules.get("allowed") or [])
+    if len(allowed) < 2:
+        raise ValueError(f"{dataset}.{column} declares fewer than two allowed values")
+    key = list(table.business_key)
+    rows = spark.table(name).select(*key, column).orderBy(*key).limit(count).collect()
+    if len(rows) < count:
+        raise ValueError(f"{name} has {len(rows)} rows, fewer than the {count} commits asked for")
+    t0 = time.monotonic()
+    for i, row in enumerate(rows):
+        value = next(v for v in allowed[i % len(allowed) :] + allowed if v != row[column])
+        match = F.lit(True)
+        for k in key:
+            match = match & (F.col(k) == F.lit(row[k]))
+        changes = spark.table(name).where(match).withColumn(column, F.lit(value))
+        tables.merge(
+            spark,
+            name,
+            changes,
+            table.business_key,
+            f"bench_commit_{dataset}",
+            {tables.RUN_ID_PROPERTY: f"bench-{i}"},
+        )
+    return {
+        "commits": len(rows),
+        "seconds": time.monotonic() - t0,
+        "snapshot_id": tables.current_snapshot_id(spark, name),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lake_jobs.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("what", choices=["anchor", "split"])
+    parser.add_argument("what", choices=["anchor", "split", "commits"])
     parser.add_argument("--dataset", required=True)
-    parser.add_argument("--file", required=True)
+    parser.add_argument("--file", help="anchor, split: the raw file")
+    parser.add_argument("--home", help="commits: the lake home")
+    parser.add_argument("--column", help="commits: the column each commit changes")
+    parser.add_argument("--count", type=int, default=100, help="commits: how many")
     parser.add_argument("--warehouse", help="anchor: a scratch Iceberg warehouse folder")
     parser.add_argument("--master", default=os.environ.get("LAKE_SPARK_MASTER", "local[*]"))
     args = parser.parse_args(argv)
     if args.what == "anchor" and not args.warehouse:
         parser.error("anchor needs --warehouse")
+    if args.what in ("anchor", "split") and not args.file:
+        parser.error(f"{args.what} needs --file")
+    if args.what == "commits" and not (args.home and args.column):
+        parser.error("commits needs --home and --column")
+    catalogs = {"anchor": args.warehouse} if args.warehouse else None
+    if args.what == "commits":
+        config = LakeConfig.local(args.home)
+        catalogs = {config.catalog: config.warehouse}
     spark = local_session(
         master=args.master,
-        catalogs={"anchor": args.warehouse} if args.warehouse else None,
+        catalogs=catalogs,
         # the same driver memory as the job runner (lake_jobs.run)
         extra={"spark.driver.memory": os.environ.get("LAKE_SPARK_DRIVER_MEMORY", "3g")},
     )
     try:
-        figures = (anchor if args.what == "anchor" else split)(spark, args.dataset, args.file)
+        if args.what == "commits":
+            figures = commits(spark, args.dataset, args.home, args.column, args.count)
+        else:
+            figures = (anchor if args.what == "anchor" else split)(spark, args.dataset, args.file)
     finally:
         spark.stop()
     sys.stdout.write(json.dumps(figures) + "\n")

@@ -9,6 +9,7 @@ import { socialPostsSection } from './social-posts';
 import { streamSection } from './stream';
 import { transactionsSection } from './transactions';
 import { trinoSection } from './trino';
+import { versionsSection } from './versions';
 
 export const benchSections: readonly BenchSection[] = [
   transactionsSection,
@@ -17,4 +18,5 @@ export const benchSections: readonly BenchSection[] = [
   streamSection,
   apiSection,
   trinoSection,
+  versionsSection,
 ];

@@ -9,7 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('bench')
     .description(
-      'Benchmarks (figures are printed, never asserted): the ETL jobs vs native Spark (and DuckDB COPY), the stream, the local API.',
+      'Benchmarks (figures are printed, never asserted): the ETL jobs vs native Spark (and DuckDB COPY), the stream, the local API, lake history and lake diff.',
     )
     .option(
       '--rows <n>',
@@ -23,6 +23,12 @@ export function register(program: Command, ctx: CliContext): void {
       positiveInt('big-log-mb'),
       256,
     )
+    .option(
+      '--versions <n>',
+      'versions of the table the versions section builds (lake history and lake diff on it)',
+      positiveInt('versions'),
+      100,
+    )
     .option('--json', 'print each figure as one JSON line (section, label, value, unit, note)')
     .option('--only <names...>', `run only these sections (${benchSections.map((s) => s.name).join(', ')})`)
     .option('--dir <dir>', 'scratch folder (default: a new temp folder)')
@@ -31,6 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
       async (opts: {
         rows: number;
         bigLogMb: number;
+        versions: number;
         json?: boolean;
         only?: string[];
         dir?: string;
@@ -43,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
           keep: opts.keep,
           dir: opts.dir,
           json: opts.json,
-          options: { rows: opts.rows, bigLogMb: opts.bigLogMb },
+          options: { rows: opts.rows, bigLogMb: opts.bigLogMb, versions: opts.versions },
           out: (l) => ctx.out(l),
           log: (l) => ctx.log(dim(l, ctx.colour)),
           ensureToolchain: () => ctx.ensureToolchain({ quiet: true }),
