@@ -7,12 +7,15 @@
  * User SQL is read-only: one statement, which DuckDB itself classifies as SELECT (WITH, VALUES, DESCRIBE, SUMMARIZE,
  * read-only PRAGMAs are SELECTs to it) or EXPLAIN. Once the views exist, file access is limited to exactly the
  * current snapshot's files (`allowed_paths`) and then disabled (`enable_external_access=false`), and the
- * configuration is locked, so that user SQL cannot read or write any other file nor undo the settings. A refusal
- * or a failure says what and why in the lake's words, then DuckDB's message (query-messages.ts words them).
+ * configuration is locked, so that user SQL cannot read or write any other file nor undo the settings. An engine
+ * opened for the API (`olderVersions`, whose SQL the route table writes, never a user) may also read the other
+ * files of the tables' data folders: the older versions a query as of one reads. A refusal or a failure says what
+ * and why in the lake's words, then DuckDB's message (query-messages.ts words them).
  *
  * Values come back JSON-friendly: timestamps as ISO-8601 UTC strings with 'Z', dates 'YYYY-MM-DD', decimals and
  * bigints as numbers, lists as arrays, structs as objects.
  */
+import { join } from 'node:path';
 import { DuckDBInstance, DuckDBTypeId, StatementType, JsonDuckDBValueConverter } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBType, DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
 import {
@@ -70,6 +73,8 @@ export interface EngineTable {
 
 export interface LocalEngine {
   readonly home: string;
+  /** whether relations over older snapshots' files can be queried (OpenOptions.olderVersions) */
+  readonly olderVersions: boolean;
   /** One read-only statement; `?` are positional parameters. */
   query(sql: string, params?: readonly QueryParam[]): Promise<QueryResult>;
   /** The tables behind the views, as read at open time (snapshot, files). */
@@ -255,6 +260,11 @@ export interface OpenOptions {
    * version or a ref names a point: tables that lack it are read as they were at that point.
    */
   readonly asOf?: string;
+  /**
+   * also allow reading every file under the tables' data folders, so that a relation over an older snapshot's files
+   * can be queried (the API's `as_of`); for engines whose SQL is generated, not a user's @default false
+   */
+  readonly olderVersions?: boolean;
 }
 
 /**
@@ -358,7 +368,8 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
     }
     const files = tables.flatMap((t) => t.files.map((f) => f.path));
     await setup.run(`SET GLOBAL allowed_paths = [${files.map(literal).join(', ')}]`);
-    await setup.run('SET GLOBAL allowed_directories = []');
+    const dirs = opts.olderVersions ? lake.map((t) => `${join(t.dir, 'data')}/`) : [];
+    await setup.run(`SET GLOBAL allowed_directories = [${dirs.map(literal).join(', ')}]`);
     await setup.run('SET GLOBAL enable_external_access = false');
     await setup.run('SET GLOBAL autoload_known_extensions = false');
     await setup.run('SET GLOBAL autoinstall_known_extensions = false');
@@ -431,6 +442,7 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
 
   return {
     home: l.home,
+    olderVersions: opts.olderVersions ?? false,
     query,
     tables: () => tables,
     async close() {

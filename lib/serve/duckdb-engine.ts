@@ -68,7 +68,8 @@ export class DuckDbEngine implements QueryEngine {
   private readonly prepared = new Map<string, PreparedVersion>();
 
   constructor(
-    private readonly local: Pick<LocalEngine, 'query'> & Partial<Pick<LocalEngine, 'tables' | 'home'>>,
+    private readonly local: Pick<LocalEngine, 'query'> &
+      Partial<Pick<LocalEngine, 'tables' | 'home' | 'olderVersions'>>,
     private readonly opts: DuckDbEngineOptions = {},
   ) {}
 
@@ -112,6 +113,8 @@ export class DuckDbEngine implements QueryEngine {
   async prepareVersion(database: 'processed' | 'curated', table: string, at: VersionPoint): Promise<void> {
     const key = versionKey(database, table, at.snapshotId);
     if (this.prepared.has(key)) return;
+    if (this.local.olderVersions === false)
+      throw new Error('the local engine was opened without olderVersions: it cannot read older versions');
     const meta = this.metadata(database, table);
     const snapshot = meta?.snapshots.find((s) => s.snapshotId === at.snapshotId);
     if (!meta || !snapshot)

@@ -12,7 +12,9 @@ import { tokenBucket, type ThrottleOptions } from './throttle';
 
 export interface LocalApiOptions {
   readonly home: string;
-  readonly engine: Pick<LocalEngine, 'home' | 'query' | 'tables'>;
+  /** opened with `olderVersions` for `as_of` to read older versions */
+  readonly engine: Pick<LocalEngine, 'home' | 'query' | 'tables'> &
+    Partial<Pick<LocalEngine, 'olderVersions'>>;
   readonly logger?: ApiLogger;
   /** @default SYNC_BUDGET_MS.default (10000) */
   readonly syncBudgetMs?: number;

@@ -28,7 +28,8 @@ export async function reloadingEngine(
     onReload?: (signature: string) => void;
   } = {},
 ): Promise<ServedEngine & Pick<LocalEngine, 'home'>> {
-  const open = opts.open ?? openLocalEngine;
+  // the API's queries as of an older version read that version's files
+  const open = opts.open ?? ((h: string) => openLocalEngine(h, { olderVersions: true }));
   const signature = opts.signature ?? snapshotSignature;
   const every = opts.checkEveryMs ?? 2000;
   const grace = opts.graceMs ?? 60_000;

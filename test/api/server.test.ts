@@ -22,7 +22,7 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'lake-api-'));
   for (const r of roles) keys[r] = createKey(home, r, `test ${r}`).key;
   // the shared fixture lake, built by the real jobs; keys and the cursor secret live in a home of our own
-  lake = await openLocalEngine(fixtureLake().home);
+  lake = await openLocalEngine(fixtureLake().home, { olderVersions: true });
   const router = createLocalRouter({
     home,
     engine: lake,

@@ -325,7 +325,7 @@ describe('a second ETL run that MERGEs', () => {
     it('through the HTTP API, as_of reads exactly the old version (a count and a row), and the versions route lists both', async () => {
       const keysHome = mkdtempSync(join(tmpdir(), 'lake-api-versions-'));
       const key = createKey(keysHome, 'admin', 'versions test').key;
-      const engine = await openLocalEngine(home);
+      const engine = await openLocalEngine(home, { olderVersions: true });
       const srv = await startServer(
         createLocalRouter({ home: keysHome, engine, logger: jsonLogger({ level: 'silent' }) }),
         { port: 0, host: '127.0.0.1' },
