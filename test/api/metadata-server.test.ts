@@ -14,6 +14,7 @@ import { readRunReports } from '../../lib/local/runner';
 import { openLocalEngine, type LocalEngine } from '../../lib/local/sql-engine';
 import { createKey } from '../../lib/serve/api-keys';
 import { createLocalRouter } from '../../lib/serve/local-app';
+import { localMetadata } from '../../lib/serve/local-metadata';
 import { startServer, type RunningServer } from '../../lib/serve/server';
 import { localPipelineStatus } from '../../lib/status/local-status';
 import { copyFixtureLake, fixtureLake, fixtureParams } from '../support/fixture-lake';
@@ -109,6 +110,15 @@ describe('GET /v1/catalog/search', () => {
     const n = (await lake.query('SELECT count(*) AS n FROM processed.transactions')).rows[0]?.n;
     expect(hit.facts.rowCount).toBe(n);
     expect(hit.facts.version).toMatch(/^\d+$/);
+  });
+
+  it('keeps the table facts it read until its TTL passes', async () => {
+    const m = localMetadata(fixtureLake().home, { ttlMs: 60_000 });
+    const at = Date.now();
+    const facts = m.tableFacts(new Date(at));
+    expect(m.tableFacts(new Date(at + 59_000))).toBe(facts);
+    expect(m.tableFacts(new Date(at + 61_000))).not.toBe(facts);
+    expect(Object.keys(await facts).sort()).toEqual([...grants.admin.tables].sort());
   });
 
   it('finds a column by its French synonym', async () => {
