@@ -17,7 +17,15 @@ const quiet = { options: {}, log: () => {}, ensureToolchain: () => {} };
 describe('lake bench sections', () => {
   it('lists each section once, under the names `--only` takes', () => {
     const names = benchSections.map((s) => s.name);
-    expect(names).toEqual(['transactions', 'server_logs', 'social_posts', 'stream', 'api', 'trino']);
+    expect(names).toEqual([
+      'transactions',
+      'server_logs',
+      'social_posts',
+      'stream',
+      'api',
+      'trino',
+      'search',
+    ]);
   });
 
   it('runs only the sections asked for, in list order, and reports their figures', async () => {
