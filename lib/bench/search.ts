@@ -9,20 +9,15 @@
  * The queries mix what people type: exact column names, single words, two words, prefixes, one-typo words, French
  * glossary terms, and words that match nothing.
  */
-import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { CatalogSearch, type SearchDoc } from '../catalog-search/catalog-search';
 import { visibleTo } from '../catalog-search/grants';
 import { allTables, tableContract } from '../contracts';
 import type { AnyContract, Column } from '../contracts';
 import { Rng } from '../generate/prng';
-import { openLocalEngine } from '../local/sql-engine';
-import { jsonLogger } from '../../lambdas/api/logger';
-import { createKey } from '../serve/api-keys';
-import { createLocalRouter } from '../serve/local-app';
-import { startServer } from '../serve/server';
-import { percentile } from './api';
 import type { BenchContext, BenchSection } from './bench';
+import { benchServer, percentiles, timed } from './local-api';
 
 const DOMAIN = [
   'customer', 'order', 'amount', 'revenue', 'refund', 'campaign', 'click', 'session', 'product', 'price',
@@ -107,23 +102,6 @@ function queries(tables: readonly AnyContract[], n: number, rng: Rng): string[] 
   return Array.from({ length: n }, (_, i) => (kinds[i % kinds.length] as () => string)());
 }
 
-/** Per-call times (ms) of `fn` over `inputs`, after a warm-up of `warm` calls; sorted. */
-async function timed<T>(inputs: readonly T[], warm: number, fn: (x: T) => unknown): Promise<number[]> {
-  for (const x of inputs.slice(0, warm)) await fn(x);
-  const times: number[] = [];
-  for (const x of inputs) {
-    const s = performance.now();
-    await fn(x);
-    times.push(performance.now() - s);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-function percentiles(b: BenchContext, label: string, times: readonly number[], note: string): void {
-  b.figure({ label: `${label} p50`, value: percentile(times, 50), unit: 'ms' });
-  b.figure({ label: `${label} p99`, value: percentile(times, 99), unit: 'ms', note });
-}
-
 function buildAndSearch(
   b: BenchContext,
   label: string,
@@ -169,22 +147,12 @@ async function run(b: BenchContext): Promise<void> {
   // the route itself, over HTTP, on a lake home of its own (no data: search reads the contracts and the reports)
   const home = join(b.scratch, 'lake');
   mkdirSync(home, { recursive: true });
-  const engine = await openLocalEngine(home);
-  const key = createKey(home, 'analyst', 'bench').key;
-  const srv = await startServer(
-    createLocalRouter({
-      home,
-      engine,
-      logger: jsonLogger({ level: 'silent' }),
-      throttle: { ratePerSecond: 1e6, burst: 1e6 },
-    }),
-    { port: 0 },
-  );
+  const srv = await benchServer(home, 'analyst');
   try {
     const http = queries(allTables, Math.min(n, 500), rng);
     const times = await timed(http, 20, async (q) => {
       const res = await fetch(`${srv.url}/v1/catalog/search?${new URLSearchParams({ q }).toString()}`, {
-        headers: { 'x-api-key': key },
+        headers: { 'x-api-key': srv.key },
       });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`search '${q}': HTTP ${res.status}`);
@@ -197,7 +165,6 @@ async function run(b: BenchContext): Promise<void> {
     );
   } finally {
     await srv.close();
-    await engine.close();
   }
 }
 
