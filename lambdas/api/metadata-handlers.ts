@@ -6,7 +6,7 @@
 import { CatalogSearch, SearchInputError } from '../../lib/catalog-search/catalog-search';
 import type { SearchOptions } from '../../lib/catalog-search/catalog-search';
 import { visibleTo } from '../../lib/catalog-search/grants';
-import { allTables, datasets, tableContract } from '../../lib/contracts';
+import { allTables, datasets, isTableName, tableContract } from '../../lib/contracts';
 import type { AnyContract, TableName } from '../../lib/contracts';
 import type { RunReport } from '../../lib/contracts/run-report';
 import { canRead, grants, visibleColumns, type DataRole } from '../../lib/governance/grants';
@@ -49,9 +49,8 @@ function rawDataset(batchId: string): TableName | undefined {
 /** Lineage nodes the role may see: tables it may read, their columns it may see, raw batches of those tables. */
 function nodeVisible(role: DataRole): (n: LineageNode) => boolean {
   return (n) => {
-    const table = n.kind === 'raw-batch' ? rawDataset(n.id) : (n.table as TableName | undefined);
-    if (table === undefined || !allTables.some((t) => t.name === table) || !canRead(role, table))
-      return false;
+    const table = n.kind === 'raw-batch' ? rawDataset(n.id) : n.table;
+    if (table === undefined || !isTableName(table) || !canRead(role, table)) return false;
     if (n.kind !== 'column') return true;
     const column = n.id.split('.')[2];
     return visibleColumns(role, tableContract(table)).some((c) => c.name === column);

@@ -109,8 +109,11 @@ function searchResult(role: DataRole): Schema {
 function lineageView(role: DataRole): Schema {
   const ids = visibleIds(role);
   const raw = datasets.filter((d) => canRead(role, d.name));
-  const rawPattern = `^raw:(${raw.flatMap((d) => [d.raw.prefix, d.raw.errorPrefix ?? []].flat()).join('|')})`;
-  const nodeId = { anyOf: [{ enum: ids }, { type: 'string', pattern: rawPattern }] };
+  const prefixes = raw.flatMap((d) => [d.raw.prefix, d.raw.errorPrefix ?? []].flat());
+  // raw batches of the datasets the role may read, and none for a role that may read no dataset
+  const nodeId = prefixes.length
+    ? { anyOf: [{ enum: ids }, { type: 'string', pattern: `^raw:(${prefixes.join('|')})` }] }
+    : { enum: ids };
   return {
     type: 'object',
     required: ['target', 'direction', 'depth', 'nodes', 'edges'],
