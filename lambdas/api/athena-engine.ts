@@ -157,6 +157,8 @@ function convert(value: string | undefined, type: string): JsonValue {
 export class AthenaEngine implements QueryEngine {
   readonly name = 'athena' as const;
   private readonly clients = new Map<DataRole, AthenaClient>();
+  /** DataScannedInBytes of succeeded executions whose results were not read yet (GetQueryExecution tells it) */
+  private readonly scanned = new Map<string, number>();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
@@ -250,6 +252,7 @@ export class AthenaEngine implements QueryEngine {
     const s = ex?.Status;
     switch (s?.State) {
       case 'SUCCEEDED':
+        this.keepScanned(id, ex?.Statistics?.DataScannedInBytes);
         return 'succeeded';
       case 'FAILED': {
         const reason = s.AthenaError?.ErrorMessage ?? s.StateChangeReason ?? 'no reason given';
@@ -275,6 +278,25 @@ export class AthenaEngine implements QueryEngine {
       default:
         return 'running';
     }
+  }
+
+  private keepScanned(id: string, bytes: number | undefined): void {
+    if (bytes === undefined) return;
+    this.scanned.set(id, bytes);
+    // a warm Lambda serves many requests: keep the figures of the latest executions only
+    for (const old of this.scanned.keys()) {
+      if (this.scanned.size <= 1000) break;
+      this.scanned.delete(old);
+    }
+  }
+
+  /** What the execution scanned: from its last status poll, or asked again. */
+  private async scannedBytes(id: string, ctx: QueryContext): Promise<number | undefined> {
+    const known = this.scanned.get(id);
+    this.scanned.delete(id);
+    if (known !== undefined) return known;
+    const out = await this.client(ctx.role).send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+    return out.QueryExecution?.Statistics?.DataScannedInBytes;
   }
 
   async results(id: string, maxRows: number, ctx: QueryContext): Promise<ResultSet> {
@@ -305,7 +327,12 @@ export class AthenaEngine implements QueryEngine {
       }
       token = page.NextToken;
     } while (token && rows.length < maxRows);
-    return { columns: (columns ?? []).map((c) => ({ name: c.Name ?? '', type: c.Type ?? 'varchar' })), rows };
+    const scannedBytes = await this.scannedBytes(id, ctx);
+    return {
+      columns: (columns ?? []).map((c) => ({ name: c.Name ?? '', type: c.Type ?? 'varchar' })),
+      rows,
+      ...(scannedBytes !== undefined ? { scannedBytes } : {}),
+    };
   }
 
   async tableVersion(

@@ -32,6 +32,8 @@ export interface TableStats {
   /** the current Iceberg snapshot id, when the engine can tell */
   readonly currentVersion: string | null;
   readonly statsStatus: 'complete' | 'pending';
+  /** what the statistics query scanned (not part of the catalog entry: the API sends it as a header) */
+  readonly scannedBytes?: number;
 }
 
 export async function tableStats(
@@ -54,5 +56,6 @@ export async function tableStats(
     freshness: row.latest ?? null,
     currentVersion: version,
     statsStatus: 'complete',
+    ...(out.result.scannedBytes !== undefined ? { scannedBytes: out.result.scannedBytes } : {}),
   };
 }

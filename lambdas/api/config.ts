@@ -2,6 +2,7 @@
 import { isRole, type DataRole } from '../../lib/governance/grants';
 import type { AthenaRoleConfig } from './athena-engine';
 import { parsePrincipalRoles } from './iam-auth';
+import { parseS3Uri } from './s3-uri';
 
 export interface LambdaConfig {
   readonly region?: string;
@@ -11,6 +12,11 @@ export interface LambdaConfig {
   /** The Secrets Manager secret holding the cursor-signing keys (read at run time, never from here). */
   readonly cursorSecretArn: string;
   readonly syncBudgetMs: number;
+  /**
+   * The reports root of the Glue jobs (`s3://<bucket>/<prefix>`): their run reports and OpenLineage events, which
+   * the metadata routes read. Absent: those routes answer from the contracts alone.
+   */
+  readonly reportsUri?: string;
 }
 
 /**
@@ -27,6 +33,7 @@ export const ENV = {
   principalRoles: 'LAKE_PRINCIPAL_ROLES',
   cursorSecretArn: 'LAKE_CURSOR_SECRET_ARN',
   syncBudgetMs: 'LAKE_SYNC_BUDGET_MS',
+  reportsUri: 'LAKE_REPORTS_URI',
 } as const;
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -52,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv): LambdaConfig {
   const budget = Number(env[ENV.syncBudgetMs] ?? SYNC_BUDGET_MS.default);
   if (!Number.isInteger(budget) || budget < 0 || budget > SYNC_BUDGET_MS.max)
     throw new Error(`${ENV.syncBudgetMs} must be 0..${SYNC_BUDGET_MS.max} ms (API Gateway gives up at 29 s)`);
+  const reportsUri = env[ENV.reportsUri];
   return {
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     databases: {
@@ -62,5 +70,6 @@ export function readConfig(env: NodeJS.ProcessEnv): LambdaConfig {
     principals: parsePrincipalRoles(env[ENV.principalRoles]),
     cursorSecretArn: required(env, ENV.cursorSecretArn),
     syncBudgetMs: budget,
+    ...(reportsUri ? { reportsUri: parseS3Uri(reportsUri).uri } : {}),
   };
 }

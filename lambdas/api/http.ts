@@ -37,3 +37,15 @@ export function json(status: number, payload: unknown, headers: Record<string, s
     body: JSON.stringify(payload),
   };
 }
+
+/**
+ * What the request's query scanned, in bytes: Athena's `DataScannedInBytes` on AWS, the bytes of the data files the
+ * pruned scan read locally, 0 for answers from the contracts and metadata alone. The figure a cost estimate uses.
+ */
+export const SCANNED_BYTES_HEADER = 'x-lake-scanned-bytes';
+
+/** The response with the scanned-bytes header, when the engine told the figure. */
+export function scanned(res: ApiResponse, bytes: number | undefined): ApiResponse {
+  if (bytes === undefined) return res;
+  return { ...res, headers: { ...res.headers, [SCANNED_BYTES_HEADER]: String(bytes) } };
+}

@@ -1,4 +1,5 @@
 /** Wires the router for Lambda: Athena engine, IAM principals, the cursor secret. Adapters chosen here, once. */
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AthenaEngine, type AthenaEngineOptions } from './athena-engine';
 import type { LambdaConfig } from './config';
@@ -7,7 +8,9 @@ import { CursorSecret } from './cursor-secret';
 import { errorResponse } from './errors';
 import { iamAuthenticator } from './iam-auth';
 import type { ApiLogger } from './logger';
+import { contractsOnly } from './metadata-source';
 import { createRouter, type Router } from './router';
+import { s3Metadata } from './s3-metadata';
 import { assumeRoleCredentials, type CredentialsProvider } from './sts-credentials';
 
 export function createLambdaRouter(
@@ -17,6 +20,7 @@ export function createLambdaRouter(
     credentials?: CredentialsProvider;
     athena?: Partial<AthenaEngineOptions>;
     secrets?: SecretsManagerClient;
+    s3?: S3Client;
   } = {},
 ): Router {
   const engine = new AthenaEngine({
@@ -30,8 +34,16 @@ export function createLambdaRouter(
     client: overrides.secrets ?? new SecretsManagerClient(config.region ? { region: config.region } : {}),
     secretId: config.cursorSecretArn,
   });
+  // the reports are read with the function's own role: the data roles are for Athena, the reports are metadata
+  const metadata = config.reportsUri
+    ? s3Metadata({
+        client: overrides.s3 ?? new S3Client(config.region ? { region: config.region } : {}),
+        reportsUri: config.reportsUri,
+      })
+    : contractsOnly;
   const router = createRouter({
     engine,
+    metadata,
     authenticate: iamAuthenticator(config.principals),
     logger,
     sealer: new Sealer(() => secret.keys(), { onUnknownKey: () => secret.markStale() }),

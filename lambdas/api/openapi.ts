@@ -5,7 +5,9 @@
 import { allTables, type ColumnType } from '../../lib/contracts';
 import { canRead, type DataRole } from '../../lib/governance/grants';
 import { errorCodes, type ErrorCode } from './errors';
-import { API_VERSION } from './http';
+import { API_VERSION, SCANNED_BYTES_HEADER } from './http';
+import { metadataRoutes } from './metadata-routes';
+import { metadataOperation } from './openapi-metadata';
 import {
   AS_OF_MAX_LENGTH,
   DATE_PATTERN,
@@ -122,6 +124,17 @@ const errorResponses: Record<string, { name: string; codes: readonly ErrorCode[]
 const always = ['400', '405', '429', '431', '500'];
 const authenticated = ['401', '403'];
 
+/** The scanned-bytes header of a 200 answer; `always` where every such answer carries it. */
+function scannedBytes(always: boolean): { headers: Record<string, unknown> } {
+  return {
+    headers: {
+      [SCANNED_BYTES_HEADER]: {
+        $ref: always ? '#/components/headers/ScannedBytes' : '#/components/headers/ScannedBytesWhenKnown',
+      },
+    },
+  };
+}
+
 function errorsOf(statuses: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(
     [...new Set(statuses)].sort().map((s) => [s, ref((errorResponses[s] as { name: string }).name)]),
@@ -228,6 +241,7 @@ function queryOperation(route: QueryRouteDef, role: DataRole, examples: ExampleR
     responses: {
       '200': {
         description: 'A page of rows.',
+        ...scannedBytes(true),
         content: {
           'application/json': {
             schema: {
@@ -282,11 +296,16 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
     },
   },
   openapi: {
-    '200': { description: 'This document.', content: { 'application/json': { schema: { type: 'object' } } } },
+    '200': {
+      description: 'This document.',
+      ...scannedBytes(true),
+      content: { 'application/json': { schema: { type: 'object' } } },
+    },
   },
   datasets: {
     '200': {
       description: 'Tables the caller may read.',
+      ...scannedBytes(true),
       content: {
         'application/json': {
           schema: {
@@ -301,6 +320,7 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
   dataset: {
     '200': {
       description: 'One table.',
+      ...scannedBytes(false),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Dataset' } } },
     },
     ...errorsOf(['404']),
@@ -313,7 +333,10 @@ const staticResponses: Record<StaticRouteDef['kind'], Record<string, unknown>> =
     ...errorsOf(['404', '502']),
   },
   'query-status': {
-    '200': { description: 'The first page of the query, as its route would have answered.' },
+    '200': {
+      description: 'The first page of the query, as its route would have answered.',
+      ...scannedBytes(true),
+    },
     '202': ref('Pending'),
     ...errorsOf(['404', '409', '502']),
   },
@@ -413,6 +436,15 @@ export function openApiDocument(
 ): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const r of staticRoutes) paths[r.path] = { get: staticOperation(r, role) };
+  for (const r of metadataRoutes)
+    paths[r.path] = {
+      get: metadataOperation(
+        r,
+        role,
+        scannedBytes(true),
+        errorsOf([...always, ...authenticated, ...(r.name === 'lineage' ? ['404'] : [])]),
+      ),
+    };
   for (const r of queryRoutes)
     if (canRead(role, r.table.name)) paths[r.path] = { get: queryOperation(r, role, examples) };
   return {
@@ -565,6 +597,19 @@ export function openApiDocument(
             currentVersion: { type: ['string', 'null'] },
             statsStatus: { enum: ['complete', 'pending'] },
           },
+        },
+      },
+      headers: {
+        ScannedBytes: {
+          description:
+            "Bytes the request's query scanned: Athena's `DataScannedInBytes` on AWS (what Athena bills), the bytes of the data files the local engine's pruned scan read locally; 0 for answers from the contracts and metadata alone.",
+          required: true,
+          schema: { type: 'integer', minimum: 0 },
+        },
+        ScannedBytesWhenKnown: {
+          description:
+            "Bytes the request's query scanned, as `ScannedBytes`; absent while the query still runs (`statsStatus: pending`).",
+          schema: { type: 'integer', minimum: 0 },
         },
       },
       responses: {

@@ -18,6 +18,11 @@ export interface SqlQuery {
 export interface ResultSet {
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly rows: readonly Record<string, JsonValue>[];
+  /**
+   * what the query scanned, as its engine measures it: Athena's `DataScannedInBytes`; locally, the bytes of the data
+   * files its (pruned) scan read
+   */
+  readonly scannedBytes?: number;
 }
 
 /** Who runs the query: the engine runs it under this role's grants (Athena: the role's IAM role + workgroup). */

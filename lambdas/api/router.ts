@@ -8,8 +8,10 @@ import { catalogEntry, tableStats } from './caller-catalog';
 import { digest, type Sealer } from './cursor';
 import { execute, type QueryContext, type QueryEngine, type ResultSet } from './query-engine';
 import { ApiError, badRequest, errorResponse } from './errors';
-import { API_VERSION, json, type ApiRequest, type ApiResponse } from './http';
+import { API_VERSION, json, scanned, type ApiRequest, type ApiResponse } from './http';
 import type { ApiLogger } from './logger';
+import { metadataHandler } from './metadata-handlers';
+import { contractsOnly, type MetadataSource } from './metadata-source';
 import { openApiDocument, type ExampleRange } from './openapi';
 import { canonicalQuery, parseQueryInput, type QueryInput } from './params';
 import {
@@ -17,6 +19,7 @@ import {
   queryRouteByPath,
   staticRoutes,
   type QueryRouteDef,
+  type RouteDef,
   type StaticRouteDef,
 } from './routes';
 import { buildQuery } from './sql';
@@ -46,6 +49,8 @@ export interface RouterDeps {
   readonly serverUrl?: string;
   /** the days the OpenAPI document's examples use @default the last seven whole days */
   readonly examples?: ExampleRange;
+  /** where the metadata routes (search, lineage, pipelines) take their facts from @default the contracts alone */
+  readonly metadata?: MetadataSource;
 }
 
 export type Router = (req: ApiRequest) => Promise<ApiResponse>;
@@ -70,9 +75,13 @@ interface CursorPayload {
   a: unknown[];
 }
 
+/** Routes whose answers come from the contracts and the metadata alone: they scan no data. */
+const answersFromMetadata: ReadonlySet<RouteDef['kind']> = new Set(['metadata', 'openapi', 'datasets']);
+
 export function createRouter(deps: RouterDeps): Router {
   const { engine, logger, sealer } = deps;
   const healthPath = staticRoutes.find((r) => r.kind === 'health')?.path;
+  const metadata = metadataHandler(deps.metadata ?? contractsOnly);
 
   function page(
     route: QueryRouteDef,
@@ -89,11 +98,14 @@ export function createRouter(deps: RouterDeps): Router {
         ? sealer.seal('cursor', { h, a: route.sortKeys.map((k) => last[k] ?? null) } satisfies CursorPayload)
         : null;
     const data = rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f] ?? null])));
-    return json(200, {
-      data,
-      page: { limit, count: data.length, next },
-      ...(version ? { asOf: version } : {}),
-    });
+    return scanned(
+      json(200, {
+        data,
+        page: { limit, count: data.length, next },
+        ...(version ? { asOf: version } : {}),
+      }),
+      result.scannedBytes,
+    );
   }
 
   async function queryRoute(route: QueryRouteDef, req: ApiRequest, p: Principal): Promise<ApiResponse> {
@@ -209,10 +221,8 @@ export function createRouter(deps: RouterDeps): Router {
         const t = readableTable(params.name ?? '', p.role);
         noQueryParams(req);
         const ctx: QueryContext = { role: p.role, requestId: req.requestId };
-        return json(200, {
-          ...catalogEntry(t, p.role),
-          ...(await tableStats(engine, t, deps.syncBudgetMs, ctx)),
-        });
+        const { scannedBytes, ...stats } = await tableStats(engine, t, deps.syncBudgetMs, ctx);
+        return scanned(json(200, { ...catalogEntry(t, p.role), ...stats }), scannedBytes);
       }
       case 'versions': {
         const t = readableTable(params.name ?? '', p.role);
@@ -260,9 +270,13 @@ export function createRouter(deps: RouterDeps): Router {
     }
     if (!match) throw new ApiError('not_found', `no route ${req.path}`, { path: req.path });
     onlyGet(req, match.route.path);
-    return match.route.kind === 'query'
-      ? queryRoute(match.route, req, p)
-      : staticRoute(match.route, match.params, req, p);
+    const route = match.route;
+    if (route.kind === 'query') return queryRoute(route, req, p);
+    const res =
+      route.kind === 'metadata'
+        ? await metadata(route, match.params, req, p.role)
+        : await staticRoute(route, match.params, req, p);
+    return res.status === 200 && answersFromMetadata.has(route.kind) ? scanned(res, 0) : res;
   }
 
   return async (req: ApiRequest): Promise<ApiResponse> => {

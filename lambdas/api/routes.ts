@@ -4,6 +4,7 @@
  */
 import { curatedTables, datasets, tableContract } from '../../lib/contracts';
 import type { AnyContract, Column, ColumnType, FilterOp } from '../../lib/contracts';
+import { metadataRoutes, type MetadataRouteDef } from './metadata-routes';
 
 /** A column a route returns. `expr` is SQL over the source alias `t` (or `u` for an unnested array). */
 export interface OutputColumn {
@@ -263,7 +264,7 @@ export interface StaticRouteDef {
   readonly summary: string;
 }
 
-export type RouteDef = QueryRouteDef | StaticRouteDef;
+export type RouteDef = QueryRouteDef | StaticRouteDef | MetadataRouteDef;
 
 export const queryRoutes: readonly QueryRouteDef[] = [
   ...datasets.map(rowsRoute),
@@ -314,7 +315,7 @@ export const staticRoutes: readonly StaticRouteDef[] = [
   },
 ];
 
-export const allRoutes: readonly RouteDef[] = [...staticRoutes, ...queryRoutes];
+export const allRoutes: readonly RouteDef[] = [...staticRoutes, ...metadataRoutes, ...queryRoutes];
 
 export function isQueryRoute(r: RouteDef): r is QueryRouteDef {
   return r.kind === 'query';

@@ -7,24 +7,15 @@
 import { join } from 'node:path';
 import { generateAndLand } from '../local/land';
 import type { BenchContext, BenchSection } from './bench';
-import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
+import type { LocalEngine } from '../local/sql-engine';
 import { runJobs } from '../local/runner';
 import { queryRouteByPath, queryRoutes } from '../../lambdas/api/routes';
 import { parseQueryInput } from '../../lambdas/api/params';
 import { buildQuery } from '../../lambdas/api/sql';
 import { DuckDbEngine } from '../serve/duckdb-engine';
-import { jsonLogger } from '../../lambdas/api/logger';
-import { createKey } from '../serve/api-keys';
-import { createLocalRouter } from '../serve/local-app';
-import { startServer } from '../serve/server';
+import { benchServer, percentiles, timed } from './local-api';
 
 const DAY = 86_400_000;
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
 
 /** Files DuckDB read, from an EXPLAIN ANALYZE profile (null when the profile does not say). */
 export function filesReadFromProfile(text: string): number | null {
@@ -59,17 +50,8 @@ async function run(b: BenchContext): Promise<void> {
     note: jobs.reports.map((r) => `${r.dataset}:${r.status}`).join(' '),
   });
 
-  const engine = await openLocalEngine(home);
-  const key = createKey(home, 'admin', 'bench').key;
-  const srv = await startServer(
-    createLocalRouter({
-      home,
-      engine,
-      logger: jsonLogger({ level: 'silent' }),
-      throttle: { ratePerSecond: 1e6, burst: 1e6 },
-    }),
-    { port: 0 },
-  );
+  const srv = await benchServer(home, 'admin');
+  const { engine, key } = srv;
   try {
     const newest = new Map<string, number>();
     for (const r of queryRoutes) {
@@ -99,21 +81,8 @@ async function run(b: BenchContext): Promise<void> {
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
       };
-      for (let i = 0; i < 5; i++) await call();
-      const times: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        const s = performance.now();
-        await call();
-        times.push(performance.now() - s);
-      }
-      times.sort((a, c) => a - c);
-      b.figure({ label: `GET ${label} p50`, value: percentile(times, 50), unit: 'ms' });
-      b.figure({
-        label: `GET ${label} p99`,
-        value: percentile(times, 99),
-        unit: 'ms',
-        note: `${requests} requests, warm`,
-      });
+      const times = await timed(Array.from({ length: requests }), 5, call);
+      percentiles(b, `GET ${label}`, times, `${requests} requests, warm`);
     }
 
     // files read: one day of server logs against the whole table
@@ -150,7 +119,6 @@ async function run(b: BenchContext): Promise<void> {
     }
   } finally {
     await srv.close();
-    await engine.close();
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { apiSection } from './api';
 import type { BenchSection } from './bench';
+import { searchSection } from './search';
 import { serverLogsSection } from './server-logs';
 import { socialPostsSection } from './social-posts';
 import { streamSection } from './stream';
@@ -19,4 +20,5 @@ export const benchSections: readonly BenchSection[] = [
   apiSection,
   trinoSection,
   versionsSection,
+  searchSection,
 ];

@@ -25,6 +25,7 @@ export const FIELD_BOOSTS: Readonly<Record<SearchField, { boost: number }>> = {
 
 /** What is known of a table beyond its contract (absent: nothing known yet). */
 export interface TableFacts {
+  /** null when not known: no table yet, or a source that keeps no row counts (the run reports on AWS) */
   readonly rowCount: number | null;
   readonly newestEventTime: string | null;
   readonly version: string | null;
@@ -85,6 +86,8 @@ export interface SearchResult {
 export interface SearchOptions {
   readonly q: string;
   readonly type?: 'table' | 'column';
+  /** `processed` or `curated` */
+  readonly zone?: string;
   readonly tag?: string;
   readonly owner?: string;
   readonly limit?: number;
@@ -106,7 +109,7 @@ export class SearchInputError extends Error {
 function factTags(f: TableFacts | undefined): string[] {
   if (!f) return [];
   const out: string[] = [];
-  if (f.rowCount === null) out.push('no-table-yet');
+  if (f.rowCount === null && f.version === null) out.push('no-table-yet');
   else if (f.rowCount === 0) out.push('empty');
   if (f.stale) out.push('stale');
   if (f.lastRunStatus === 'failed') out.push('failed-run');
@@ -174,6 +177,7 @@ export class CatalogSearch {
   private readonly byAudience = new Map<string, RoleIndex>();
   private readonly vocabulary: Set<string>;
   private readonly owners: Set<string>;
+  private readonly zones: Set<string>;
 
   constructor(
     private readonly docs: readonly SearchDoc[],
@@ -183,6 +187,7 @@ export class CatalogSearch {
   ) {
     this.vocabulary = tagVocabulary(tables);
     this.owners = new Set(tables.map((t) => t.owner));
+    this.zones = new Set(tables.map((t) => t.database));
   }
 
   static fromContracts(
@@ -205,6 +210,7 @@ export class CatalogSearch {
       const d = index.docs.get(m.id);
       if (!d) continue;
       if (opts.type && d.kind !== opts.type) continue;
+      if (opts.zone && d.database !== opts.zone) continue;
       if (opts.tag && !d.tags.includes(opts.tag)) continue;
       if (opts.owner && d.owner !== opts.owner) continue;
       hits.push({
@@ -247,6 +253,11 @@ export class CatalogSearch {
       throw new SearchInputError('q', `is ${q.length} characters; at most ${MAX_QUERY_LENGTH}`);
     if (opts.type !== undefined && opts.type !== 'table' && opts.type !== 'column')
       throw new SearchInputError('type', `must be table or column (got '${String(opts.type)}')`);
+    if (opts.zone !== undefined && !this.zones.has(opts.zone))
+      throw new SearchInputError(
+        'zone',
+        `unknown zone '${opts.zone}' (known: ${[...this.zones].sort().join(', ')})`,
+      );
     if (opts.tag !== undefined && !this.vocabulary.has(opts.tag))
       throw new SearchInputError(
         'tag',

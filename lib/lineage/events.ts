@@ -5,12 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lakeKeys } from '../contracts/lake-layout';
 import { layout } from '../local/layout';
 import type { RunEvent } from './graph';
-
-/** The file name ending of a run's events, from the layout's `{dataset}/{runId}<suffix>`. */
-export const EVENTS_SUFFIX = lakeKeys.lineageEvents.slice('{dataset}/{runId}'.length);
+import { EVENTS_SUFFIX, parseEventLines } from './run-files';
 
 export function readLineageEvents(home: string): RunEvent[] {
   const root = layout(home).reports;
@@ -24,16 +21,8 @@ export function readLineageEvents(home: string): RunEvent[] {
     } catch {
       continue;
     }
-    for (const name of names.filter((n) => n.endsWith(EVENTS_SUFFIX)).sort()) {
-      for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
-        if (line.trim() === '') continue;
-        try {
-          out.push(JSON.parse(line) as RunEvent);
-        } catch {
-          // a line being written: the next read sees it whole
-        }
-      }
-    }
+    for (const name of names.filter((n) => n.endsWith(EVENTS_SUFFIX)).sort())
+      out.push(...parseEventLines<RunEvent>(readFileSync(join(dir, name), 'utf8')));
   }
   return out;
 }

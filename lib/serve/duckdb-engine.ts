@@ -14,6 +14,7 @@ import type { DataFile, PartitionField, TableMetadata } from '../local/iceberg';
 import { layout, tableDir } from '../local/layout';
 import { tableRelation, type LocalEngine } from '../local/sql-engine';
 import { pruneFiles } from './pruning';
+import { scannedBytes } from './scanned-bytes';
 import type {
   QueryContext,
   QueryEngine,
@@ -29,6 +30,8 @@ import { ident } from '../../lambdas/api/routes';
 interface Execution {
   readonly done: Promise<void>;
   readonly startedAt: number;
+  /** bytes of the data files the query reads (scanned-bytes.ts) */
+  readonly scannedBytes: number;
   result?: ResultSet;
   error?: unknown;
   /** finished while its request waited: read once by that request, then dropped */
@@ -137,6 +140,7 @@ export class DuckDbEngine implements QueryEngine {
     const id = randomUUID();
     const ex: Execution = {
       startedAt: Date.now(),
+      scannedBytes: scannedBytes(query.sql, this.local.tables?.() ?? []),
       done: this.local.query(query.sql, query.params).then(
         (r) => {
           ex.result = r;
@@ -200,7 +204,7 @@ export class DuckDbEngine implements QueryEngine {
     if (ex.answered) this.executions.delete(id);
     if (ex.error !== undefined) throw ex.error;
     const r = ex.result as ResultSet;
-    return { columns: r.columns, rows: r.rows.slice(0, maxRows) };
+    return { columns: r.columns, rows: r.rows.slice(0, maxRows), scannedBytes: ex.scannedBytes };
   }
 
   /** Executions held in memory: the bound `lake serve` keeps. */

@@ -1,4 +1,7 @@
-/** Wires the router for `lake serve`: DuckDB over the lake home, API keys, a token bucket per key. */
+/**
+ * Wires the router for `lake serve`: DuckDB over the lake home, API keys, a token bucket per key, and the lake
+ * home's reports and lineage events behind the metadata routes.
+ */
 import type { LocalEngine } from '../local/sql-engine';
 import { SYNC_BUDGET_MS } from '../../lambdas/api/config';
 import { Sealer } from '../../lambdas/api/cursor';
@@ -8,6 +11,7 @@ import { createRouter, type Router } from '../../lambdas/api/router';
 import { localCursorSecret } from './api-keys';
 import { DuckDbEngine } from './duckdb-engine';
 import { apiKeyAuthenticator } from './local-auth';
+import { localMetadata } from './local-metadata';
 import { tokenBucket, type ThrottleOptions } from './throttle';
 
 export interface LocalApiOptions {
@@ -22,6 +26,8 @@ export interface LocalApiOptions {
   readonly serverUrl?: string;
   /** the days the OpenAPI examples use: days the lake holds */
   readonly examples?: ExampleRange;
+  /** the lake home whose facts, reports and lineage the metadata routes answer from @default `home` */
+  readonly metadataHome?: string;
 }
 
 export function createLocalRouter(opts: LocalApiOptions): Router {
@@ -31,6 +37,7 @@ export function createLocalRouter(opts: LocalApiOptions): Router {
     throttle: tokenBucket(opts.throttle),
     logger: opts.logger ?? jsonLogger({ service: 'lake-serve' }),
     sealer: new Sealer(localCursorSecret(opts.home)),
+    metadata: localMetadata(opts.metadataHome ?? opts.home),
     syncBudgetMs: opts.syncBudgetMs ?? SYNC_BUDGET_MS.default,
     ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
     ...(opts.examples ? { examples: opts.examples } : {}),

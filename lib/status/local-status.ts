@@ -2,14 +2,15 @@
  * Pipeline health and table facts of a local lake home: the run reports under `reports/`, the current Iceberg
  * snapshots, and (when asked) the stream's lag read from the emulator.
  */
-import { allTables, datasetContract } from '../contracts';
+import { allTables } from '../contracts';
 import type { AnyContract } from '../contracts';
 import type { TableFacts } from '../catalog-search/catalog-search';
 import { describeCatalog } from '../local/lake-catalog';
 import { readRunReports } from '../local/runner';
-import { pipelineStatus, tableStatus } from './pipeline-status';
+import { pipelineStatus, STREAM_OBJECTIVE_MINUTES, tableStatus } from './pipeline-status';
 import type { PipelineStatus } from './pipeline-status';
 import { readStreamLag } from './stream-lag';
+import { tableFacts } from './table-facts';
 
 export async function localPipelineStatus(
   home: string,
@@ -22,7 +23,7 @@ export async function localPipelineStatus(
     (t) => readRunReports(home, t),
     stream,
     now,
-    datasetContract('ad_events').freshnessObjectiveMinutes,
+    STREAM_OBJECTIVE_MINUTES,
   );
 }
 
@@ -36,15 +37,11 @@ export async function localTableFacts(home: string, now = new Date()): Promise<R
       readRunReports(home, e.name),
       now,
     );
-    out[e.name] = {
+    out[e.name] = tableFacts(status, {
       rowCount: e.rowCount,
       newestEventTime: e.freshness.newestEventTime,
       version: e.version?.snapshotId ?? null,
-      lastRunStatus: status.lastRun?.status ?? null,
-      lastRunAt: status.lastRun?.startedAt ?? null,
-      stale: status.freshness.state === 'stale',
-      quality: status.quality,
-    };
+    });
   }
   return out;
 }

@@ -8,6 +8,7 @@
  * failed last, or a stream whose oldest undelivered record is older than the ad events' objective makes the whole
  * status red.
  */
+import { datasetContract } from '../contracts';
 import type { AnyContract } from '../contracts';
 import type { RunReport } from '../contracts/run-report';
 
@@ -64,6 +65,9 @@ export interface PipelineStatus {
   readonly stream: StreamLag | null;
   readonly problems: readonly string[];
 }
+
+/** The stream's lag objective: the ad events' freshness objective (they are what the stream delivers). */
+export const STREAM_OBJECTIVE_MINUTES = datasetContract('ad_events').freshnessObjectiveMinutes;
 
 const SETTLED = new Set(['succeeded', 'failed', 'no_new_data']);
 

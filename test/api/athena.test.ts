@@ -107,7 +107,9 @@ describe('Athena adapter through the router', () => {
       .on(GetQueryExecutionCommand)
       .resolvesOnce({ QueryExecution: { Status: { State: 'QUEUED' } } })
       .resolvesOnce({ QueryExecution: { Status: { State: 'RUNNING' } } })
-      .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+      .resolves({
+        QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 10_485_760 } },
+      });
     athena.on(GetQueryResultsCommand).resolves(
       resultsPage(
         [
@@ -139,6 +141,9 @@ describe('Athena adapter through the router', () => {
       { transaction_id: 'T-2', amount: null, status: 'completed' },
     ]);
     expect(r.body.page.next).toBeNull();
+    // what Athena says the query scanned (and bills), from the status poll that saw it succeed: no extra call
+    expect(r.headers['x-lake-scanned-bytes']).toBe('10485760');
+    expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(3);
 
     const start = athena.commandCalls(StartQueryExecutionCommand);
     expect(start).toHaveLength(1);
@@ -177,7 +182,11 @@ describe('Athena adapter through the router', () => {
     const again = await call(router, path, { role: 'bi' });
     expect(again.status).toBe(202);
 
-    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+    expect(again.headers['x-lake-scanned-bytes']).toBeUndefined();
+
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 2048 } },
+    });
     athena.on(GetQueryResultsCommand).resolves(
       resultsPage(
         [
@@ -202,6 +211,7 @@ describe('Athena adapter through the router', () => {
       orders: 3,
     });
     expect(typeof done.body.page.next).toBe('string');
+    expect(done.headers['x-lake-scanned-bytes']).toBe('2048');
     for (const c of athena.commandCalls(GetQueryExecutionCommand))
       expect(c.args[0].input.QueryExecutionId).toBe('qe-slow');
 
@@ -337,7 +347,12 @@ describe('GetQueryResults pages', () => {
         throw new Error('not used');
       },
     });
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 73_400_320 } },
+    });
     const rs = await engine.results('qe', 1500, { role: 'admin', requestId: 'r' });
+    // results read without a status poll before them ask Athena for the statistics themselves
+    expect(rs.scannedBytes).toBe(73_400_320);
     expect(rs.rows).toHaveLength(1500);
     expect(rs.rows[0]).toEqual({ n: 0 });
     expect(rs.rows[1499]).toEqual({ n: 1499 });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonLogger } from '../../lambdas/api/logger';
+import { metadataRoutes } from '../../lambdas/api/metadata-routes';
 import { queryRoutes, staticRoutes } from '../../lambdas/api/routes';
 import { apiKeysFile, createKey, revokeKey } from '../../lib/serve/api-keys';
 import { createLocalRouter } from '../../lib/serve/local-app';
@@ -25,6 +26,7 @@ beforeAll(async () => {
   lake = await openLocalEngine(fixtureLake().home, { olderVersions: true });
   const router = createLocalRouter({
     home,
+    metadataHome: fixtureLake().home,
     engine: lake,
     logger: jsonLogger({ write: (l) => logLines.push(l) }),
     throttle: { ratePerSecond: 1000, burst: 1000 },
@@ -53,6 +55,7 @@ async function fetchChecked(
     status: res.status,
     contentType: res.headers.get('content-type'),
     body: await res.clone().text(),
+    headers: Object.fromEntries(res.headers),
   });
   return res;
 }
@@ -311,6 +314,7 @@ describe('every route behaves as openapi.json documents it', () => {
     // the document lists exactly the routes the role may use
     const expected = [
       ...staticRoutes.map((r) => r.path),
+      ...metadataRoutes.map((r) => r.path),
       ...queryRoutes.filter((r) => canRead(role, r.table.name)).map((r) => r.path),
     ];
     expect(documented.sort()).toEqual(expected.sort());
@@ -357,6 +361,8 @@ describe('every route behaves as openapi.json documents it', () => {
         expect(Object.keys(op.responses)).toContain('400');
       }
     }
+    // the metadata routes answered their documented 200, body and headers checked
+    for (const r of metadataRoutes) expect(checks[role].covered).toContain(`${r.path} 200`);
   });
 });
 

@@ -25,6 +25,7 @@ describe('lake bench sections', () => {
       'api',
       'trino',
       'versions',
+      'search',
     ]);
   });
 

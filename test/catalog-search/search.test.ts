@@ -84,6 +84,9 @@ describe('catalog search', () => {
     expect(curatedOnly.hits.every((h) => h.owner === 'marketing-data' && h.kind === 'column')).toBe(true);
     expect(curatedOnly.total).toBeLessThan(r.total);
     expect(n).toBeGreaterThan(0);
+    const zone = search('revenue', 'admin', { zone: 'curated' });
+    expect(zone.total).toBe(r.facets.zone.curated);
+    expect(zone.hits.every((h) => h.database === 'curated')).toBe(true);
     const pii = search('customer', 'admin', { tag: 'pii' });
     expect(pii.hits.map((h) => h.name).sort()).toEqual(['customer_email', 'customer_name']);
     for (const h of r.hits) expect(h.link).toBe(`/v1/datasets/${h.table}`);
@@ -105,6 +108,15 @@ describe('catalog search', () => {
     expect(stale.hits[0]?.facts?.rowCount).toBe(0);
     expect(withFacts.fingerprint).not.toBe(catalog.fingerprint);
     expect(catalog.search({ q: 'ad events', tag: 'stale' }, 'admin', asAdmin).total).toBe(0);
+    // a table with a version but no known row count (the run reports on AWS keep none) is no missing table
+    const counted = CatalogSearch.fromContracts({ ad_events: { ...facts, rowCount: null } });
+    expect(counted.search({ q: 'ad_events', type: 'table' }, 'admin', asAdmin).hits[0]?.tags).not.toContain(
+      'no-table-yet',
+    );
+    const missing = CatalogSearch.fromContracts({ ad_events: { ...facts, rowCount: null, version: null } });
+    expect(missing.search({ q: 'ad_events', type: 'table' }, 'admin', asAdmin).hits[0]?.tags).toContain(
+      'no-table-yet',
+    );
   });
 
   it.each([
@@ -112,6 +124,7 @@ describe('catalog search', () => {
     [{ q: '   ' }, 'q'],
     [{ q: 'x'.repeat(2000) }, 'q'],
     [{ q: 'order', type: 'view' }, 'type'],
+    [{ q: 'order', zone: 'raw' }, 'zone'],
     [{ q: 'order', tag: 'secret' }, 'tag'],
     [{ q: 'order', owner: 'nobody' }, 'owner'],
     [{ q: 'order', limit: 0 }, 'limit'],

@@ -1,8 +1,8 @@
 /**
  * The dashboard of `lake serve`, driven in headless Chromium (Debian's package, through playwright-core) against
  * the real server over the shared fixture lake: it loads without console errors, every chart holds the API's
- * figures, search answers, the date range changes the charts, a click shows the rows behind a bar, and a marketing
- * key sees neither transaction data nor any PII.
+ * figures, the pipeline panel shows the API's health, search answers with the API's hits, the date range changes
+ * the charts, a click shows the rows behind a bar, and a marketing key sees neither transaction data nor any PII.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,7 @@ beforeAll(async () => {
   engine = await openLocalEngine(fixtureLake().home);
   const router = createLocalRouter({
     home,
+    metadataHome: fixtureLake().home,
     engine,
     logger: jsonLogger({ write: () => undefined }),
     throttle: { ratePerSecond: 1000, burst: 1000 },
@@ -170,8 +171,19 @@ function onlyExpectedErrors(o: Opened, allowed: RegExp): void {
   expect(o.consoleErrors.length).toBeLessThanOrEqual(o.failed.length);
 }
 
-// routes other parts of the lake add; a server without them answers 404 and the panel says "not available"
-const optional = /^404 \/v1\/(pipelines|catalog\/search|datasets\/[a-z_]+\/versions)$/;
+// a route another part of the lake adds; a server without it answers 404 and the panel says "not available"
+const optional = /^404 \/v1\/datasets\/[a-z_]+\/versions$/;
+
+/** The pipeline panel's lines: the data-light of each, its table and its text. */
+async function healthRows(page: Page): Promise<{ light: string | null; table: string; text: string }[]> {
+  return page.locator('#pipelines tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      light: tr.querySelector('[data-light]')?.getAttribute('data-light') ?? null,
+      table: tr.querySelectorAll('td')[1]?.textContent ?? '',
+      text: [...tr.querySelectorAll('td')].map((td) => td.textContent).join('\t'),
+    })),
+  );
+}
 
 describe('the dashboard with an analyst key', () => {
   let o: Opened;
@@ -309,13 +321,56 @@ describe('the dashboard with an analyst key', () => {
     for (const v of sentiment) expect(Math.abs(v ?? 9)).toBeLessThanOrEqual(1);
   });
 
-  it('answers a search', async () => {
+  it("shows each table's freshness against its objective and its last run, as /v1/pipelines reports them", async () => {
+    const s = (await api('/v1/pipelines', keys.analyst)).body as {
+      light: string;
+      tables: {
+        qualifiedName: string;
+        light: string;
+        freshness: { state: string };
+        lastRun: { status: string; startedAt: string };
+      }[];
+    };
+    const shown = await healthRows(o.page);
+    expect(shown).toHaveLength(s.tables.length);
+    expect(s.tables).toHaveLength(6);
+    for (const t of s.tables) {
+      const line = shown.find((r) => r.table === t.qualifiedName);
+      expect(line?.light).toBe(t.light);
+      expect(line?.text).toContain(t.freshness.state);
+      expect(line?.text).toContain(' of ');
+      expect(line?.text).toContain(
+        `${t.lastRun.status} ${t.lastRun.startedAt.slice(5, 16).replace('T', ' ')}`,
+      );
+    }
+    expect(await o.page.locator('#pipelines .summary').getAttribute('data-light')).toBe(s.light);
+  });
+
+  it("answers a search with the API's ranked hits and facets, and a hit opens its dataset", async () => {
+    const want = (await api('/v1/catalog/search?q=refund', keys.analyst)).body as {
+      total: number;
+      hits: { id: string; link: string }[];
+      facets: { zone: Record<string, number> };
+    };
+    expect(want.hits.length).toBeGreaterThan(0);
     await o.page.fill('#search-input', 'refund');
     await o.page.click('#search-form button');
     await o.page.locator('#search-results li').first().waitFor();
-    const hits = await o.page.locator('#search-results li').allInnerTexts();
-    expect(hits.length).toBeGreaterThan(0);
-    expect(hits.join('\n').toLowerCase()).toContain('refund');
+    const ids = await o.page
+      .locator('#search-results li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-id')));
+    expect(ids).toEqual(want.hits.map((h) => h.id));
+    const summary = await o.page.locator('#search-summary').innerText();
+    expect(summary).toContain(`${want.total} result`);
+    for (const [zone, n] of Object.entries(want.facets.zone)) expect(summary).toContain(`${zone} ${n}`);
+    const first = want.hits[0] as { id: string; link: string };
+    await o.page.locator(`#search-results li[data-id="${first.id}"] a`).click();
+    await o.page.locator('#rows table').waitFor();
+    await settled(o.page, 1);
+    expect(await o.page.locator('#rows-url').innerText()).toBe(first.link);
+    const entry = (await api(first.link, keys.analyst)).body as { columns: { name: string }[] };
+    const columns = await o.page.locator('#rows tbody tr td:first-child').allInnerTexts();
+    expect(columns).toEqual(entry.columns.map((c) => c.name));
   });
 
   it('shows the rows behind a clicked bar', async () => {
@@ -330,11 +385,16 @@ describe('the dashboard with an analyst key', () => {
         ),
       [x[i], (target.data[i] ?? 0) / 2] as const,
     );
+    // the panels above may have grown: bring the chart into the viewport before clicking it
+    await o.page.locator('#chart-revenue-category').scrollIntoViewIfNeeded();
     const box = await o.page.locator('#chart-revenue-category').boundingBox();
     expect(at && box).toBeTruthy();
     await o.page.mouse.click((box?.x ?? 0) + (at?.[0] ?? 0), (box?.y ?? 0) + (at?.[1] ?? 0));
     await settled(o.page, 1);
     const url = `/v1/transactions?from=${x[i]}&to=${nextDay(String(x[i]))}&category=${target.name}&limit=50`;
+    // the rows panel may still show what an earlier test opened: wait for this click's rows
+    await o.page.locator('#rows-url', { hasText: url }).waitFor();
+    await settled(o.page, 1);
     await o.page.locator('#rows table').waitFor();
     expect(await o.page.locator('#rows-url').innerText()).toBe(url);
     const want = (await api(url, keys.analyst)).body.data as Row[];
@@ -399,6 +459,15 @@ describe('the dashboard with a marketing key', () => {
       );
     // the key given in the address was taken and removed from it
     expect(new URL(o.page.url()).hash).toBe('');
+  });
+
+  it('shows the health of its own tables only', async () => {
+    const shown = await healthRows(o.page);
+    expect(shown.map((r) => r.table.split('.')[1]).sort()).toEqual([
+      'ad_events',
+      'campaign_performance',
+      'social_posts',
+    ]);
   });
 
   it('shows no personal data anywhere, not even after a search and the rows behind a chart', async () => {

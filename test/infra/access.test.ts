@@ -26,6 +26,7 @@ beforeAll(() => {
   const stack = testStack(app);
   const key = new Key(stack, 'K');
   const results = new Bucket(stack, 'Results');
+  const processed = new Bucket(stack, 'Processed');
   new AthenaWorkgroups(stack, 'Wg', { names, resultsBucket: results, key });
   const fnRole = new Role(stack, 'FnRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   const marketing = new LakeQueryRole(stack, 'Marketing', {
@@ -41,6 +42,7 @@ beforeAll(() => {
     role: fnRole,
     databases: { processed: 'p_db', curated: 'c_db' },
     dataRoles: { marketing: { workgroup: names.workgroup('api'), roleArn: marketing.role.roleArn } },
+    reports: { bucket: processed, key, prefix: '_reports' },
   });
   new LakeApi(stack, 'Guarded', {
     names: new LakeNames('other'),
@@ -165,6 +167,44 @@ describe('LakeApi defaults', () => {
     const keyPolicy = JSON.stringify(only('AWS::KMS::Key', 'K').Properties?.KeyPolicy);
     expect(keyPolicy).toContain('kms:ViaService');
     expect(keyPolicy).toContain('FnRole');
+  });
+
+  test('the function may list and read the run reports prefix, and nothing else of the processed bucket', () => {
+    const statements = (
+      only('AWS::IAM::Policy', 'FnRoleDefaultPolicy').Properties?.PolicyDocument as {
+        Statement: { Sid?: string; Action: unknown; Resource: unknown; Condition?: unknown }[];
+      }
+    ).Statement;
+    const bySid = Object.fromEntries(statements.map((st) => [st.Sid ?? '', st]));
+    const processedArn = { 'Fn::GetAtt': [expect.stringMatching(/^Processed/), 'Arn'] };
+    expect(bySid.ListRunReports).toMatchObject({
+      Action: 's3:ListBucket',
+      Resource: processedArn,
+      Condition: { StringLike: { 's3:prefix': ['_reports/*'] } },
+    });
+    expect(bySid.ReadRunReports).toMatchObject({
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', [processedArn, '/_reports/*']] },
+    });
+    expect(bySid.DecryptRunReports).toMatchObject({
+      Action: 'kms:Decrypt',
+      Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
+    });
+    // no other statement names the processed bucket
+    const others = statements.filter((st) => !['ListRunReports', 'ReadRunReports'].includes(st.Sid ?? ''));
+    expect(JSON.stringify(others)).not.toMatch(/Processed/);
+    const env = (
+      only('AWS::Lambda::Function', 'ApiHandler').Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(JSON.stringify(env[ENV.reportsUri])).toContain('/_reports');
+    const guarded = (
+      only('AWS::Lambda::Function', 'GuardedHandler').Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(guarded).not.toHaveProperty(ENV.reportsUri);
   });
 
   test('the function may assume exactly its data roles', () => {

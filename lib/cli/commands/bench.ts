@@ -9,7 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('bench')
     .description(
-      'Benchmarks (figures are printed, never asserted): the ETL jobs vs native Spark (and DuckDB COPY), the stream, the local API, lake history and lake diff.',
+      'Benchmarks (figures are printed, never asserted): the ETL jobs vs native Spark (and DuckDB COPY), the stream, the local API, lake history and lake diff, the metadata search.',
     )
     .option(
       '--rows <n>',

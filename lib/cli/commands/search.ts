@@ -12,6 +12,7 @@ interface SearchOpts {
   json?: boolean;
   role: string;
   type?: string;
+  zone?: string;
   tag?: string;
   owner?: string;
   limit: string;
@@ -30,6 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
       'admin',
     )
     .option('--type <type>', 'only tables or only columns (table|column)')
+    .option('--zone <zone>', 'only tables and columns of this zone (processed|curated)')
     .option('--tag <tag>', 'only hits with this tag (pii, business-key, stale, ...)')
     .option('--owner <team>', 'only tables and columns of this owner')
     .option('--limit <n>', 'hits to show', '20')
@@ -44,6 +46,7 @@ export function register(program: Command, ctx: CliContext): void {
           {
             q: words.join(' '),
             ...(opts.type !== undefined ? { type: opts.type as 'table' | 'column' } : {}),
+            ...(opts.zone !== undefined ? { zone: opts.zone } : {}),
             ...(opts.tag !== undefined ? { tag: opts.tag } : {}),
             ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
             limit: Number(opts.limit),

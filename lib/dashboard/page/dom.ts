@@ -1,4 +1,5 @@
 /** Small DOM helpers: every value from the API goes in as text, never as markup. */
+import type { Outcome } from './api';
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -56,6 +57,13 @@ export function notice(kind: NoticeKind, message: string): HTMLElement {
     ' ',
     message,
   );
+}
+
+/** An outcome that is not data, as the panel's message. */
+export function outcomeNotice(o: Exclude<Outcome<unknown>, { kind: 'ok' }>): HTMLElement {
+  if (o.kind === 'forbidden') return notice('forbidden', o.message);
+  if (o.kind === 'missing') return notice('missing', 'this server does not offer it yet.');
+  return notice('error', o.message);
 }
 
 export function setContent(target: HTMLElement, ...nodes: Node[]): void {

@@ -22,8 +22,9 @@ import {
   type Chart,
   type ChartOption,
 } from './charts';
-import { byId, el, notice, setContent } from './dom';
-import { loadTables, outcomeNotice, runSearch, showPipelines, showRows, type CatalogEntry } from './panels';
+import { byId, el, notice, outcomeNotice, setContent } from './dom';
+import { runSearch, showDataset, showPipelines, type PipelineStatus } from './metadata-panels';
+import { loadTables, showRows, type CatalogEntry } from './panels';
 
 interface Range {
   /** first day, included */
@@ -270,7 +271,7 @@ async function start(key: string): Promise<void> {
   try {
     const [datasets, pipelines] = await Promise.all([
       client.get<{ data: CatalogEntry[] }>('/v1/datasets'),
-      client.get<{ data: Row[] }>('/v1/pipelines'),
+      client.get<PipelineStatus>('/v1/pipelines'),
     ]);
     // the key's id (not its secret) says which key the page uses, as `lake keys list` shows it
     state.keyId = /^lake_([0-9a-z]+)_/i.exec(key)?.[1] ?? null;
@@ -324,8 +325,12 @@ function wire(): void {
   byId<HTMLFormElement>('search-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (!api) return;
+    const client = api;
     const text = byId<HTMLInputElement>('search-input').value;
-    void busy(runSearch(api, state.entries, text, byId('search-results'))).catch(onError);
+    const open = (link: string): void => {
+      void busy(showDataset(client, link, byId('rows'), byId('rows-url'))).catch(onError);
+    };
+    void busy(runSearch(client, text, byId('search-results'), open)).catch(onError);
   });
   for (const panel of panels)
     byId(`rows-${panel.id}`).addEventListener('click', (ev) => {

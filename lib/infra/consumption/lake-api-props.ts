@@ -1,6 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SYNC_BUDGET_MS } from '../../../lambdas/api/config';
 import type { DataRole } from '../../governance/grants';
@@ -46,6 +47,20 @@ export interface LakeApiProps {
   readonly logRetention?: RetentionDays;
   /** Stage name (the routes themselves start with /v1). @default 'api' */
   readonly stageName?: string;
+  /**
+   * Where the Glue jobs keep their run reports and OpenLineage events: the metadata routes (search facts, lineage,
+   * pipeline health) read them, with a grant to list and read that prefix and nothing else.
+   * @default none: those routes answer from the contracts alone
+   */
+  readonly reports?: LakeApiReports;
+}
+
+/** A prefix of a lake bucket, and the key that encrypts its objects. */
+export interface LakeApiReports {
+  readonly bucket: IBucket;
+  readonly key: IKey;
+  /** without a trailing slash, e.g. `_reports` */
+  readonly prefix: string;
 }
 
 /** Applied by LakeApi (and reported by the environment config). */

@@ -26,9 +26,9 @@ import { allRoutes } from '../../../lambdas/api/routes';
 import { withDefaults } from '../config/defaults';
 import type { WithDefaults } from '../config/defaults';
 import { retention } from '../config/retention';
-import { acknowledge } from '../nag';
+import { acknowledge, iam5 } from '../nag';
 import { LAKE_API_DEFAULTS } from './lake-api-props';
-import type { LakeApiProps } from './lake-api-props';
+import type { LakeApiProps, LakeApiReports } from './lake-api-props';
 
 type ApiSettings = WithDefaults<typeof LAKE_API_DEFAULTS, LakeApiProps>;
 
@@ -48,7 +48,10 @@ const gatewayErrors: readonly (readonly [ResponseType, string])[] = [
   [ResponseType.DEFAULT_5XX, 'internal'],
 ];
 
-/** `?from=..&to=..` are required on query routes; their other parameters are declared (optional). */
+/**
+ * `?from=..&to=..` are required on query routes; their other parameters, and those of the metadata routes, are
+ * declared optional (the handler answers a missing one with a 400 that names it).
+ */
 function requestParameters(path: string): Record<string, boolean> {
   const route = allRoutes.find((r) => r.path === path);
   const params: Record<string, boolean> = {};
@@ -59,6 +62,8 @@ function requestParameters(path: string): Record<string, boolean> {
     for (const p of ['fields', 'limit', 'cursor', ...route.filters.map((f) => f.param)])
       params[`method.request.querystring.${p}`] = false;
   }
+  if (route?.kind === 'metadata')
+    for (const p of route.params) params[`method.request.querystring.${p}`] = false;
   return params;
 }
 
@@ -94,6 +99,7 @@ export class LakeApi extends Construct {
     this.handler = this.createHandler(settings, role, fnLogs);
     // read at run time (cached, both the current and the previous version), never through the environment
     this.cursorSecret.grantRead(role);
+    if (props.reports) this.grantReportsRead(props.reports);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', logs);
     this.api = this.createRestApi(settings);
@@ -128,7 +134,50 @@ export class LakeApi extends Construct {
       [ENV.principalRoles]: stack.toJsonString(settings.principalRoles ?? {}),
       [ENV.cursorSecretArn]: this.cursorSecret.secretArn,
       [ENV.syncBudgetMs]: String(settings.syncBudgetMs),
+      ...(settings.reports
+        ? { [ENV.reportsUri]: `s3://${settings.reports.bucket.bucketName}/${settings.reports.prefix}` }
+        : {}),
     };
+  }
+
+  /**
+   * List the reports prefix (only it: the listing is conditioned on the prefix) and read its objects, decrypting
+   * through S3 only. The function's own role reads them: they are metadata, the data roles are for Athena.
+   */
+  private grantReportsRead(reports: LakeApiReports): void {
+    const objects = reports.bucket.arnForObjects(`${reports.prefix}/*`);
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ListRunReports',
+        effect: Effect.ALLOW,
+        actions: ['s3:ListBucket'],
+        resources: [reports.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${reports.prefix}/*`] } },
+      }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadRunReports',
+        effect: Effect.ALLOW,
+        actions: ['s3:GetObject'],
+        resources: [objects],
+      }),
+    );
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'DecryptRunReports',
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt'],
+        resources: [reports.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    const policy = this.handler.role?.node.tryFindChild('DefaultPolicy') ?? this.handler;
+    acknowledge(
+      policy,
+      iam5(policy, objects),
+      `The run reports and OpenLineage events under ${reports.prefix}/ of the processed bucket, one object per job run, named by run ids that do not exist yet: read only, no data files.`,
+    );
   }
 
   /** The one function behind every route, allowed to assume the data roles it queries as. */

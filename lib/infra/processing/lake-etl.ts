@@ -35,6 +35,8 @@ function assetRead(asset: Asset): PolicyStatement {
 /** Files of the glue-jobs tree that are not part of the shipped `lake_jobs` package. */
 const PACKAGE_EXCLUDE = ['__pycache__', '*.pyc', '.pytest_cache', '.ruff_cache'];
 
+/** Where the jobs write run reports and OpenLineage events: this prefix of the processed bucket (read by the API). */
+export const REPORTS_PREFIX = '_reports';
 export const DEFAULT_GLUE_JOBS_DIR = join(__dirname, '..', '..', '..', 'glue-jobs');
 /** The Spark catalog name the Glue jobs use for the Glue Data Catalog (Iceberg). */
 export const GLUE_SPARK_CATALOG = 'glue_catalog';
@@ -133,7 +135,7 @@ export class LakeEtl extends Construct {
       '--raw_root': `s3://${zones.raw.bucket.bucketName}`,
       '--warehouse': `${processedRoot}/`,
       '--quarantine_root': `s3://${zones.quarantine.bucket.bucketName}`,
-      '--reports_root': `${processedRoot}/_reports`,
+      '--reports_root': `${processedRoot}/${REPORTS_PREFIX}`,
       '--state_root': `${processedRoot}/_state`,
       '--reprocess': 'false',
     };

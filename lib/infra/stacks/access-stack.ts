@@ -15,6 +15,7 @@ import { LakeApi } from '../consumption/lake-api';
 import type { ApiDataRole } from '../consumption/lake-api-props';
 import { LakeQueryRole } from '../consumption/lake-query-role';
 import { acknowledge, iam5 } from '../nag';
+import { REPORTS_PREFIX } from '../processing/lake-etl';
 import { importZones } from './storage-stack';
 import type { ZonesStackProps } from './storage-stack';
 import { retention } from '../config/retention';
@@ -104,6 +105,7 @@ export class AccessStack extends Stack {
       waf: config.api.waf,
       wafRateLimit: config.api.wafRateLimit,
       logRetention: retention(config.logRetentionDays),
+      reports: { bucket: zones.processed.bucket, key: zones.key, prefix: REPORTS_PREFIX },
     });
     // IAM auth: callers need execute-api:Invoke; the stack's own human-facing roles get it for GET on this API.
     const invoke = this.api.api.arnForExecuteApi('GET', '/*', this.api.api.deploymentStage.stageName);

@@ -4,6 +4,7 @@ import { Sealer } from '../../../lambdas/api/cursor';
 import type { QueryEngine } from '../../../lambdas/api/query-engine';
 import { iamAuthenticator } from '../../../lambdas/api/iam-auth';
 import type { ApiLogger } from '../../../lambdas/api/logger';
+import type { MetadataSource } from '../../../lambdas/api/metadata-source';
 import { createRouter, type Router } from '../../../lambdas/api/router';
 import { apiGatewayEvent, type EventOptions } from '../../support/api-gateway-events';
 import type { DataRole } from '../../../lib/governance/grants';
@@ -37,7 +38,7 @@ export const SECRET = 'test-secret-0123456789abcdef';
 
 export function testRouter(
   engine: QueryEngine,
-  opts: { syncBudgetMs?: number; logger?: ApiLogger } = {},
+  opts: { syncBudgetMs?: number; logger?: ApiLogger; metadata?: MetadataSource } = {},
 ): Router {
   return createRouter({
     engine,
@@ -45,6 +46,7 @@ export function testRouter(
     logger: opts.logger ?? captureLogger(),
     sealer: new Sealer(SECRET),
     syncBudgetMs: opts.syncBudgetMs ?? 10_000,
+    ...(opts.metadata ? { metadata: opts.metadata } : {}),
   });
 }
 

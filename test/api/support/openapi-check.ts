@@ -1,7 +1,8 @@
 /**
  * Checks an answer of the API against its own OpenAPI document: the status is documented for the operation, the
- * content type is the documented one, and the body validates against the documented schema (JSON Schema 2020-12,
- * which OpenAPI 3.1 uses, by ajv).
+ * content type is the documented one, the body validates against the documented schema (JSON Schema 2020-12,
+ * which OpenAPI 3.1 uses, by ajv), and, when the answer's headers are given, every documented header that is required
+ * is there and every documented header present matches its schema.
  */
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -14,6 +15,8 @@ export interface CheckedAnswer {
   readonly status: number;
   readonly contentType: string | null;
   readonly body: string;
+  /** the answer's headers, names in lower case */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const pointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -69,6 +72,7 @@ export class OpenApiCheck {
       where = response.$ref;
       response = this.resolve(where);
     }
+    if (a.headers) this.checkHeaders(a, response.headers as Json | undefined);
     const content = response.content as Json | undefined;
     if (!content) return this.seen(template, a, false);
     const media = Object.keys(content);
@@ -87,6 +91,26 @@ export class OpenApiCheck {
         `${a.path} ${a.status}: body does not match ${where}: ${this.ajv.errorsText(validate.errors)}\n${a.body.slice(0, 500)}`,
       );
     this.seen(template, a, true);
+  }
+
+  private checkHeaders(a: CheckedAnswer, documented: Json | undefined): void {
+    for (const [name, h] of Object.entries(documented ?? {})) {
+      let header = h as Json;
+      if (typeof header.$ref === 'string') header = this.resolve(header.$ref);
+      const value = a.headers?.[name.toLowerCase()];
+      if (value === undefined) {
+        if (header.required === true) throw new Error(`${a.path} ${a.status}: no ${name} header`);
+        continue;
+      }
+      const schema = header.schema as Json;
+      // a header is text: an integer schema takes the digits of a whole number
+      const parsed: unknown = schema.type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
+      const validate = this.ajv.compile(schema);
+      if (!validate(parsed))
+        throw new Error(
+          `${a.path} ${a.status}: header ${name}: ${value} does not match ${JSON.stringify(schema)}`,
+        );
+    }
   }
 
   private seen(template: string | undefined, a: CheckedAnswer, withBody: boolean): void {

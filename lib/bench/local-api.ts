@@ -1,0 +1,64 @@
+/** What the API bench sections share: a `lake serve` of their own, and p50/p99 of timed calls. */
+import type { DataRole } from '../governance/grants';
+import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
+import { jsonLogger } from '../../lambdas/api/logger';
+import { createKey } from '../serve/api-keys';
+import { createLocalRouter } from '../serve/local-app';
+import { startServer } from '../serve/server';
+import type { BenchContext } from './bench';
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+export interface BenchServer {
+  readonly url: string;
+  /** a key of the role asked for */
+  readonly key: string;
+  readonly engine: LocalEngine;
+  close(): Promise<void>;
+}
+
+/** The local API over `home` on a free port of 127.0.0.1, silent and never throttled. */
+export async function benchServer(home: string, role: DataRole): Promise<BenchServer> {
+  const engine = await openLocalEngine(home);
+  const key = createKey(home, role, 'bench').key;
+  const srv = await startServer(
+    createLocalRouter({
+      home,
+      engine,
+      logger: jsonLogger({ level: 'silent' }),
+      throttle: { ratePerSecond: 1e6, burst: 1e6 },
+    }),
+    { port: 0 },
+  );
+  return {
+    url: srv.url,
+    key,
+    engine,
+    close: async () => {
+      await srv.close();
+      await engine.close();
+    },
+  };
+}
+
+/** Per-call times (ms) of `fn` over `inputs`, after a warm-up over the first `warm`; sorted. */
+export async function timed<T>(inputs: readonly T[], warm: number, fn: (x: T) => unknown): Promise<number[]> {
+  for (const x of inputs.slice(0, warm)) await fn(x);
+  const times: number[] = [];
+  for (const x of inputs) {
+    const s = performance.now();
+    await fn(x);
+    times.push(performance.now() - s);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** `<label> p50` and `<label> p99` (with the note) of sorted times. */
+export function percentiles(b: BenchContext, label: string, times: readonly number[], note: string): void {
+  b.figure({ label: `${label} p50`, value: percentile(times, 50), unit: 'ms' });
+  b.figure({ label: `${label} p99`, value: percentile(times, 99), unit: 'ms', note });
+}
