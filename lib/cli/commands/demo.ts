@@ -60,7 +60,7 @@ export function register(program: Command, ctx: CliContext): void {
         const { lake, landed } = await generateAndLand(
           home,
           { days: opts.days, scale: opts.scale, seed: opts.seed, badRate: opts.badRate },
-          false,
+          { landDeliveries: false },
         );
         for (const m of landed.manifests)
           ctx.log(`${m.dataset}: ${m.files.length} file(s) landed, batch ${m.batch_id}`);
