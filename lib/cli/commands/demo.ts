@@ -77,7 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
             `earlier deliveries: ${keys.length} file(s) landed under raw/ad_events/ as the delivery worker wrote them`,
           );
           try {
-            const r = await produceAndDeliver(home, split.live, (l) => ctx.log(l));
+            const r = await produceAndDeliver(home, split.live, { log: (l) => ctx.log(l) });
             ctx.log(
               `produced ${formatCount(r.produced)} records (${formatCount(Math.round(r.producedPerSecond))}/s), delivered ${formatCount(r.deliveredRecords)} to raw/ad_events/ and ${formatCount(r.deliveredErrorRecords)} to raw/ad_events_errors/ in ${r.files} file(s)`,
             );
