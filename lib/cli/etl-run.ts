@@ -50,6 +50,7 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
   const etl = progress.start(opts.title ?? 'etl');
   etl.note(`starting Spark on ${ctx.home()}`);
   const runs = new Map<string, Step>();
+  let running: Step = etl;
   const runOf = (dataset: string): Step => {
     let step = runs.get(dataset);
     if (!step) runs.set(dataset, (step = etl.start(dataset)));
@@ -61,7 +62,7 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
     warm: opts.warm ?? warmByDefault(),
     wait: opts.wait,
     onStart: (dataset) => {
-      runOf(dataset);
+      running = runOf(dataset);
     },
     onLog: (line) => {
       appendFileSync(logFile, `${line}\n`);
@@ -70,7 +71,7 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
       else if (isSparkNoise(line) || runStartLine(line)) return;
       // on a terminal the jobs' own INFO lines are what the running step is doing; elsewhere, and for warnings
       // and errors, they are kept
-      else if (progress.interactive && / INFO /.test(line)) etl.note(logMessage(line));
+      else if (progress.interactive && / INFO /.test(line)) running.note(logMessage(line));
       else progress.log(dim(`  spark | ${line}`, ctx.colour));
     },
     onReport: (r, line) => {

@@ -105,7 +105,9 @@ export function register(program: Command, ctx: CliContext): void {
       }
 
       const reports = await runEtl(ctx, { quiet: false, title: step(4, 'ETL on local Spark') });
-      const text = await p.run(step(5, 'summary'), () => summary(ctx, reports, Date.now() - started));
+      const text = await p.run(step(5, 'summary'), () => summary(ctx, reports, Date.now() - started), {
+        summary: () => 'tables read, an analyst API key made',
+      });
       ctx.out(text);
     });
 }
@@ -119,15 +121,17 @@ async function streamLeg(
 ): Promise<StreamLegResult> {
   let producing: Step | undefined;
   let delivering: Step | undefined;
+  let produced = 0;
   try {
     const r = await produceAndDeliver(home, live, {
       log: (l) => ctx.log(l),
       produced(records, total) {
         producing ??= parent.start('produce', { unit: 'records', total });
         producing.count(records, total);
+        produced = records;
       },
       delivered(records, files) {
-        producing?.done('on the stream');
+        producing?.done(`${formatCount(produced)} records on the stream`);
         delivering ??= parent.start('deliver', { unit: 'records' });
         delivering.count(records);
         delivering.note(`${files} file(s)`);
