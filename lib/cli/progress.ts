@@ -326,9 +326,14 @@ class TerminalView implements View {
 
   started(step: StepState): void {
     const multi = this.ensureMulti();
-    const bar = multi.create(step.total ?? 1, 0, {}, {
-      format: (options: Options, params: Params) => this.render(step, options, params),
-    });
+    const bar = multi.create(
+      step.total ?? 1,
+      0,
+      {},
+      {
+        format: (options: Options, params: Params) => this.render(step, options, params),
+      },
+    );
     this.bars.set(step, bar);
     this.draw();
   }
