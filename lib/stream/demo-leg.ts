@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { RawKeyFile } from '../local/land';
 import { resolveStreamTarget } from './config';
 import { openStream } from './connect';
-import { deliver } from './delivery';
+import { deliver, filesOf } from './delivery';
 import { stopEmulator } from './emulator';
 import { produce } from './producer';
 import type { Payload } from './producer';
@@ -82,7 +82,7 @@ export async function produceAndDeliver(
       buffering: { maxMs: 1000 },
       onFile: (f) => {
         delivered += f.records + f.errorRecords;
-        files += (f.key !== undefined ? 1 : 0) + (f.errorKey !== undefined ? 1 : 0);
+        files += filesOf(f);
         progress.delivered?.(delivered, files);
       },
     });

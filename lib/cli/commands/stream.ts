@@ -10,7 +10,7 @@ import { resolveBuffering, resolveStreamTarget } from '../../stream/config';
 import type { DeliveryBuffering, StreamTarget } from '../../stream/config';
 import { openStream } from '../../stream/connect';
 import type { OpenStream } from '../../stream/connect';
-import { deliver } from '../../stream/delivery';
+import { deliver, filesOf } from '../../stream/delivery';
 import type { DeliveredFile } from '../../stream/delivery';
 import { startEmulator, stopEmulator } from '../../stream/emulator';
 import { adEventSource, newSeed } from '../../stream/events';
@@ -344,7 +344,7 @@ function fileCounter(step: Step): (f: DeliveredFile) => void {
   let files = 0;
   return (f) => {
     records += f.records + f.errorRecords;
-    files += (f.key !== undefined ? 1 : 0) + (f.errorKey !== undefined ? 1 : 0);
+    files += filesOf(f);
     step.count(records);
     step.note(`${formatCount(files)} file(s)`);
   };
