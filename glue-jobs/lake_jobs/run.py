@@ -39,6 +39,9 @@ log = logging.getLogger("lake_jobs")
 
 BUSY_EXIT = 75
 
+# The log line that opens each run; the CLI shows a run as started when it reads it (lib/local/runner.ts).
+RUN_STARTED = "run started: "
+
 
 def plan(contracts: Contracts, selected: Iterable[str] | None) -> tuple[list[str], list[str]]:
     """(datasets, curated tables) to run, in contract order."""
@@ -73,11 +76,13 @@ def run_all(
     storage = storage_for(spark, config.reports_root)
     reports: list[RunReport] = []
     for name in datasets:
+        log.info("%s%s", RUN_STARTED, name)
         reports.append(
             run_dataset(spark, config, name, reprocess=reprocess, contracts=contracts, hooks=hooks)
         )
         _publish(reports[-1], storage, config, emit)
     for name in curated:
+        log.info("%s%s", RUN_STARTED, name)
         reports.append(run_curated(spark, config, name, contracts=contracts))
         _publish(reports[-1], storage, config, emit)
     return reports

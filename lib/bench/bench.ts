@@ -38,6 +38,12 @@ export interface BenchSection {
   run(ctx: BenchContext): Promise<void>;
 }
 
+/** What a bench run tells as it goes (the CLI shows each section as a step, and its log lines as what it does). */
+export interface BenchProgress {
+  sectionStarted(section: BenchSection, index: number, count: number): void;
+  sectionFinished(report: BenchReport): void;
+}
+
 export interface BenchRunOptions {
   /** the sections to choose from, in the order they run */
   readonly sections: readonly BenchSection[];
@@ -45,8 +51,12 @@ export interface BenchRunOptions {
   readonly keep?: boolean;
   readonly dir?: string;
   readonly options: Readonly<Record<string, string | number | boolean | undefined>>;
-  /** print each figure as one JSON line (section, label, value, unit, note); titles and errors go to `log` */
+  /**
+   * print each figure as one JSON line (section, label, value, unit, note); titles and errors go to `log`, or only
+   * to `progress` when it is given
+   */
   readonly json?: boolean;
+  readonly progress?: BenchProgress;
   readonly out: (line: string) => void;
   readonly log: (line: string) => void;
   readonly ensureToolchain: () => void;
@@ -83,9 +93,10 @@ export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
   const home = join(root, 'lake');
   const reports: BenchReport[] = [];
   try {
-    for (const s of chosen) {
+    for (const [index, s] of chosen.entries()) {
       const figures: BenchFigure[] = [];
-      const heading = o.json ? o.log : o.out;
+      const heading = o.json ? (o.progress ? () => undefined : o.log) : o.out;
+      o.progress?.sectionStarted(s, index, chosen.length);
       heading(`== ${s.title}`);
       const scratch = mkdtempSync(join(root, `${s.name}-`));
       try {
@@ -106,6 +117,7 @@ export async function runBench(o: BenchRunOptions): Promise<BenchReport[]> {
         heading(`  failed: ${error}`);
         reports.push({ section: s.name, figures, error });
       }
+      o.progress?.sectionFinished(reports[reports.length - 1] as BenchReport);
     }
   } finally {
     if (o.keep) o.log(`bench files kept in ${root}`);

@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import { ensureToolchain } from '../setup/toolchain';
 import { layout, resolveHome } from '../local/layout';
 import type { LakeLayout } from '../local/layout';
+import { createProgress } from './progress';
+import type { Progress } from './progress';
 
 /** An error meant for the user: printed as `lake: <message>` (no stack unless LAKE_DEBUG=1), exit code `exitCode`. */
 export class CliError extends Error {
@@ -36,7 +38,7 @@ export interface CliContext {
   layout(): LakeLayout;
   /** stdout: results (tables, JSON). */
   out(text: string): void;
-  /** stderr: progress and logs. */
+  /** stderr: a line of log (kept above the running steps on a terminal). */
   log(text: string): void;
   /** stderr: a warning line. */
   warn(text: string): void;
@@ -44,6 +46,8 @@ export interface CliContext {
   ensureToolchain(opts?: { quiet?: boolean }): void;
   /** Whether stdout/stderr is a terminal (for colours). */
   readonly colour: boolean;
+  /** The steps of the command as they run, on stderr (lib/cli/progress.ts). */
+  readonly progress: Progress;
 }
 
 const dimOn = '\u001b[2m';
@@ -51,23 +55,23 @@ const reset = '\u001b[0m';
 
 export function createContext(program: Command): CliContext {
   const colour = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+  const progress = createProgress();
   return {
     program,
     colour,
+    progress,
     home: () => resolveHome(program.opts<{ home?: string }>().home),
     layout() {
       return layout(this.home());
     },
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    log: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    warn: (text) => process.stderr.write(`lake: warning: ${text}\n`),
+    out: (text) => progress.out(text),
+    log: (text) => progress.log(text),
+    warn: (text) => progress.log(`lake: warning: ${text}`),
     ensureToolchain(opts) {
       const quiet = opts?.quiet ?? false;
-      const progress = quiet
-        ? () => undefined
-        : (line: string) => process.stderr.write(`${dim(line, colour)}\n`);
+      const report = quiet ? () => undefined : (line: string) => progress.log(dim(line, colour));
       try {
-        ensureToolchain(progress);
+        ensureToolchain(report);
       } catch (e) {
         throw new CliError((e as Error).message);
       }

@@ -1,13 +1,15 @@
 /** Running the jobs from the CLI (`lake etl`, `lake demo`): the toolchain, the jobs' logs, the reports. */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runJobs } from '../local/runner';
+import { runJobs, runStartLine } from '../local/runner';
 import { warmByDefault } from '../local/resident-spark';
 import { isSparkNoise } from '../local/spark-log';
 import type { RunJobsResult, RunReport } from '../local/runner';
 import { CliError, dim } from './context';
 import type { CliContext } from './context';
 import { formatCount, formatDuration, renderTable } from './format';
+import { silentProgress } from './progress';
+import type { Step } from './progress';
 
 export interface EtlOptions {
   readonly datasets?: readonly string[];
@@ -20,32 +22,71 @@ export interface EtlOptions {
   readonly verbose?: boolean;
   /** on the resident Spark (see lib/local/resident-spark.ts) @default warmByDefault() */
   readonly warm?: boolean;
+  /** the step's title (the demo numbers its steps) @default 'etl' */
+  readonly title?: string;
 }
 
-/** Sets up the toolchain, runs the jobs with their logs on stderr, prints the reports; throws when the runner failed. */
+/** A run's counts, as its step ends. */
+function runSummary(r: RunReport): string {
+  return `${r.status}, ${formatCount(r.input_rows)} in, ${formatCount(r.output_rows)} out, ${formatCount(r.quarantined_rows)} quarantined, ${formatCount(r.duplicate_rows)} duplicates`;
+}
+
+/** The message of a runner log line (`2026-01-02 03:04:05,678 INFO transactions: ...` -> `transactions: ...`). */
+const logMessage = (line: string): string => line.replace(/^\d{4}-\d{2}-\d{2} [\d:,]+ [A-Z]+ /, '');
+
+/**
+ * Sets up the toolchain and runs the jobs as one step, each dataset's run a step under it (Spark tells nothing of
+ * rows while a job runs: a spinner with the elapsed time, then the run's counts); prints the reports; throws when
+ * the runner failed.
+ */
 export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunReport[]> {
   ctx.ensureToolchain({ quiet: opts.quiet });
+  const progress = opts.quiet ? silentProgress() : ctx.progress;
   const started = Date.now();
   // every line of the runner, Spark's own included, for when a run fails
   const logDir = join(ctx.home(), 'logs');
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `etl-${new Date(started).toISOString().replace(/[:.]/g, '')}.log`);
-  if (!opts.quiet) ctx.log(dim(`running the Spark jobs on ${ctx.home()} ...`, ctx.colour));
+  const etl = progress.start(opts.title ?? 'etl');
+  etl.note(`starting Spark on ${ctx.home()}`);
+  const runs = new Map<string, Step>();
+  let running: Step = etl;
+  const runOf = (dataset: string): Step => {
+    let step = runs.get(dataset);
+    if (!step) runs.set(dataset, (step = etl.start(dataset)));
+    return step;
+  };
   const result = await runJobs(ctx.home(), {
     datasets: opts.datasets,
     reprocess: opts.reprocess,
     warm: opts.warm ?? warmByDefault(),
     wait: opts.wait,
+    onStart: (dataset) => {
+      running = runOf(dataset);
+    },
     onLog: (line) => {
       appendFileSync(logFile, `${line}\n`);
-      if (!opts.quiet && (opts.verbose || !isSparkNoise(line))) ctx.log(dim(`  spark | ${line}`, ctx.colour));
+      if (opts.quiet) return;
+      if (opts.verbose) progress.log(dim(`  spark | ${line}`, ctx.colour));
+      else if (isSparkNoise(line) || runStartLine(line)) return;
+      // on a terminal the jobs' own INFO lines are what the running step is doing; elsewhere, and for warnings
+      // and errors, they are kept
+      else if (progress.interactive && / INFO /.test(line)) running.note(logMessage(line));
+      else progress.log(dim(`  spark | ${line}`, ctx.colour));
     },
-    onReport: opts.json ? (_r, line) => ctx.out(line) : undefined,
+    onReport: (r, line) => {
+      const step = runOf(r.dataset);
+      if (r.status === 'failed') step.fail(r.error ?? undefined);
+      else step.done(runSummary(r));
+      if (opts.json) ctx.out(line);
+    },
   });
   throwIfBusy(result);
-  if (!opts.json) ctx.out(describeReports(result.reports));
-  if (!opts.quiet) ctx.log(dim(`etl finished in ${formatDuration(Date.now() - started)}`, ctx.colour));
   const failed = result.reports.filter((r) => r.status === 'failed').map((r) => r.dataset);
+  if (failed.length > 0 || result.exitCode !== 0)
+    etl.fail(failed.length > 0 ? `${failed.join(', ')} failed` : undefined);
+  else etl.done(`${result.reports.length} run(s)`);
+  if (!opts.json) ctx.out(describeReports(result.reports));
   if (failed.length > 0 || result.exitCode !== 0)
     ctx.warn(
       `${failed.length > 0 ? `the ${failed.join(', ')} job(s) failed` : 'the job runner failed'}; the full log, Spark's output included: ${logFile}. Fix what it names and run \`lake etl\` again: raw files not yet processed are read next time.`,

@@ -66,11 +66,14 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const { program } = buildProgram();
+  const { program, ctx } = buildProgram();
   try {
     await program.parseAsync([...argv]);
+    ctx.progress.close(false);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (e) {
+    // the steps still running are the ones that failed: each is named, then the error says why
+    ctx.progress.close(true);
     return reportError(e);
   }
 }

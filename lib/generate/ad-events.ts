@@ -274,11 +274,13 @@ export interface LakeAdEventsOptions {
   lateRate?: number;
 }
 
-/** The events of a window: campaign traffic plus the conversions of attributed clean orders. */
+/** The events of a window: campaign traffic plus the conversions of attributed clean orders; `onDay` hears the
+ * events made so far after each day. */
 export function lakeAdEvents(
   o: LakeAdEventsOptions,
   customers: readonly Customer[],
   ordersByDay: readonly (readonly Order[])[],
+  onDay: (events: number) => void = () => undefined,
 ): AdEvent[] {
   const events: AdEvent[] = [];
   for (let d = 0; d < o.days; d++) {
@@ -302,15 +304,20 @@ export function lakeAdEvents(
         }
       }
     }
+    onDay(events.length);
   }
   return events;
 }
 
-/** Delivered files: gzip NDJSON grouped by arrival hour, under `ad_events/YYYY/MM/DD/HH/` as the delivery worker writes them. */
+/**
+ * Delivered files: gzip NDJSON grouped by arrival hour, under `ad_events/YYYY/MM/DD/HH/` as the delivery worker
+ * writes them; `onFile` hears the records put in files so far after each file.
+ */
 export function adEventFiles(
   o: LakeAdEventsOptions,
   events: readonly AdEvent[],
   summary: DatasetSummary = emptySummary('ad_events'),
+  onFile: (records: number) => void = () => undefined,
 ): { name: string; key: string; content: Buffer; records: AdEventRecord[] }[] {
   const r = Rng.derive(o.seed, 'ads-delivery');
   const lateRate = o.lateRate ?? 0.03;
@@ -332,6 +339,7 @@ export function adEventFiles(
     list.push(rec);
   }
   const files: { name: string; key: string; content: Buffer; records: AdEventRecord[] }[] = [];
+  let filed = 0;
   for (const [h, list] of [...byHour.entries()].sort((a, b) => a[0] - b[0])) {
     const first = new Date((list[0] as AdEventRecord).arrivalMs).toISOString();
     const stamp = first.slice(0, 19).replace(/[:T]/g, '-');
@@ -340,6 +348,8 @@ export function adEventFiles(
     const body = list.map((x) => `${x.data}\n`).join('');
     files.push({ name, key, content: gzipSync(Buffer.from(body, 'utf8'), { level: 6 }), records: list });
     summary.files++;
+    filed += list.length;
+    onFile(filed);
   }
   return files;
 }

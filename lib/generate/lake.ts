@@ -34,6 +34,8 @@ export interface GeneratedFile {
   /** file name as the source system names it */
   readonly name: string;
   readonly content: Buffer;
+  /** records in the file, malformed ones included */
+  readonly records: number;
 }
 
 /** A gzip NDJSON file as the delivery worker writes it: key under the raw zone, records by arrival hour. */
@@ -41,6 +43,8 @@ export interface DeliveryFile {
   readonly key: string;
   readonly name: string;
   readonly content: Buffer;
+  /** records in the file, malformed ones included */
+  readonly records: number;
 }
 
 export interface GeneratedLake {
@@ -84,8 +88,14 @@ export function generatePeopleAndOrders(opts: LakeOptions = {}): {
   return { customers, orders: generateWindowOrders(o, customers) };
 }
 
-/** Generates every source of a sample lake. Pure: the same options give byte-identical files. */
-export function generateLake(opts: LakeOptions = {}): GeneratedLake {
+/**
+ * Generates every source of a sample lake. Pure: the same options give byte-identical files. `onRecords` hears the
+ * records generated so far, source by source (generating a large lake takes a while).
+ */
+export function generateLake(
+  opts: LakeOptions = {},
+  onRecords: (generated: number) => void = () => undefined,
+): GeneratedLake {
   const o = resolved(opts);
   const customers = generateCustomers(o.seed, o.scale);
   const orders = generateWindowOrders(o, customers);
@@ -96,22 +106,34 @@ export function generateLake(opts: LakeOptions = {}): GeneratedLake {
     ad_events: emptySummary('ad_events'),
   };
   const files: GeneratedFile[] = [];
+  const generated = (): number => Object.values(datasets).reduce((n, d) => n + d.records, 0);
+  /** One day's file of `dataset`, with the records `make` added to the dataset's summary. */
+  const dayFile = (
+    dataset: 'transactions' | 'server_logs',
+    make: () => { name: string; content: Buffer },
+  ): GeneratedFile => {
+    const before = datasets[dataset].records;
+    const file = make();
+    return { dataset, ...file, records: datasets[dataset].records - before };
+  };
   for (let d = 0; d < o.days; d++) {
     const dayMs = o.startMs + d * DAY_MS;
     const dayOrders = orders[d] as Order[];
-    files.push({
-      dataset: 'transactions',
-      ...transactionsDayFile(o.seed, dayMs, dayOrders, datasets.transactions),
-    });
-    files.push({
-      dataset: 'server_logs',
-      ...serverLogDayFile(
-        { seed: o.seed, dayMs, scale: o.scale, badRate: o.badRate, orders: dayOrders },
-        datasets.server_logs,
+    files.push(
+      dayFile('transactions', () => transactionsDayFile(o.seed, dayMs, dayOrders, datasets.transactions)),
+    );
+    files.push(
+      dayFile('server_logs', () =>
+        serverLogDayFile(
+          { seed: o.seed, dayMs, scale: o.scale, badRate: o.badRate, orders: dayOrders },
+          datasets.server_logs,
+        ),
       ),
-    });
+    );
+    onRecords(generated());
   }
   for (const f of socialPostFiles(o, datasets.social_posts)) files.push({ dataset: 'social_posts', ...f });
+  onRecords(generated());
   if (o.emptyFiles) {
     const day = isoDay(o.startMs);
     for (const [dataset, name] of [
@@ -119,13 +141,19 @@ export function generateLake(opts: LakeOptions = {}): GeneratedLake {
       ['server_logs', `access-${day}-empty.log`],
       ['social_posts', `twitter_${day}_empty.jsonl`],
     ] as const) {
-      files.push({ dataset, name, content: Buffer.alloc(0) });
+      files.push({ dataset, name, content: Buffer.alloc(0), records: 0 });
       datasets[dataset].files++;
       datasets[dataset].emptyFiles++;
     }
   }
-  const events = lakeAdEvents(o, customers, orders);
-  const delivered = adEventFiles(o, events, datasets.ad_events);
+  // the ad events are made first, then turned into records and files: what is counted meanwhile is the events made,
+  // then the records filed
+  const before = generated();
+  const events = lakeAdEvents(o, customers, orders, (n) => onRecords(before + n));
+  const delivered = adEventFiles(o, events, datasets.ad_events, (n) =>
+    onRecords(before + Math.max(n, events.length)),
+  );
+  onRecords(generated());
   const records: AdEventRecord[] = delivered.flatMap((f) => f.records);
   const adEvents: AdEventPayload[] = records.map((r) => r.event ?? r.data);
   const flat = orders.flat();
@@ -137,7 +165,12 @@ export function generateLake(opts: LakeOptions = {}): GeneratedLake {
   return {
     files,
     adEvents,
-    deliveryFiles: delivered.map(({ key, name, content }) => ({ key, name, content })),
+    deliveryFiles: delivered.map(({ key, name, content, records: r }) => ({
+      key,
+      name,
+      content,
+      records: r.length,
+    })),
     customers,
     orders,
     summary: {

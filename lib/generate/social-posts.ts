@@ -210,12 +210,12 @@ export const daysPerSocialFile = 7;
 export function socialPostFiles(
   o: PostsOptions,
   summary: DatasetSummary = emptySummary('social_posts'),
-): { name: string; content: Buffer }[] {
+): { name: string; content: Buffer; records: number }[] {
   const platforms: Platform[] = ['twitter', 'instagram', 'facebook', 'tiktok', 'reddit'];
   const pools = new Map(
     platforms.map((p) => [p, authors(o.seed, p, Math.max(20, Math.round(500 * o.scale)))] as const),
   );
-  const files: { name: string; content: Buffer }[] = [];
+  const files: { name: string; content: Buffer; records: number }[] = [];
   let seq = 0;
   for (let d0 = 0; d0 < o.days; d0 += daysPerSocialFile) {
     const byPlatform = new Map<Platform, SocialPost[]>(platforms.map((p) => [p, []]));
@@ -264,6 +264,7 @@ export function socialPostFiles(
       files.push({
         name: `${platform}_${from}_${to}.${asArray ? 'json' : 'jsonl'}`,
         content: Buffer.from(content, 'utf8'),
+        records: records.length,
       });
       summary.files++;
     }

@@ -54,6 +54,8 @@ export interface InMemoryFile {
 export interface IngestOptions {
   readonly now?: Date;
   readonly batchId?: string;
+  /** called as each file of the batch is copied (the batch appears in the raw zone once all are) */
+  readonly onFile?: (file: IngestedFile) => void;
 }
 
 export class IngestError extends Error {
@@ -164,6 +166,7 @@ async function land(
       const { bytes, sha256 } = await hashingCopy(s.open(), join(staging, s.name));
       if (bytes === 0) warnings.push(`${s.source} is empty: landed anyway (the job will report it)`);
       files.push({ name: s.name, key: `${key}/${s.name}`, bytes, sha256, source: s.source });
+      opts.onFile?.(files[files.length - 1] as IngestedFile);
     }
     mkdirSync(join(finalDir, '..'), { recursive: true });
     renameSync(staging, finalDir);

@@ -16,12 +16,24 @@ export interface BatchFile {
   readonly dataset: DatasetName;
   readonly name: string;
   readonly content: Buffer;
+  /** records in the file, when known (for progress) */
+  readonly records?: number;
 }
 
 export interface RawKeyFile {
   /** key under the raw zone, '/'-separated */
   readonly key: string;
   readonly content: Buffer;
+  /** records in the file, when known (for progress) */
+  readonly records?: number;
+}
+
+/** What generating and landing a lake tells as it goes (the CLI shows it as progress). */
+export interface GenerateProgress {
+  /** records generated so far */
+  generated?(records: number): void;
+  /** records landed so far, of `total` (first with 0, as landing begins) */
+  landed?(records: number, total: number): void;
 }
 
 export interface LandResult {
@@ -39,7 +51,11 @@ function writeAtomic(path: string, data: Buffer): void {
 }
 
 /** Writes files at raw-zone keys (stream deliveries); refuses to overwrite (raw is immutable). */
-export function landRawKeys(home: string, files: readonly RawKeyFile[]): string[] {
+export function landRawKeys(
+  home: string,
+  files: readonly RawKeyFile[],
+  onFile: (file: RawKeyFile) => void = () => undefined,
+): string[] {
   const raw = layout(home).raw;
   const keys: string[] = [];
   for (const f of files) {
@@ -48,6 +64,7 @@ export function landRawKeys(home: string, files: readonly RawKeyFile[]): string[
     if (existsSync(path)) throw new Error(`raw file ${f.key} already exists (raw files are never rewritten)`);
     writeAtomic(path, f.content);
     keys.push(f.key);
+    onFile(f);
   }
   return keys;
 }
@@ -57,15 +74,26 @@ export async function landGenerated(
   home: string,
   batchFiles: readonly BatchFile[],
   deliveryFiles: readonly RawKeyFile[],
-  opts: { now?: Date } = {},
+  opts: { now?: Date; progress?: GenerateProgress } = {},
 ): Promise<LandResult> {
   const byDataset = new Map<DatasetName, InMemoryFile[]>();
   for (const f of batchFiles)
     byDataset.set(f.dataset, [...(byDataset.get(f.dataset) ?? []), { name: f.name, content: f.content }]);
+  const total = [...batchFiles, ...deliveryFiles].reduce((n, f) => n + (f.records ?? 0), 0);
+  let landed = 0;
+  opts.progress?.landed?.(0, total);
+  const add = (records: number | undefined): void => {
+    landed += records ?? 0;
+    opts.progress?.landed?.(landed, total);
+  };
   const manifests: IngestManifest[] = [];
-  for (const [dataset, list] of byDataset)
-    manifests.push(await ingestBuffers(home, dataset, list, { now: opts.now }));
-  const deliveryKeys = landRawKeys(home, deliveryFiles);
+  for (const [dataset, list] of byDataset) {
+    const records = new Map(batchFiles.filter((f) => f.dataset === dataset).map((f) => [f.name, f.records]));
+    manifests.push(
+      await ingestBuffers(home, dataset, list, { now: opts.now, onFile: (f) => add(records.get(f.name)) }),
+    );
+  }
+  const deliveryKeys = landRawKeys(home, deliveryFiles, (f) => add(f.records));
   return { manifests, deliveryKeys, deliveryBytes: deliveryFiles.reduce((n, f) => n + f.content.length, 0) };
 }
 
@@ -79,9 +107,16 @@ export interface GenerateOutcome {
 export async function generateAndLand(
   home: string,
   o: LakeOptions,
-  landDeliveries = true,
+  opts: { landDeliveries?: boolean; progress?: GenerateProgress } = {},
 ): Promise<GenerateOutcome & { lake: GeneratedLake }> {
-  const lake = generateLake(o);
-  const landed = await landGenerated(home, lake.files, landDeliveries ? lake.deliveryFiles : []);
+  const lake = generateLake(o, (n) => opts.progress?.generated?.(n));
+  const landed = await landGenerated(
+    home,
+    lake.files,
+    (opts.landDeliveries ?? true) ? lake.deliveryFiles : [],
+    {
+      progress: opts.progress,
+    },
+  );
   return { summary: lake.summary, landed, lake };
 }

@@ -36,6 +36,8 @@ export interface RunJobsOptions {
   readonly maintenance?: MaintenanceOp;
   /** each stderr line of the runner */
   readonly onLog?: (line: string) => void;
+  /** when the runner starts a dataset's (or a curated table's) run, before its report */
+  readonly onStart?: (dataset: string) => void;
   /** each report, with the exact line it came from */
   readonly onReport?: (report: RunReport, line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
@@ -83,6 +85,23 @@ export function runnerArgs(
     }
   }
   return args;
+}
+
+/** The runner's log line that opens a run (`lake_jobs.run.RUN_STARTED`, after the logger's time and level). */
+const runStarted = / INFO run started: ([a-z][a-z0-9_]*)$/;
+
+/** Whether a runner log line is the one that opens a run (a run's step shows it; the line says nothing more). */
+export function runStartLine(line: string): boolean {
+  return runStarted.test(line);
+}
+
+/** The runner's log lines, with the runs they open told to `onStart`. */
+function logLines(opts: RunJobsOptions): (line: string) => void {
+  return (line) => {
+    const started = runStarted.exec(line)?.[1];
+    if (started !== undefined) opts.onStart?.(started);
+    opts.onLog?.(line);
+  };
 }
 
 function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
@@ -157,7 +176,8 @@ export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJob
   const python = opts.python ?? venvPython;
   if (!existsSync(python))
     return Promise.reject(new Error(`the Python environment is missing (${python}); run 'lake setup'`));
-  const collect = reportCollector(opts);
+  const onLog = logLines(opts);
+  const collect = reportCollector({ ...opts, onLog });
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, runnerArgs(layout(home).home, opts), {
       cwd: repoRoot,
@@ -165,7 +185,7 @@ export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJob
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = lineSplitter((line) => collect.line(line));
-    const err = lineSplitter((line) => opts.onLog?.(line));
+    const err = lineSplitter(onLog);
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
@@ -179,7 +199,8 @@ export function runJobs(home: string, opts: RunJobsOptions = {}): Promise<RunJob
 
 async function runJobsWarm(home: string, opts: RunJobsOptions): Promise<RunJobsResult> {
   const state = await ensureResident(home, { python: opts.python, env: opts.env, onLog: opts.onLog });
-  const collect = reportCollector(opts);
+  const onLog = logLines(opts);
+  const collect = reportCollector({ ...opts, onLog });
   let exit: number | null = null;
   const body = {
     op: 'run',
@@ -189,7 +210,7 @@ async function runJobsWarm(home: string, opts: RunJobsOptions): Promise<RunJobsR
   };
   try {
     await request(state, body, (m) => {
-      if ('log' in m) opts.onLog?.(m.log);
+      if ('log' in m) onLog(m.log);
       else if ('report' in m) collect.accept(m.report, JSON.stringify(m.report));
       else if ('exit' in m) exit = m.exit;
       else if ('error' in m) {

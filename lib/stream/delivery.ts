@@ -54,6 +54,11 @@ export interface DeliveredFile {
   readonly redone: boolean;
 }
 
+/** Files one delivery wrote: its records file and its error file, each when it had such records. */
+export function filesOf(f: DeliveredFile): number {
+  return (f.key !== undefined ? 1 : 0) + (f.errorKey !== undefined ? 1 : 0);
+}
+
 export interface DeliveryOptions {
   /** Keep reading until `signal` aborts. @default false */
   readonly follow?: boolean;

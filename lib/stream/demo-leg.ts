@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { RawKeyFile } from '../local/land';
 import { resolveStreamTarget } from './config';
 import { openStream } from './connect';
-import { deliver } from './delivery';
+import { deliver, filesOf } from './delivery';
 import { stopEmulator } from './emulator';
 import { produce } from './producer';
 import type { Payload } from './producer';
@@ -51,20 +51,41 @@ export interface StreamLegResult {
   readonly files: number;
 }
 
+/** What the stream leg tells as it goes. */
+export interface StreamLegProgress {
+  log(line: string): void;
+  /** records put on the stream so far, of `total` (first with 0, as producing begins) */
+  produced?(records: number, total: number): void;
+  /** records delivered to raw so far, in `files` files (first with 0, as delivering begins) */
+  delivered?(records: number, files: number): void;
+}
+
 export async function produceAndDeliver(
   home: string,
   payloads: readonly Payload[],
-  log: (line: string) => void,
+  progress: StreamLegProgress,
 ): Promise<StreamLegResult> {
   const target = resolveStreamTarget();
   const opened = await openStream(home, target);
   try {
-    log(
+    progress.log(
       `producing ${payloads.length} ad events to stream ${opened.target.streamName} (${opened.target.kind}${opened.target.endpoint ? ` at ${opened.target.endpoint}` : ''})`,
     );
-    const p = await produce(kinesisWriter(opened.client), opened.target.streamName, payloads);
-    log(`delivering the stream to raw/ad_events/ ...`);
-    const d = await deliver(home, opened.client, opened.target.streamName, { buffering: { maxMs: 1000 } });
+    progress.produced?.(0, payloads.length);
+    const p = await produce(kinesisWriter(opened.client), opened.target.streamName, payloads, {
+      onProgress: (_events, records) => progress.produced?.(records, payloads.length),
+    });
+    progress.delivered?.(0, 0);
+    let delivered = 0;
+    let files = 0;
+    const d = await deliver(home, opened.client, opened.target.streamName, {
+      buffering: { maxMs: 1000 },
+      onFile: (f) => {
+        delivered += f.records + f.errorRecords;
+        files += filesOf(f);
+        progress.delivered?.(delivered, files);
+      },
+    });
     return {
       produced: p.records,
       producedPerSecond: p.recordsPerSecond,

@@ -149,6 +149,8 @@ export interface ProduceOptions {
     ackedAtMs: number,
     results: readonly PutResultEntry[],
   ) => void;
+  /** Called after each batch is written: the payloads sent so far, and the records (duplicates included). */
+  readonly onProgress?: (events: number, records: number) => void;
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -259,6 +261,7 @@ export async function produce(
       result.perShard[shard] = (result.perShard[shard] ?? 0) + 1;
     }
     opts.onBatch?.(batch, Date.now(), outcome.results);
+    opts.onProgress?.(result.events, result.records);
   }
   return finish();
 }

@@ -51,6 +51,12 @@ export interface StreamRunOptions {
   readonly durationMs?: number;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
+  /** after each PutRecords batch: events and records (duplicates included) sent so far */
+  readonly onProduced?: (events: number, records: number) => void;
+  /** after each file the delivery worker writes */
+  readonly onDelivered?: (file: DeliveredFile) => void;
+  /** as a job run begins */
+  readonly onJobStart?: () => void;
   readonly onJobRun?: (m: JobRunMeasure) => void;
 }
 
@@ -108,6 +114,7 @@ export async function runStream(o: StreamRunOptions): Promise<StreamRunResult> {
     rate: o.rate ?? 50,
     duplicates: o.duplicates ?? 0,
     signal: stop.signal,
+    ...(o.onProduced ? { onProgress: o.onProduced } : {}),
   })
     .then((r) => {
       caughtUpSinceProducerDone = 0;
@@ -126,11 +133,13 @@ export async function runStream(o: StreamRunOptions): Promise<StreamRunResult> {
     log,
     onFile: (f) => {
       if (f.key !== undefined) waiting.set(f.key, f);
+      o.onDelivered?.(f);
     },
   }).catch(failed);
 
   async function runJobOnce(): Promise<void> {
     const startedAtMs = Date.now();
+    o.onJobStart?.();
     const result = await o.runJobs(o.home);
     const finishedAtMs = Date.now();
     const read = new Set(result.reports.flatMap((r) => r.files ?? []));

@@ -85,6 +85,35 @@ describe('lake bench sections', () => {
     expect(log).toEqual(['== Figures for the --json test', '  failed: half-way']);
   });
 
+  it('tells progress each section i of n as it starts and ends; with it, --json titles go nowhere else', async () => {
+    const events: string[] = [];
+    const out: string[] = [];
+    const log: string[] = [];
+    const ran: string[] = [];
+    await runBench({
+      ...quiet,
+      sections: [recorder('a', ran), figures, recorder('c', ran)],
+      json: true,
+      out: (l) => out.push(l),
+      log: (l) => log.push(l),
+      progress: {
+        sectionStarted: (s, i, n) => events.push(`start ${s.name} ${i + 1}/${n}`),
+        sectionFinished: (r) =>
+          events.push(`end ${r.section} ${r.figures.length}${r.error ? ` ${r.error}` : ''}`),
+      },
+    });
+    expect(events).toEqual([
+      'start a 1/3',
+      'end a 1',
+      'start figures 2/3',
+      'end figures 2 half-way',
+      'start c 3/3',
+      'end c 1',
+    ]);
+    expect(log).toEqual([]);
+    expect(out).toHaveLength(4);
+  });
+
   it('without --json the figures are printed for people, under the section title', async () => {
     const { out } = await printed(false);
     expect(out).toEqual([

@@ -4,6 +4,7 @@ import { benchSections } from '../../bench/sections';
 import { dim } from '../context';
 import type { CliContext } from '../context';
 import { positiveInt } from '../options';
+import type { Step } from '../progress';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -44,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
         keep?: boolean;
       }) => {
         const started = Date.now();
+        let section: Step | undefined;
         await runBench({
           sections: benchSections,
           only: opts.only,
@@ -52,8 +54,19 @@ export function register(program: Command, ctx: CliContext): void {
           json: opts.json,
           options: { rows: opts.rows, bigLogMb: opts.bigLogMb, versions: opts.versions },
           out: (l) => ctx.out(l),
-          log: (l) => ctx.log(dim(l, ctx.colour)),
+          // a section's log lines say what it is doing now
+          log: (l) => (section ? section.note(l.trim()) : ctx.log(dim(l, ctx.colour))),
           ensureToolchain: () => ctx.ensureToolchain({ quiet: true }),
+          progress: {
+            sectionStarted: (s, i, n) => {
+              section = ctx.progress.start(`[${i + 1}/${n}] ${s.title}`);
+            },
+            sectionFinished: (r) => {
+              if (r.error !== undefined) section?.fail(r.error);
+              else section?.done(`${r.figures.length} figure(s)`);
+              section = undefined;
+            },
+          },
         }).then((reports) => {
           ctx.log(dim(`bench finished in ${((Date.now() - started) / 1000).toFixed(1)} s`, ctx.colour));
           if (reports.some((r) => r.error)) process.exitCode = 1;

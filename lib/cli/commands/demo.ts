@@ -3,15 +3,18 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createKey } from '../../serve/api-keys';
 import { describeCatalog } from '../../local/lake-catalog';
-import { generateAndLand, landRawKeys } from '../../local/land';
+import { landRawKeys } from '../../local/land';
 import type { RunReport } from '../../local/runner';
 import { CliError, dim } from '../context';
+import { generateWithProgress } from '../generate-run';
+import type { Step, Steps } from '../progress';
 import type { CliContext } from '../context';
 import { formatCount, formatDuration, renderTable } from '../format';
 import { runEtl } from '../etl-run';
 import { positiveInt, withSampleDataOptions } from '../options';
 import type { SampleDataOptions } from '../options';
 import { produceAndDeliver, splitLiveTail } from '../../stream/demo-leg';
+import type { StreamLegResult } from '../../stream/demo-leg';
 
 function hasData(home: string): boolean {
   return ['raw', 'warehouse'].some((z) => existsSync(join(home, z)) && readdirSync(join(home, z)).length > 0);
@@ -40,68 +43,109 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: SampleDataOptions & { fresh?: boolean; stream: boolean; streamEvents: number }) => {
       const started = Date.now();
       const home = ctx.home();
-      const step = (s: string): void => ctx.log(`\n== ${s}`);
+      const p = ctx.progress;
+      const step = (i: number, title: string): string => `[${i}/5] ${title}`;
       if (opts.fresh && existsSync(home)) {
         if (!looksLikeLakeHome(home))
           throw new CliError(`--fresh: ${home} holds files that are not a lake's; not deleting it`);
         rmSync(home, { recursive: true, force: true });
       }
-      step('1/4 toolchain');
-      ctx.ensureToolchain();
-      ctx.log('toolchain ready');
+      await p.run(step(1, 'toolchain'), async () => ctx.ensureToolchain(), { summary: () => 'ready' });
 
       if (hasData(home)) {
-        step('2/4 sample data');
-        ctx.log(`${home} already holds a lake: not generating again (lake demo --fresh starts over)`);
-        step('3/4 stream');
-        ctx.log('skipped');
-      } else {
-        step(`2/4 sample data (${opts.days} days, scale ${opts.scale}, seed ${opts.seed})`);
-        const { lake, landed } = await generateAndLand(
-          home,
-          { days: opts.days, scale: opts.scale, seed: opts.seed, badRate: opts.badRate },
-          false,
+        p.start(step(2, 'sample data')).done(
+          `${home} already holds a lake: not generating again (lake demo --fresh starts over)`,
         );
-        for (const m of landed.manifests)
-          ctx.log(`${m.dataset}: ${m.files.length} file(s) landed, batch ${m.batch_id}`);
+        p.start(step(3, 'ad events')).done('skipped');
+      } else {
+        const { lake } = await p.run(
+          step(2, `sample data (${opts.days} days, scale ${opts.scale}, seed ${opts.seed})`),
+          (s) =>
+            generateWithProgress(
+              s,
+              home,
+              { days: opts.days, scale: opts.scale, seed: opts.seed, badRate: opts.badRate },
+              { landDeliveries: false },
+            ),
+          {
+            summary: ({ landed }) =>
+              landed.manifests.map((m) => `${m.dataset} ${m.files.length} file(s)`).join(', '),
+          },
+        );
         const split = opts.stream
           ? splitLiveTail(lake.deliveryFiles, lake.adEvents, opts.streamEvents)
           : null;
-        step(
-          `3/4 ad events: ${formatCount(lake.adEvents.length)}${split ? `, the last ${formatCount(split.live.length)} through the stream` : ''}`,
-        );
-        let streamed = false;
-        if (split) {
-          const keys = landRawKeys(home, split.history);
-          ctx.log(
-            `earlier deliveries: ${keys.length} file(s) landed under raw/ad_events/ as the delivery worker wrote them`,
-          );
-          try {
-            const r = await produceAndDeliver(home, split.live, (l) => ctx.log(l));
+        await p.run(
+          step(
+            3,
+            `ad events: ${formatCount(lake.adEvents.length)}${split ? `, the last ${formatCount(split.live.length)} through the stream` : ''}`,
+          ),
+          async (s) => {
+            if (!split) {
+              const keys = landRawKeys(home, lake.deliveryFiles);
+              return `landed as ${keys.length} delivery file(s) under raw/ad_events/`;
+            }
+            const keys = landRawKeys(home, split.history);
             ctx.log(
-              `produced ${formatCount(r.produced)} records (${formatCount(Math.round(r.producedPerSecond))}/s), delivered ${formatCount(r.deliveredRecords)} to raw/ad_events/ and ${formatCount(r.deliveredErrorRecords)} to raw/ad_events_errors/ in ${r.files} file(s)`,
+              `earlier deliveries: ${keys.length} file(s) landed under raw/ad_events/ as the delivery worker wrote them`,
             );
-            streamed = true;
-          } catch (e) {
-            ctx.warn(
-              `the stream leg failed (${(e as Error).message}); landing those ad events directly instead`,
-            );
-            landRawKeys(home, split.liveFiles);
-            streamed = true;
-          }
-        }
-        if (!streamed) {
-          const keys = landRawKeys(home, lake.deliveryFiles);
-          ctx.log(
-            `landed ${formatCount(lake.adEvents.length)} ad events as ${keys.length} delivery file(s) under raw/ad_events/`,
-          );
-        }
+            try {
+              const r = await streamLeg(ctx, s, home, split.live);
+              return `produced ${formatCount(r.produced)} records (${formatCount(Math.round(r.producedPerSecond))}/s), delivered ${formatCount(r.deliveredRecords)} to raw/ad_events/ and ${formatCount(r.deliveredErrorRecords)} to raw/ad_events_errors/ in ${r.files} file(s)`;
+            } catch (e) {
+              ctx.warn(
+                `the stream leg failed (${(e as Error).message}); landing those ad events directly instead`,
+              );
+              landRawKeys(home, split.liveFiles);
+              return 'landed directly (the stream leg failed)';
+            }
+          },
+          { summary: (text) => text },
+        );
       }
 
-      step('4/4 ETL on local Spark');
-      const reports = await runEtl(ctx, { quiet: false });
-      ctx.out(await summary(ctx, reports, Date.now() - started));
+      const reports = await runEtl(ctx, { quiet: false, title: step(4, 'ETL on local Spark') });
+      const text = await p.run(step(5, 'summary'), () => summary(ctx, reports, Date.now() - started), {
+        summary: () => 'tables read, an analyst API key made',
+      });
+      ctx.out(text);
     });
+}
+
+/** Produces the live tail to the local stream and delivers it, as two steps under `parent`. */
+async function streamLeg(
+  ctx: CliContext,
+  parent: Steps,
+  home: string,
+  live: Parameters<typeof produceAndDeliver>[1],
+): Promise<StreamLegResult> {
+  let producing: Step | undefined;
+  let delivering: Step | undefined;
+  let produced = 0;
+  try {
+    const r = await produceAndDeliver(home, live, {
+      log: (l) => ctx.log(l),
+      produced(records, total) {
+        producing ??= parent.start('produce', { unit: 'records', total });
+        producing.count(records, total);
+        produced = records;
+      },
+      delivered(records, files) {
+        producing?.done(`${formatCount(produced)} records on the stream`);
+        delivering ??= parent.start('deliver', { unit: 'records' });
+        delivering.count(records);
+        delivering.note(`${files} file(s)`);
+      },
+    });
+    delivering?.done(
+      `${formatCount(r.deliveredRecords + r.deliveredErrorRecords)} records in ${r.files} file(s)`,
+    );
+    return r;
+  } catch (e) {
+    producing?.fail();
+    delivering?.fail();
+    throw e;
+  }
 }
 
 async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: number): Promise<string> {

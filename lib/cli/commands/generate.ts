@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
-import { generateAndLand } from '../../local/land';
 import type { GenerateOutcome } from '../../local/land';
 import { formatBytes, formatCount, renderTable } from '../format';
+import { generateWithProgress } from '../generate-run';
 import { withSampleDataOptions } from '../options';
 import type { SampleDataOptions } from '../options';
 
@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
         start = new Date(`${opts.start}T00:00:00Z`);
       }
       if (opts.scale <= 0) throw new CliError('--scale must be greater than 0');
-      const outcome = await generateAndLand(ctx.home(), {
+      const outcome = await generateWithProgress(ctx.progress, ctx.home(), {
         days: opts.days,
         scale: opts.scale,
         seed: opts.seed,

@@ -10,7 +10,8 @@ import { resolveBuffering, resolveStreamTarget } from '../../stream/config';
 import type { DeliveryBuffering, StreamTarget } from '../../stream/config';
 import { openStream } from '../../stream/connect';
 import type { OpenStream } from '../../stream/connect';
-import { deliver } from '../../stream/delivery';
+import { deliver, filesOf } from '../../stream/delivery';
+import type { DeliveredFile } from '../../stream/delivery';
 import { startEmulator, stopEmulator } from '../../stream/emulator';
 import { adEventSource, newSeed } from '../../stream/events';
 import { produce } from '../../stream/producer';
@@ -23,6 +24,7 @@ import { nonNegativeNumber, positiveInt } from '../options';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
 import { formatCount, formatDuration } from '../format';
+import type { Step } from '../progress';
 
 interface GroupOptions {
   streamName?: string;
@@ -236,15 +238,25 @@ function registerProduce(s: StreamGroup): void {
         const seed = o.seed ?? newSeed();
         const stop = stopSignal(s.ctx);
         try {
-          const r = await produce(
-            kinesisWriter(opened.client),
-            opened.target.streamName,
-            adEventSource({ count: o.events, seed, badRate: o.badRate }),
+          const r = await s.ctx.progress.run(
+            `produce to ${opened.target.streamName}`,
+            (step) =>
+              produce(
+                kinesisWriter(opened.client),
+                opened.target.streamName,
+                adEventSource({ count: o.events, seed, badRate: o.badRate }),
+                {
+                  ...(o.rate !== undefined ? { rate: o.rate } : {}),
+                  duplicates: o.duplicates,
+                  seed,
+                  signal: stop.signal,
+                  onProgress: (events) => step.count(events),
+                },
+              ),
             {
-              ...(o.rate !== undefined ? { rate: o.rate } : {}),
-              duplicates: o.duplicates,
-              seed,
-              signal: stop.signal,
+              unit: 'events',
+              total: o.events,
+              summary: (x) => `${formatCount(x.events)} events, ${formatCount(x.records)} records`,
             },
           );
           if (o.json) s.ctx.out(JSON.stringify({ seed, ...r }, null, 2));
@@ -293,20 +305,26 @@ function registerDeliver(s: StreamGroup): void {
       const opened = await s.open();
       const stop = stopSignal(s.ctx);
       try {
-        const r = await deliver(s.ctx.home(), opened.client, opened.target.streamName, {
-          follow: o.follow ?? false,
-          buffering: s.buffering(o),
-          signal: stop.signal,
-          log: (l) => s.ctx.log(l),
-          ...(o.follow
-            ? {
-                onFile: (f) =>
+        const r = await s.ctx.progress.run(
+          `deliver ${opened.target.streamName} to raw`,
+          (step) => {
+            const files = fileCounter(step);
+            return deliver(s.ctx.home(), opened.client, opened.target.streamName, {
+              follow: o.follow ?? false,
+              buffering: s.buffering(o),
+              signal: stop.signal,
+              log: (l) => s.ctx.log(l),
+              onFile: (f) => {
+                files(f);
+                if (o.follow)
                   s.ctx.log(
                     `delivered ${f.records + f.errorRecords} record(s) to ${f.key ?? f.errorKey ?? '?'}${f.redone ? ' (redone after a crash)' : ''}`,
-                  ),
-              }
-            : {}),
-        });
+                  );
+              },
+            });
+          },
+          { unit: 'records', summary: (x) => `${formatCount(x.records + x.errorRecords)} records` },
+        );
         if (o.json) s.ctx.out(JSON.stringify(r, null, 2));
         else
           s.ctx.out(
@@ -318,6 +336,18 @@ function registerDeliver(s: StreamGroup): void {
         opened.client.destroy();
       }
     });
+}
+
+/** Counts the records and files the delivery worker writes, on `step`. */
+function fileCounter(step: Step): (f: DeliveredFile) => void {
+  let records = 0;
+  let files = 0;
+  return (f) => {
+    records += f.records + f.errorRecords;
+    files += filesOf(f);
+    step.count(records);
+    step.note(`${formatCount(files)} file(s)`);
+  };
 }
 
 /** One line per job run of `stream run`: how long, what became queryable, and the delays it measured. */
@@ -391,6 +421,11 @@ function registerRun(s: StreamGroup): void {
           `stream run: ${o.rate} events/s -> ${opened.target.streamName} -> raw (buffer ${formatCount(buf.maxBytes)} B / ${seconds(buf.maxMs)}) -> ` +
             `ad_events + campaign_performance every ${o.jobInterval} s${o.duration ? `, for ${o.duration} s` : '; Ctrl-C stops'}`,
         );
+        const p = s.ctx.progress;
+        const producing = p.start('produce', { unit: 'events' });
+        const delivering = p.start('deliver', { unit: 'records' });
+        const jobs = p.start('job runs', { unit: 'runs' });
+        let runs = 0;
         try {
           const r = await runStream({
             home,
@@ -412,8 +447,26 @@ function registerRun(s: StreamGroup): void {
                 wait: 900,
               }),
             log: (l) => s.ctx.log(l),
-            onJobRun: (m) => s.ctx.log(jobRunLine(m)),
+            onProduced: (events) => producing.count(events),
+            onDelivered: fileCounter(delivering),
+            onJobStart: () => jobs.note(`run ${runs + 1} running`),
+            onJobRun: (m) => {
+              jobs.count(++runs);
+              jobs.note(
+                `last delay p50 ${seconds(percentile(m.delaysMs, 50))}, max ${seconds(percentile(m.delaysMs, 100))}`,
+              );
+              s.ctx.log(jobRunLine(m));
+            },
           });
+          producing.done(
+            `${formatCount(r.produced.events)} events, ${formatCount(r.produced.records)} records`,
+          );
+          delivering.done(
+            `${formatCount(r.delivered.records + r.delivered.errorRecords)} records in ${r.delivered.files + r.delivered.errorFiles} file(s)`,
+          );
+          if (r.jobRuns.some((m) => m.exitCode !== 0))
+            jobs.fail(`${r.jobRuns.filter((m) => m.exitCode !== 0).length} of ${r.jobRuns.length} failed`);
+          else jobs.done(`${r.jobRuns.length} run(s)`);
           s.ctx.out(runSummary(r));
           if (r.jobRuns.some((m) => m.exitCode !== 0)) process.exitCode = 1;
         } finally {
