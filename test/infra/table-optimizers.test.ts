@@ -1,6 +1,4 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { allTables, tableContract } from '../../lib/contracts';
 import {
   icebergMaintenance,
@@ -9,31 +7,17 @@ import {
   snapshotMaxAgeDays,
 } from '../../lib/contracts/iceberg';
 import { LakeNames } from '../../lib/infra/config/lake-names';
-import { DataLakeCatalog } from '../../lib/infra/governance/data-lake-catalog';
 import { LakeFormationSetup } from '../../lib/infra/governance/lake-formation-setup';
 import { TableOptimizers } from '../../lib/infra/governance/table-optimizers';
 import { TABLE_OPTIMIZER_TYPES } from '../../lib/infra/governance/table-optimizers-props';
 import type { TableOptimizersProps } from '../../lib/infra/governance/table-optimizers-props';
 import { LakeZone } from '../../lib/infra/storage/lake-zones';
-import { allowedActions, resourcesOf, testApp, testStack } from './helpers';
+import { allowedActions, catalogFixture, resourcesOf } from './helpers';
 
 const names = new LakeNames('shoplake-t');
 
 function optimizersTemplate(props: Partial<TableOptimizersProps> = {}): Template {
-  const app = testApp();
-  const stack = testStack(app);
-  const [raw, processed, curated] = ['Raw', 'Processed', 'Curated'].map((id) => new Bucket(stack, id)) as [
-    Bucket,
-    Bucket,
-    Bucket,
-  ];
-  const key = new Key(stack, 'K');
-  const catalog = new DataLakeCatalog(stack, 'Catalog', {
-    names,
-    rawBucket: raw,
-    processedBucket: processed,
-    curatedBucket: curated,
-  });
+  const { stack, key, raw, processed, curated, catalog } = catalogFixture(names);
   const zones = { processed: new LakeZone(processed, key), curated: new LakeZone(curated, key) };
   const lakeFormation = new LakeFormationSetup(stack, 'Lf', {
     prefix: 'shoplake-t',
