@@ -7,7 +7,7 @@ from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 
-from lake_jobs.glue_runtime import ARGS, raise_if_failed, run_on_glue
+from lake_jobs.glue_runtime import ARGS, publish_metrics, raise_if_failed, run_on_glue
 
 args = getResolvedOptions(sys.argv, ["JOB_NAME", *ARGS])
 glue_context = GlueContext(SparkContext.getOrCreate())
@@ -15,4 +15,5 @@ job = Job(glue_context)
 job.init(args["JOB_NAME"], args)
 reports = run_on_glue(glue_context.spark_session, args, ["social_posts"])
 job.commit()
+publish_metrics(glue_context.spark_session, args, reports)
 raise_if_failed(reports)

@@ -3,7 +3,8 @@ then the same runner as locally.
 
 Glue job arguments (all required; CDK sets them): --catalog (e.g. glue_catalog, configured by the job's
 --conf/--datalake-formats iceberg), --processed_database, --curated_database, --raw_root, --warehouse,
---quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false). Raw files
+--quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false) and
+--metrics_namespace (the CloudWatch namespace of the run metrics, lake_jobs.run_metrics). Raw files
 already processed are tracked by the ledger under --state_root (the reader reads raw bytes, not
 DynamicFrames, so Glue job bookmarks do not apply); the entry scripts still init/commit the Job so that
 runs show in Glue as usual.
@@ -12,6 +13,7 @@ runs show in Glue as usual.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 from pyspark.sql import SparkSession
 
@@ -19,6 +21,7 @@ from lake_jobs.config import LakeConfig
 from lake_jobs.maintenance import run_operation
 from lake_jobs.report import FAILED, RunReport
 from lake_jobs.run import run_all
+from lake_jobs.run_metrics import newest_events, publish
 from lake_jobs.storage import storage_for
 
 ARGS = (
@@ -31,6 +34,7 @@ ARGS = (
     "reports_root",
     "state_root",
     "reprocess",
+    "metrics_namespace",
 )
 
 
@@ -92,6 +96,22 @@ def run_on_glue(spark: SparkSession, args: dict[str, str], names: list[str]) -> 
         emit=lambda r: print(r.to_json(), file=sys.stdout, flush=True),
         include_curated=False,
     )
+
+
+def publish_metrics(spark: SparkSession, args: dict[str, str], reports: list[RunReport], client=None) -> int:
+    """Publishes the runs' CloudWatch metrics (lake_jobs.run_metrics) after the job committed; returns how
+    many data were sent. A metrics outage never fails a job: the data is committed, the error is logged, 0
+    is returned. `client` defaults to boto3's CloudWatch client (boto3 ships with Glue)."""
+    try:
+        if client is None:
+            import boto3  # only on Glue
+
+            client = boto3.client("cloudwatch")
+        newest = newest_events(spark, config_from_args(args), [r.dataset for r in reports])
+        return publish(reports, args["metrics_namespace"], client, newest, datetime.now(UTC))
+    except Exception as e:  # noqa: BLE001 - the data is committed; losing metrics must not fail the run
+        print(f"run metrics not published: {e}", file=sys.stderr, flush=True)
+        return 0
 
 
 def raise_if_failed(reports: list[RunReport]) -> None:

@@ -26,6 +26,7 @@ import { register as registerStatus } from './commands/status';
 import { register as registerApi } from './commands/api';
 import { register as registerStream } from './commands/stream';
 import { register as registerPreflight } from './commands/preflight';
+import { register as registerCost } from './commands/cost';
 
 export function buildProgram(): { program: Command; ctx: CliContext } {
   const program = new Command('lake')
@@ -55,6 +56,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerApi(program, ctx);
   registerStream(program, ctx);
   registerPreflight(program, ctx);
+  registerCost(program, ctx);
   // every subcommand (including those registered by other modules) reports usage errors instead of exiting itself
   const override = (cmd: Command): void => {
     cmd.exitOverride();

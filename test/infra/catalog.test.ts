@@ -1,33 +1,17 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { allTables, datasets } from '../../lib/contracts';
 import { icebergTableProperties, icebergTableSpec } from '../../lib/contracts/iceberg';
 import { LakeNames } from '../../lib/infra/config/lake-names';
-import { DataLakeCatalog } from '../../lib/infra/governance/data-lake-catalog';
 import { LakeFormationSetup } from '../../lib/infra/governance/lake-formation-setup';
 import { LakeZone } from '../../lib/infra/storage/lake-zones';
-import { resourcesOf, testApp, testStack } from './helpers';
+import { catalogFixture, resourcesOf } from './helpers';
 import type { CfnResource } from './helpers';
 
 const names = new LakeNames('shoplake-t');
 let t: Template;
 
 beforeAll(() => {
-  const app = testApp();
-  const stack = testStack(app);
-  const [raw, processed, curated] = ['Raw', 'Processed', 'Curated'].map((id) => new Bucket(stack, id)) as [
-    Bucket,
-    Bucket,
-    Bucket,
-  ];
-  const key = new Key(stack, 'K');
-  const catalog = new DataLakeCatalog(stack, 'Catalog', {
-    names,
-    rawBucket: raw,
-    processedBucket: processed,
-    curatedBucket: curated,
-  });
+  const { stack, key, raw, processed, curated, catalog } = catalogFixture(names);
   new LakeFormationSetup(stack, 'Lf', {
     prefix: 'shoplake-t',
     catalog,

@@ -55,6 +55,7 @@ describe('resolveEnvironmentConfig defaults (each documented @default)', () => {
     ['monitoring.iteratorAgeMs', c.monitoring.iteratorAgeMs, 600000],
     ['monitoring.firehoseFreshnessSeconds', c.monitoring.firehoseFreshnessSeconds, 900],
     ['monitoring.apiLatencyP99Ms', c.monitoring.apiLatencyP99Ms, 10000],
+    ['monitoring.quarantineSharePercent', c.monitoring.quarantineSharePercent, 5],
   ])('%s defaults to %j', (_name, actual, expected) => {
     expect(actual).toEqual(expected);
   });
@@ -122,6 +123,11 @@ describe('validation', () => {
       /not a data role/,
     ],
     ['principal that is not an ARN', { api: { principalRoles: { alice: 'analyst' } } }, /not an IAM ARN/],
+    [
+      'a quarantine share over 100%',
+      { monitoring: { quarantineSharePercent: 120 } },
+      /monitoring.quarantineSharePercent must be between 0 and 100/,
+    ],
   ])('%s is refused', (_what, settings, error) => {
     expect(() => resolveEnvironmentConfig('qa', settings)).toThrow(error);
   });

@@ -3,6 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { LakeNames } from '../../lib/infra/config/lake-names';
+import { DataLakeCatalog } from '../../lib/infra/governance/data-lake-catalog';
 
 export type CfnResource = {
   Type: string;
@@ -50,4 +54,29 @@ export function allowedActions(template: Template): string[] {
       if (s.Effect === 'Allow') out.push(...(Array.isArray(s.Action) ? s.Action : [s.Action]));
   }
   return out;
+}
+
+/** A test stack with the three catalogued zone buckets, a key, and the catalog declared over them. */
+export function catalogFixture(names: LakeNames): {
+  stack: Stack;
+  key: Key;
+  raw: Bucket;
+  processed: Bucket;
+  curated: Bucket;
+  catalog: DataLakeCatalog;
+} {
+  const stack = testStack(testApp());
+  const [raw, processed, curated] = ['Raw', 'Processed', 'Curated'].map((id) => new Bucket(stack, id)) as [
+    Bucket,
+    Bucket,
+    Bucket,
+  ];
+  const key = new Key(stack, 'K');
+  const catalog = new DataLakeCatalog(stack, 'Catalog', {
+    names,
+    rawBucket: raw,
+    processedBucket: processed,
+    curatedBucket: curated,
+  });
+  return { stack, key, raw, processed, curated, catalog };
 }

@@ -160,6 +160,26 @@ describe('LakeEtl defaults', () => {
     });
   });
 
+  test("the jobs may publish metrics only to Glue's namespaces and this lake's run metrics namespace", () => {
+    expect(jobs()[0]?.DefaultArguments['--metrics_namespace']).toBe('shoplake-t/jobs');
+    const statements = resourcesOf(t, 'AWS::IAM::Policy')
+      .flatMap(
+        ([, p]) => (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      )
+      .filter((s) => JSON.stringify(s.Action).includes('cloudwatch:PutMetricData'));
+    expect(statements).toEqual([
+      {
+        Sid: 'JobMetrics',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'cloudwatch:namespace': ['Glue', 'Glue Data Quality', 'shoplake-t/jobs'] },
+        },
+      },
+    ]);
+  });
+
   test('the job role has explicit actions only', () => {
     expect(allowedActions(t).filter((a) => a.includes('*'))).toEqual([]);
   });

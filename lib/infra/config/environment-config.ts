@@ -85,7 +85,7 @@ export interface ApiSettings extends Pick<
 /** The alarm settings, as documented (with their defaults) on the monitoring construct. */
 export type MonitoringSettings = Pick<
   LakeMonitoringProps,
-  'alarmEmail' | 'iteratorAgeMs' | 'firehoseFreshnessSeconds' | 'apiLatencyP99Ms'
+  'alarmEmail' | 'iteratorAgeMs' | 'firehoseFreshnessSeconds' | 'apiLatencyP99Ms' | 'quarantineSharePercent'
 >;
 
 /** One environment as written in cdk.json. */
@@ -290,6 +290,12 @@ export function resolveEnvironmentConfig(
         86400,
       ),
       apiLatencyP99Ms: requireRange('monitoring.apiLatencyP99Ms', mon.apiLatencyP99Ms, 100, 29000),
+      quarantineSharePercent: requireRange(
+        'monitoring.quarantineSharePercent',
+        mon.quarantineSharePercent,
+        0,
+        100,
+      ),
     },
   };
 }

@@ -8,8 +8,12 @@ export class LakeNames {
   /** `shoplake_dev`: prefix of Glue databases. */
   readonly catalog: string;
 
+  /** `shoplake-dev/jobs`: CloudWatch namespace of the Glue jobs' run metrics (lake_jobs.run_metrics). */
+  readonly metricsNamespace: string;
+
   constructor(readonly prefix: string) {
     this.catalog = catalogPrefix(prefix);
+    this.metricsNamespace = `${prefix}/jobs`;
   }
 
   stack(part: string): string {

@@ -17,6 +17,7 @@ export interface GrantSpec {
  * model the local query layer enforces: DESCRIBE on the databases it reads, SELECT on its tables, and for roles
  * without a PII grant, SELECT on every column except the contract's `pii` columns. `admin` also reads the raw
  * zone. The ETL role may create and change tables in processed and curated, read raw, and write the locations.
+ * The table optimizers' role may change (ALTER, INSERT, DELETE) and describe exactly the tables it keeps up.
  */
 export function grantSpecs(props: LakeGrantsProps): GrantSpec[] {
   const catalogId = Aws.ACCOUNT_ID;
@@ -45,6 +46,14 @@ export function grantSpecs(props: LakeGrantsProps): GrantSpec[] {
       }),
     );
     return specs;
+  }
+  if (props.access.kind === 'upkeep') {
+    // What the Glue table optimizers need on a Lake Formation table (no SELECT: they never return rows).
+    return props.access.tables.map((c) => ({
+      id: `${c.name}-upkeep`,
+      permissions: ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'],
+      resource: { table: { catalogId, databaseName: db(c.database), name: c.name } },
+    }));
   }
   const grant = grants[props.access.role];
   const readable = contracts.filter((c) => grant.tables.includes(c.name));

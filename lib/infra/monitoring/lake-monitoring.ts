@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
+  AlarmStatusWidget,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -18,6 +19,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { allTables } from '../../contracts';
+import type { AnyContract } from '../../contracts';
 import { acknowledge } from '../nag';
 import { withDefaults } from '../config/defaults';
 import type { LakeNames } from '../config/lake-names';
@@ -38,16 +41,56 @@ interface LakeMetrics {
   readonly apiLatency: IMetric;
 }
 
+/** The run metrics the Glue jobs publish per run and table (glue-jobs/lake_jobs/run_metrics.py). */
+export const RUN_METRICS = [
+  'InputRows',
+  'OutputRows',
+  'QuarantinedRows',
+  'DuplicateRows',
+  'QuarantineSharePercent',
+  'RunSucceeded',
+  'FreshnessLagSeconds',
+] as const;
+export type RunMetricName = (typeof RUN_METRICS)[number];
+
+/** Their dimension: the run report's dataset (a contract table name). */
+export const RUN_METRICS_DIMENSION = 'Dataset';
+
+/** The longest range a CloudWatch alarm can evaluate (periods x period). */
+const MAX_ALARM_RANGE_MINUTES = 7 * 24 * 60;
+
+/**
+ * How a freshness objective becomes an alarm window: one period of exactly the objective up to a day, otherwise
+ * hourly periods (CloudWatch wants periods of at least an hour when the range is longer than a day) covering it.
+ * The alarm fires when no period of the window saw a successful run.
+ */
+export function freshnessWindow(objectiveMinutes: number): { periodMinutes: number; periods: number } {
+  if (
+    !Number.isInteger(objectiveMinutes) ||
+    objectiveMinutes < 1 ||
+    objectiveMinutes > MAX_ALARM_RANGE_MINUTES
+  )
+    throw new Error(
+      `freshness objective ${objectiveMinutes} min: CloudWatch alarms need a whole number of minutes from 1 to ${MAX_ALARM_RANGE_MINUTES}`,
+    );
+  return objectiveMinutes <= 24 * 60
+    ? { periodMinutes: objectiveMinutes, periods: 1 }
+    : { periodMinutes: 60, periods: Math.ceil(objectiveMinutes / 60) };
+}
+
 /**
  * Monitoring of the lake: a KMS-encrypted SNS topic (TLS only) fed by CloudWatch alarms (Kinesis iterator age
  * and write throttles, Firehose freshness and delivery errors, Lambda errors and throttles, API 5xx and p99
- * latency) and by EventBridge rules (Glue job failures and timeouts, Glue Data Quality failures), plus a
- * dashboard of the same metrics.
+ * latency, and per table: a freshness objective missed and a quarantine share above its threshold, from the
+ * jobs' run metrics) and by EventBridge rules (Glue job failures and timeouts, Glue Data Quality failures), plus
+ * a dashboard of the same metrics.
  */
 export class LakeMonitoring extends Construct {
   public readonly topic: Topic;
   public readonly key: Key;
   public readonly alarms: Alarm[] = [];
+  /** Per table: its freshness and quarantine-share alarms. */
+  public readonly tableAlarms = new Map<string, { readonly freshness: Alarm; readonly quarantine: Alarm }>();
   public readonly dashboard: Dashboard;
   public readonly deadLetters: Queue;
   private readonly names: LakeNames;
@@ -116,15 +159,20 @@ export class LakeMonitoring extends Construct {
     threshold: number,
     description: string,
     op = ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluation: { readonly periods: number; readonly missing: TreatMissingData } = {
+      periods: 1,
+      missing: TreatMissingData.NOT_BREACHING,
+    },
   ): Alarm {
     const a = new Alarm(this, id, {
       alarmName: this.names.resource(id),
       alarmDescription: description,
       metric,
       threshold,
-      evaluationPeriods: 1,
+      evaluationPeriods: evaluation.periods,
+      datapointsToAlarm: evaluation.periods,
       comparisonOperator: op,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      treatMissingData: evaluation.missing,
     });
     a.addAlarmAction(new SnsAction(this.topic));
     this.alarms.push(a);
@@ -162,6 +210,43 @@ export class LakeMonitoring extends Construct {
     this.alarm('api-lambda-throttles', m.lambdaThrottles, 0, 'The API Lambda hit its reserved concurrency.');
     this.alarm('api-5xx', m.api5xx, 0, 'The API answered 5xx.');
     this.alarm('api-latency-p99', m.apiLatency, t.apiLatencyP99Ms, 'API p99 latency is high.');
+    for (const table of props.tables ?? allTables) this.addTableAlarms(table, t.quarantineSharePercent);
+  }
+
+  /** A run metric the Glue jobs publish (lake_jobs.run_metrics), for one table. */
+  private runMetric(table: string, metricName: RunMetricName, statistic: string, period: Duration): Metric {
+    return new Metric({
+      namespace: this.names.metricsNamespace,
+      metricName,
+      dimensionsMap: { [RUN_METRICS_DIMENSION]: table },
+      statistic,
+      period,
+    });
+  }
+
+  /**
+   * Freshness: no successful run (succeeded or no new data) within the table's objective. Missing data breaches:
+   * a job that stopped running publishes nothing, which is exactly a missed objective (and a table no job ran
+   * for yet is red, as `lake status` says). Quarantine share: the largest share of a run in the period.
+   */
+  private addTableAlarms(table: AnyContract, quarantineSharePercent: number): void {
+    const objective = table.freshnessObjectiveMinutes;
+    const window = freshnessWindow(objective);
+    const freshness = this.alarm(
+      `freshness-${table.name}`,
+      this.runMetric(table.name, 'RunSucceeded', 'Maximum', Duration.minutes(window.periodMinutes)),
+      1,
+      `${table.database}.${table.name}: no successful run within its freshness objective (${objective} minutes).`,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+      { periods: window.periods, missing: TreatMissingData.BREACHING },
+    );
+    const quarantine = this.alarm(
+      `quarantine-share-${table.name}`,
+      this.runMetric(table.name, 'QuarantineSharePercent', 'Maximum', this.period),
+      quarantineSharePercent,
+      `${table.database}.${table.name}: a run quarantined more than ${quarantineSharePercent}% of its input rows.`,
+    );
+    this.tableAlarms.set(table.name, { freshness, quarantine });
   }
 
   /** Where EventBridge puts notifications it could not deliver to the topic. */
@@ -259,6 +344,10 @@ export class LakeMonitoring extends Construct {
         width: 8,
       }),
     );
+    this.addRunMetricWidgets(
+      dashboard,
+      (props.tables ?? allTables).map((c) => c.name),
+    );
     dashboard.addWidgets(
       new GraphWidget({
         title: 'Glue: failed / completed tasks',
@@ -268,5 +357,32 @@ export class LakeMonitoring extends Construct {
       }),
     );
     return dashboard;
+  }
+
+  /** The jobs' run metrics, one line per table, and the state of every table alarm. */
+  private addRunMetricWidgets(dashboard: Dashboard, tables: readonly string[]): void {
+    const perTable = (metricName: RunMetricName, statistic: string): IMetric[] =>
+      tables.map((table) => this.runMetric(table, metricName, statistic, this.period));
+    const graph = (title: string, metricName: RunMetricName, statistic: string, width: number): GraphWidget =>
+      new GraphWidget({ title: `Jobs: ${title}`, left: perTable(metricName, statistic), width });
+    dashboard.addWidgets(
+      new AlarmStatusWidget({
+        title: 'Tables: freshness objective and quarantine share',
+        alarms: [...this.tableAlarms.values()].flatMap((a) => [a.freshness, a.quarantine]),
+        width: 24,
+        height: 3,
+      }),
+    );
+    dashboard.addWidgets(
+      graph('rows in', 'InputRows', 'Sum', 6),
+      graph('rows out', 'OutputRows', 'Sum', 6),
+      graph('rows quarantined', 'QuarantinedRows', 'Sum', 6),
+      graph('duplicates', 'DuplicateRows', 'Sum', 6),
+    );
+    dashboard.addWidgets(
+      graph('quarantine share (%)', 'QuarantineSharePercent', 'Maximum', 8),
+      graph('freshness lag (s)', 'FreshnessLagSeconds', 'Maximum', 8),
+      graph('runs succeeded (1) / failed (0)', 'RunSucceeded', 'Minimum', 8),
+    );
   }
 }

@@ -138,6 +138,7 @@ export class LakeEtl extends Construct {
       '--reports_root': `${processedRoot}/${REPORTS_PREFIX}`,
       '--state_root': `${processedRoot}/_state`,
       '--reprocess': 'false',
+      '--metrics_namespace': names.metricsNamespace,
     };
 
     const jobs = new Map<DatasetName | 'curated', CfnJob>();
@@ -281,7 +282,7 @@ export class LakeEtl extends Construct {
     acknowledge(
       policy,
       'AwsSolutions-IAM5[Resource::*]',
-      'lakeformation:GetDataAccess has no resource-level permissions, and cloudwatch:PutMetricData is limited by a namespace condition (Glue, Glue Data Quality).',
+      "lakeformation:GetDataAccess has no resource-level permissions, and cloudwatch:PutMetricData is limited by a namespace condition (Glue, Glue Data Quality, this lake's run metrics namespace).",
     );
     acknowledge(
       policy,
@@ -294,7 +295,9 @@ export class LakeEtl extends Construct {
         effect: Effect.ALLOW,
         actions: ['cloudwatch:PutMetricData'],
         resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': ['Glue', 'Glue Data Quality'] } },
+        conditions: {
+          StringEquals: { 'cloudwatch:namespace': ['Glue', 'Glue Data Quality', names.metricsNamespace] },
+        },
       }),
     );
   }
