@@ -2,11 +2,13 @@
  * What `lake tag` and `lake rollback` share: run one maintenance operation through the Spark runner (the same
  * lake_jobs code the Glue maintenance job runs), under the lake's run lock, and fail clearly when it was refused.
  */
+import type { Command } from 'commander';
 import { runJobs } from '../local/runner';
 import type { MaintenanceOp, RunReport } from '../local/runner';
 import { throwIfBusy } from './etl-run';
 import { CliError, dim } from './context';
 import type { CliContext } from './context';
+import { nonNegativeNumber } from './options';
 
 export interface MaintenanceOptions {
   readonly wait?: number;
@@ -39,4 +41,16 @@ export async function runMaintenance(
     );
   }
   return result.reports;
+}
+
+/** The options every maintenance command takes: how long to wait for the lake's run lock, JSON output, quiet Spark. */
+export function withMaintenanceOptions(command: Command): Command {
+  return command
+    .option(
+      '--wait <seconds>',
+      'when another run holds the lake, wait this long for it',
+      nonNegativeNumber('wait'),
+    )
+    .option('--json', 'print the maintenance reports as JSON Lines')
+    .option('--quiet', "don't show Spark's logs");
 }

@@ -3,36 +3,29 @@ import { allTables } from '../../contracts';
 import type { RunReport } from '../../local/runner';
 import { resolveLakeVersion } from '../../local/versions';
 import type { CliContext } from '../context';
-import { runMaintenance } from '../maintenance';
-import { nonNegativeNumber } from '../options';
+import { runMaintenance, withMaintenanceOptions } from '../maintenance';
 import { versionErrors } from '../versions';
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('rollback')
-    .description(
-      "Make a table's current state an earlier version again (a new history entry that says so); curated tables built from it are recomputed. The raw files of the undone loads are held: 'lake etl' does not re-apply them, 'lake etl --reprocess' does.",
-    )
-    .argument('<table>', `a table (${allTables.map((t) => t.name).join(', ')})`)
-    .argument('<version>', 'a snapshot id (see lake history) or a tag')
-    .option(
-      '--wait <seconds>',
-      'when another run holds the lake, wait this long for it',
-      nonNegativeNumber('wait'),
-    )
-    .option('--json', 'print the maintenance reports as JSON Lines')
-    .option('--quiet', "don't show Spark's logs")
-    .action(
-      async (table: string, version: string, opts: { wait?: number; json?: boolean; quiet?: boolean }) => {
-        const target = versionErrors('rollback', () => resolveLakeVersion(ctx.home(), table, version));
-        const reports = await runMaintenance(
-          ctx,
-          { op: 'rollback', table: target.table.qualifiedName, version: target.snapshot.snapshotId },
-          opts,
-        );
-        if (!opts.json) ctx.out(describeRollback(target.table.qualifiedName, reports));
-      },
-    );
+  withMaintenanceOptions(
+    program
+      .command('rollback')
+      .description(
+        "Make a table's current state an earlier version again (a new history entry that says so); curated tables built from it are recomputed. The raw files of the undone loads are held: 'lake etl' does not re-apply them, 'lake etl --reprocess' does.",
+      )
+      .argument('<table>', `a table (${allTables.map((t) => t.name).join(', ')})`)
+      .argument('<version>', 'a snapshot id (see lake history) or a tag'),
+  ).action(
+    async (table: string, version: string, opts: { wait?: number; json?: boolean; quiet?: boolean }) => {
+      const target = versionErrors('rollback', () => resolveLakeVersion(ctx.home(), table, version));
+      const reports = await runMaintenance(
+        ctx,
+        { op: 'rollback', table: target.table.qualifiedName, version: target.snapshot.snapshotId },
+        opts,
+      );
+      if (!opts.json) ctx.out(describeRollback(target.table.qualifiedName, reports));
+    },
+  );
 }
 
 export function describeRollback(table: string, reports: readonly RunReport[]): string {
