@@ -202,6 +202,26 @@ class CombinedLogGrammar:
 
 
 @dataclass(frozen=True)
+class DatasetCheck:
+    """A check on the batch a run is about to publish (lib/contracts/checks.ts); `params` holds the kind's
+    thresholds (`max`, `min`, `column`, ...) as the contracts spell them."""
+
+    name: str
+    kind: str
+    severity: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def critical(self) -> bool:
+        return self.severity == "critical"
+
+
+def _check(doc: dict[str, Any]) -> DatasetCheck:
+    params = {k: v for k, v in doc.items() if k not in ("name", "kind", "severity")}
+    return DatasetCheck(name=doc["name"], kind=doc["kind"], severity=doc["severity"], params=params)
+
+
+@dataclass(frozen=True)
 class ReportField:
     name: str
     kind: str
@@ -218,6 +238,8 @@ class Contracts:
     run_statuses: tuple[str, ...] = ()
     run_report_fields: tuple[ReportField, ...] = ()
     combined_log: CombinedLogGrammar | None = None
+    checks: dict[str, tuple[DatasetCheck, ...]] = field(default_factory=dict)
+    """Dataset -> its checks (the defaults included)."""
 
     def table(self, name: str) -> Table:
         if name in self.datasets:
@@ -246,6 +268,7 @@ def parse_contracts(doc: dict[str, Any]) -> Contracts:
         )
         if "combinedLog" in doc
         else None,
+        checks={name: tuple(_check(c) for c in cs) for name, cs in doc.get("checks", {}).items()},
     )
 
 

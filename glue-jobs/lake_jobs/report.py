@@ -2,9 +2,11 @@
 Lines). Their fields are declared once in lib/contracts/run-report.ts (exported to contracts.json; a test
 checks this module against it).
 
-status is 'succeeded' | 'failed' | 'no_new_data'; quarantine_reasons counts each quarantined record by its
-first reason, so they add up to quarantined_rows; snapshot_id is the table's current snapshot after the run;
-curated tables also report deleted_rows. input_rows = output_rows + quarantined_rows + duplicate_rows always.
+status is 'succeeded' | 'failed' | 'no_new_data' | 'blocked' (a critical dataset check failed: the batch
+waits on its audit branch); quality holds the dataset checks and the gate's outcome; quarantine_reasons counts
+each quarantined record by its first reason, so they add up to quarantined_rows; snapshot_id is the table's
+current snapshot after the run; curated tables also report deleted_rows.
+input_rows = output_rows + quarantined_rows + duplicate_rows always.
 Maintenance runs (lake_jobs.maintenance) also carry operation ('tag' | 'rollback'), previous_snapshot_id (the
 current snapshot before) and details.
 """
@@ -31,6 +33,8 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(agreements()[1].random_hex_digits // 2)}"
 
 
+_OUTCOME_KEYS = {"name", "kind", "severity", "status", "value", "threshold", "detail"}
+
 _KIND_CHECKS = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -39,6 +43,13 @@ _KIND_CHECKS = {
     "counts": lambda v: isinstance(v, dict) and all(isinstance(n, int) for n in v.values()),
     "strings": lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v),
     "object": lambda v: isinstance(v, dict),
+    "qualityGate": lambda v: (
+        isinstance(v, dict)
+        and v.get("outcome") in ("passed", "warned", "blocked")
+        and (v.get("branch") is None or isinstance(v.get("branch"), str))
+        and isinstance(v.get("checks"), list)
+        and all(isinstance(c, dict) and set(c) >= _OUTCOME_KEYS for c in v["checks"])
+    ),
     "fileErrors": lambda v: (
         isinstance(v, list) and all(isinstance(e, dict) and set(e) == {"file", "error"} for e in v)
     ),
@@ -78,6 +89,7 @@ class RunReport:
     files: list[str] = field(default_factory=list)
     failed_files: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
+    quality: dict | None = None
     deleted_rows: int | None = None
     operation: str | None = None
     previous_snapshot_id: str | None = None
@@ -120,7 +132,7 @@ class RunReport:
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("_t0")
-        for optional in ("deleted_rows", "operation", "previous_snapshot_id", "details"):
+        for optional in ("quality", "deleted_rows", "operation", "previous_snapshot_id", "details"):
             if d[optional] is None:
                 d.pop(optional)
         return d

@@ -25,6 +25,21 @@ def test_reports_as_written_conform_to_the_declaration(tmp_path) -> None:
     report.quarantine_reasons = {"required:customer_email": 1}
     report.files = ["transactions/ingest_date=2026-11-28/batch=b1/orders.csv"]
     report.failed_files = [{"file": "transactions/x.csv.gz", "error": "UnreadableFileError: corrupt gzip"}]
+    report.quality = {
+        "outcome": "warned",
+        "branch": None,
+        "checks": [
+            {
+                "name": "fresh",
+                "kind": "freshness",
+                "severity": "warn",
+                "status": "failed",
+                "value": 40.5,
+                "threshold": "<= 36 h",
+                "detail": "newest event at 2026-11-26T12:00:00+00:00",
+            }
+        ],
+    }
     assert shape_problems(report.finish().to_dict()) == []
     curated = RunReport.start("daily_sales", "lake.curated.daily_sales")
     curated.deleted_rows = 0
@@ -41,10 +56,12 @@ def test_reports_as_written_conform_to_the_declaration(tmp_path) -> None:
 def test_the_check_catches_a_drifted_report() -> None:
     doc = RunReport.start("transactions", "t").finish().to_dict()
     doc["rows_per_second"] = 1.5
-    doc["status"] = "blocked"
+    doc["status"] = "paused"
+    doc["quality"] = {"outcome": "blocked", "branch": None, "checks": [{"name": "quarantine_share"}]}
     del doc["files"]
     assert sorted(shape_problems(doc)) == [
         "missing files",
+        "quality is not qualityGate",
         "status is not status",
         "undeclared field rows_per_second",
     ]

@@ -1,4 +1,5 @@
 import { adEvents } from './ad-events';
+import { checksOf } from './checks';
 import { combinedLogFields, combinedLogRegex, groupName } from './combined-log';
 import { icebergTableSpec } from './iceberg';
 import { idFormat } from './ids';
@@ -12,6 +13,8 @@ import { transactions } from './transactions';
 import type { AnyContract, CuratedContract, DatasetContract, DatasetName, TableName } from './types';
 
 export * from './types';
+export { checksOf, defaultChecks } from './checks';
+export type { CheckSeverity, DatasetCheck } from './checks';
 export { glossary, glossaryTerms } from './glossary';
 export type { GlossaryTerm } from './glossary';
 
@@ -53,6 +56,7 @@ export function contractsDocument(): object {
     products,
     datasets,
     curated: curatedTables,
+    checks: Object.fromEntries(datasets.map((d) => [d.name, checksOf(d.name)])),
     iceberg: Object.fromEntries(allTables.map((t) => [t.name, icebergTableSpec(t)])),
     layout: { zones: lakeZones, keys: lakeKeys },
     ids: idFormat,

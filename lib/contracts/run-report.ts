@@ -4,8 +4,35 @@
  * TypeScript type is derived from the declaration and the jobs check theirs against the JSON export.
  */
 
-export const runStatuses = ['succeeded', 'failed', 'no_new_data'] as const;
+/** blocked: a critical dataset check failed; the batch waits on its audit branch for `lake publish` or `lake discard`. */
+export const runStatuses = ['succeeded', 'failed', 'no_new_data', 'blocked'] as const;
 export type RunStatus = (typeof runStatuses)[number];
+
+export const checkStatuses = ['passed', 'failed', 'skipped'] as const;
+export const gateOutcomes = ['passed', 'warned', 'blocked'] as const;
+
+/** One dataset check on the batch (lib/contracts/checks.ts): what was measured against what was allowed. */
+export interface CheckOutcome {
+  readonly name: string;
+  readonly kind: string;
+  readonly severity: 'critical' | 'warn';
+  /** skipped: nothing to measure (e.g. too little history for a row-count band) */
+  readonly status: (typeof checkStatuses)[number];
+  /** the measured value; null when skipped */
+  readonly value: number | null;
+  /** the allowed range, e.g. `<= 0.2` or `between 12 and 1200` */
+  readonly threshold: string;
+  readonly detail: string;
+}
+
+/** The quality gate of a run: its checks and what they decided. */
+export interface QualityGate {
+  /** passed: every check passed; warned: only warn checks failed (published); blocked: a critical one failed */
+  readonly outcome: (typeof gateOutcomes)[number];
+  /** the audit branch the batch was written to (kept while blocked) */
+  readonly branch: string | null;
+  readonly checks: readonly CheckOutcome[];
+}
 
 /** Value kinds a report field can have (JSON). */
 interface FieldKinds {
@@ -22,6 +49,8 @@ interface FieldKinds {
   fileErrors: readonly { readonly file: string; readonly error: string }[];
   /** a JSON object */
   object: Readonly<Record<string, unknown>>;
+  /** the quality gate (see QualityGate) */
+  qualityGate: QualityGate;
 }
 export type RunReportFieldKind = keyof FieldKinds;
 
@@ -38,7 +67,10 @@ export const runReportFields = {
   table: { kind: 'string', description: 'Qualified Iceberg table it wrote.' },
   run_id: { kind: 'string', description: 'Run id (see ids.ts); also the etl_run_id of the rows it wrote.' },
   started_at: { kind: 'string', description: 'Start, ISO 8601 UTC with milliseconds.' },
-  status: { kind: 'status', description: 'succeeded, failed or no_new_data.' },
+  status: {
+    kind: 'status',
+    description: 'succeeded, failed, no_new_data or blocked (a critical check failed).',
+  },
   input_rows: { kind: 'integer', description: 'Records read: output + quarantined + duplicates.' },
   output_rows: { kind: 'integer', description: 'Rows inserted or changed in the table.' },
   quarantined_rows: { kind: 'integer', description: 'Records quarantined with a reason.' },
@@ -55,6 +87,12 @@ export const runReportFields = {
     description: 'Files that could not be read; they are retried next run.',
   },
   error: { kind: 'optionalString', description: 'Why the run failed; null unless failed.' },
+  quality: {
+    kind: 'qualityGate',
+    description:
+      'Dataset runs with new data: the dataset checks (measured value against threshold) and the gate outcome.',
+    optional: true,
+  },
   deleted_rows: {
     kind: 'integer',
     description: 'Curated tables only: rows removed because their group has no data any more.',
@@ -92,6 +130,29 @@ const isCounts = (v: unknown): boolean =>
   !Array.isArray(v) &&
   Object.values(v).every((n) => Number.isInteger(n));
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isCheckOutcome = (v: unknown): boolean =>
+  isObject(v) &&
+  typeof v.name === 'string' &&
+  typeof v.kind === 'string' &&
+  (v.severity === 'critical' || v.severity === 'warn') &&
+  (checkStatuses as readonly unknown[]).includes(v.status) &&
+  (v.value === null || typeof v.value === 'number') &&
+  typeof v.threshold === 'string' &&
+  typeof v.detail === 'string';
+
+function isQualityGate(v: unknown): boolean {
+  return (
+    isObject(v) &&
+    (gateOutcomes as readonly unknown[]).includes(v.outcome) &&
+    (v.branch === null || typeof v.branch === 'string') &&
+    Array.isArray(v.checks) &&
+    v.checks.every(isCheckOutcome)
+  );
+}
+
 const kindChecks: { readonly [K in RunReportFieldKind]: (v: unknown) => boolean } = {
   string: (v) => typeof v === 'string',
   integer: (v) => Number.isInteger(v),
@@ -100,6 +161,7 @@ const kindChecks: { readonly [K in RunReportFieldKind]: (v: unknown) => boolean 
   counts: isCounts,
   strings: (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'),
   object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  qualityGate: isQualityGate,
   fileErrors: (v) =>
     Array.isArray(v) &&
     v.every(

@@ -65,7 +65,7 @@ export interface PipelineStatus {
   readonly problems: readonly string[];
 }
 
-const SETTLED = new Set(['succeeded', 'failed', 'no_new_data']);
+const SETTLED = new Set(['succeeded', 'failed', 'no_new_data', 'blocked']);
 
 function summary(r: RunReport): RunSummary {
   return {
@@ -101,7 +101,8 @@ export function tableStatus(t: AnyContract, reports: readonly RunReport[], now: 
   const ordered = [...reports].sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
   const settled = ordered.filter((r) => SETTLED.has(r.status));
   const last = settled[settled.length - 1];
-  const ok = settled.filter((r) => r.status !== 'failed');
+  // a blocked batch is not published: the table is as old as its last published run
+  const ok = settled.filter((r) => r.status !== 'failed' && r.status !== 'blocked');
   const lastOk = ok[ok.length - 1];
   const age = lastOk ? minutesBetween(lastOk.started_at, now) : null;
   const state = age === null ? 'never-run' : age > t.freshnessObjectiveMinutes ? 'stale' : 'fresh';

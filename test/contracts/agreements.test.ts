@@ -53,7 +53,7 @@ describe('run reports', () => {
     expect(runReportProblems(ok)).toEqual([]);
     const { files: _files, ...withoutFiles } = ok;
     expect(
-      runReportProblems({ ...withoutFiles, status: 'blocked', input_rows: 1.5, rows_per_second: 3 }).sort(),
+      runReportProblems({ ...withoutFiles, status: 'paused', input_rows: 1.5, rows_per_second: 3 }).sort(),
     ).toEqual([
       'input_rows is not integer',
       'missing files',

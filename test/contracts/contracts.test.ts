@@ -3,6 +3,7 @@ import {
   allTables,
   curatedTables,
   datasets,
+  checksOf,
   datasetContract,
   glossary,
   hasColumn,
@@ -19,7 +20,16 @@ describe('dataset contracts', () => {
     expect(readFileSync(contractsJsonPath, 'utf8')).toBe(contractsJson());
     // every agreement the jobs and TypeScript share is in it
     expect(Object.keys(JSON.parse(contractsJson()) as object)).toEqual(
-      expect.arrayContaining(['datasets', 'curated', 'iceberg', 'layout', 'ids', 'runReport', 'combinedLog']),
+      expect.arrayContaining([
+        'datasets',
+        'curated',
+        'checks',
+        'iceberg',
+        'layout',
+        'ids',
+        'runReport',
+        'combinedLog',
+      ]),
     );
   });
 
@@ -42,6 +52,27 @@ describe('dataset contracts', () => {
     const params = t.columns.flatMap((c) => (c.filter ? [c.filter.param] : []));
     expect(new Set(params).size).toBe(params.length);
   });
+
+  it.each(datasets.map((d) => [d.name, d] as const))(
+    '%s: dataset checks name their own columns, once each, and block a batch over 20%% quarantined',
+    (name, d) => {
+      const checks = checksOf(name);
+      const names = checks.map((c) => c.name);
+      expect(new Set(names).size).toBe(names.length);
+      expect(checks).toContainEqual(
+        expect.objectContaining({ kind: 'quarantineShare', max: 0.2, severity: 'critical' }),
+      );
+      const columns = d.columns.map((c) => c.name);
+      for (const c of checks) {
+        if (c.kind === 'completeness' || c.kind === 'referential') expect(columns).toContain(c.column);
+        if (c.kind === 'referential') {
+          expect(hasColumn(c.references)).toBe(true);
+          if (c.when) expect(columns).toContain(c.when.column);
+        }
+        if (c.kind === 'rowCount') expect(c.minRatio).toBeLessThan(c.maxRatio);
+      }
+    },
+  );
 
   it('routes are unique and business keys are required or derived', () => {
     const routes = allTables.map((t) => t.api.route);
