@@ -64,6 +64,18 @@ class PartitionField:
 
 
 @dataclass(frozen=True)
+class IcebergMaintenance:
+    """Upkeep of a table (lib/contracts/iceberg.ts): what the Glue table optimizers do on AWS, and what the
+    local maintenance does."""
+
+    snapshot_retention_days: int
+    min_snapshots_to_keep: int
+    orphan_file_retention_days: int
+    compaction_min_input_files: int
+    target_file_size_bytes: int
+
+
+@dataclass(frozen=True)
 class IcebergSpec:
     """The table's Iceberg layout (lib/contracts/iceberg.ts), the same locally and on AWS."""
 
@@ -71,6 +83,7 @@ class IcebergSpec:
     partition_fields: tuple[PartitionField, ...]
     identifier_fields: tuple[str, ...]
     required_columns: tuple[str, ...]
+    maintenance: IcebergMaintenance | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,17 @@ def _iceberg(doc: dict[str, Any]) -> IcebergSpec:
         ),
         identifier_fields=tuple(doc["identifierFields"]),
         required_columns=tuple(doc["requiredColumns"]),
+        maintenance=_maintenance(doc["maintenance"]) if "maintenance" in doc else None,
+    )
+
+
+def _maintenance(doc: dict[str, Any]) -> IcebergMaintenance:
+    return IcebergMaintenance(
+        snapshot_retention_days=int(doc["snapshotRetentionDays"]),
+        min_snapshots_to_keep=int(doc["minSnapshotsToKeep"]),
+        orphan_file_retention_days=int(doc["orphanFileRetentionDays"]),
+        compaction_min_input_files=int(doc["compactionMinInputFiles"]),
+        target_file_size_bytes=int(doc["targetFileSizeBytes"]),
     )
 
 

@@ -51,3 +51,19 @@ def test_create_table_sql_escapes_comments_and_partitions_by_day() -> None:
     assert "PARTITIONED BY (days(`created_at`))" in sql
     assert "COMMENT 'Order lines from the shop\\'s order database" in sql
     assert "'write.merge.mode'='copy-on-write'" in sql
+
+
+def test_every_table_declares_its_upkeep_and_the_streamed_table_compacts_sooner() -> None:
+    contracts = load_contracts()
+    upkeep = {
+        t.name: t.iceberg.maintenance for t in [*contracts.datasets.values(), *contracts.curated.values()]
+    }
+    assert all(m is not None for m in upkeep.values())
+    ads, sales = upkeep["ad_events"], upkeep["daily_sales"]
+    assert ads.compaction_min_input_files < sales.compaction_min_input_files
+    # the table properties the local Spark procedures default to say the same as the upkeep settings
+    props = contracts.datasets["transactions"].iceberg.properties
+    m = upkeep["transactions"]
+    assert int(props["history.expire.max-snapshot-age-ms"]) == m.snapshot_retention_days * 24 * 3600 * 1000
+    assert int(props["history.expire.min-snapshots-to-keep"]) == m.min_snapshots_to_keep
+    assert int(props["write.target-file-size-bytes"]) == m.target_file_size_bytes
