@@ -4,6 +4,7 @@
  */
 import { apiSection } from './api';
 import type { BenchSection } from './bench';
+import { maintainSection } from './maintain';
 import { serverLogsSection } from './server-logs';
 import { socialPostsSection } from './social-posts';
 import { streamSection } from './stream';
@@ -14,5 +15,6 @@ export const benchSections: readonly BenchSection[] = [
   serverLogsSection,
   socialPostsSection,
   streamSection,
+  maintainSection,
   apiSection,
 ];

@@ -17,6 +17,7 @@ import { register as registerHistory } from './commands/history';
 import { register as registerDiff } from './commands/diff';
 import { register as registerTag } from './commands/tag';
 import { register as registerRollback } from './commands/rollback';
+import { register as registerMaintain } from './commands/maintain';
 import { register as registerDemo } from './commands/demo';
 import { register as registerBench } from './commands/bench';
 import { register as registerDown } from './commands/down';
@@ -46,6 +47,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerDiff(program, ctx);
   registerTag(program, ctx);
   registerRollback(program, ctx);
+  registerMaintain(program, ctx);
   registerDemo(program, ctx);
   registerBench(program, ctx);
   registerDown(program, ctx);

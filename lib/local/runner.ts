@@ -1,6 +1,6 @@
 /**
  * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]`, or one
- * maintenance operation (`--op tag|rollback ...`), which prints one JSON run report per line on stdout and logs on
+ * maintenance operation (`--op tag|rollback|maintain ...`), which prints one JSON run report per line on stdout and logs on
  * stderr. Every run takes the lake's run lock first; a busy lake prints one `{"error", "busy": true}` line instead.
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +24,9 @@ export type MaintenanceOp =
       readonly version?: string;
       readonly retainDays?: number;
     }
-  | { readonly op: 'rollback'; readonly table: string; readonly version: string };
+  | { readonly op: 'rollback'; readonly table: string; readonly version: string }
+  /** upkeep of the named tables (none: every table) */
+  | { readonly op: 'maintain'; readonly tables: readonly string[] };
 
 export interface RunJobsOptions {
   /** datasets (or curated tables) to run; default: what the runner runs by default (all) */
@@ -78,8 +80,10 @@ export function runnerArgs(
       else args.push('--table', m.table);
       if (m.version !== undefined) args.push('--version', m.version);
       if (m.retainDays !== undefined) args.push('--retain-days', String(m.retainDays));
-    } else {
+    } else if (m.op === 'rollback') {
       args.push('--table', m.table, '--version', m.version);
+    } else {
+      for (const t of m.tables) args.push('--table', t);
     }
   }
   return args;

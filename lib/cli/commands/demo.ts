@@ -9,6 +9,7 @@ import { CliError, dim } from '../context';
 import type { CliContext } from '../context';
 import { formatCount, formatDuration, renderTable } from '../format';
 import { runEtl } from '../etl-run';
+import { maintainWhenDue } from '../maintenance';
 import { positiveInt, withSampleDataOptions } from '../options';
 import type { SampleDataOptions } from '../options';
 import { produceAndDeliver, splitLiveTail } from '../../stream/demo-leg';
@@ -100,6 +101,7 @@ export function register(program: Command, ctx: CliContext): void {
 
       step('4/4 ETL on local Spark');
       const reports = await runEtl(ctx, { quiet: false });
+      await maintainWhenDue(ctx);
       ctx.out(await summary(ctx, reports, Date.now() - started));
     });
 }

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { runJobs } from '../../local/runner';
+import { maintainWhenDue } from '../maintenance';
 import { warmByDefault } from '../../local/resident-spark';
 import { resolveBuffering, resolveStreamTarget } from '../../stream/config';
 import type { DeliveryBuffering, StreamTarget } from '../../stream/config';
@@ -413,6 +414,10 @@ function registerRun(s: StreamGroup): void {
               }),
             log: (l) => s.ctx.log(l),
             onJobRun: (m) => s.ctx.log(jobRunLine(m)),
+            // the streamed table gets a few small files every run: compacted (and expired) once it is due
+            afterJobRun: async () => {
+              await maintainWhenDue(s.ctx, ['ad_events', 'campaign_performance'], { wait: 900 });
+            },
           });
           s.ctx.out(runSummary(r));
           if (r.jobRuns.some((m) => m.exitCode !== 0)) process.exitCode = 1;
