@@ -4,7 +4,7 @@
  * free port from a temporary folder (its configuration), stopped by `stop()`; nothing is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +162,26 @@ async function started(url: string): Promise<boolean> {
   }
 }
 
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * The command that starts the JVM. Where util-linux's `setpriv` exists, the JVM is started through it with a parent
+ * death signal, so the kernel kills it when the process that started it dies without running its exit hooks (a
+ * force-killed test worker); elsewhere the exit hook below is the only guard.
+ */
+export function launchCommand(
+  java: string,
+  args: readonly string[],
+  setpriv: string = SETPRIV,
+): { command: string; args: string[] } {
+  try {
+    accessSync(setpriv, constants.X_OK);
+    return { command: setpriv, args: ['--pdeathsig', 'KILL', '--', java, ...args] };
+  } catch {
+    return { command: java, args: [...args] };
+  }
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -189,7 +209,8 @@ export async function startTrino(opts: TrinoServerOptions = {}): Promise<TrinoSe
   const port = await freePort();
   writeConfig(etc, install, port);
   const t0 = performance.now();
-  const child = spawn(install.java, jvmArgs(etc, install, opts.heap ?? '1G'), {
+  const launch = launchCommand(install.java, jvmArgs(etc, install, opts.heap ?? '1G'));
+  const child = spawn(launch.command, launch.args, {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
