@@ -138,10 +138,7 @@ describe('LakeMonitoring', () => {
       periodMinutes: 30,
       periods: 1,
     });
-    expect(freshnessWindow(tableContract('server_logs').freshnessObjectiveMinutes)).toEqual({
-      periodMinutes: 120,
-      periods: 1,
-    });
+    expect(freshnessWindow(2 * 60)).toEqual({ periodMinutes: 120, periods: 1 });
     expect(freshnessWindow(tableContract('transactions').freshnessObjectiveMinutes)).toEqual({
       periodMinutes: 60,
       periods: 26,
