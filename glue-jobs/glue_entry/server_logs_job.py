@@ -7,13 +7,13 @@ from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
 from pyspark.context import SparkContext
 
-from lake_jobs.glue_runtime import ARGS, publish_metrics, raise_if_failed, run_on_glue
+from lake_jobs.glue_runtime import ARGS, TABLES_ARG, job_tables, publish_metrics, raise_if_failed, run_on_glue
 
-args = getResolvedOptions(sys.argv, ["JOB_NAME", *ARGS])
+args = getResolvedOptions(sys.argv, ["JOB_NAME", *ARGS, TABLES_ARG])
 glue_context = GlueContext(SparkContext.getOrCreate())
 job = Job(glue_context)
 job.init(args["JOB_NAME"], args)
-reports = run_on_glue(glue_context.spark_session, args, ["server_logs"])
+reports = run_on_glue(glue_context.spark_session, args, job_tables(args))
 job.commit()
 publish_metrics(glue_context.spark_session, args, reports)
 raise_if_failed(reports)

@@ -4,7 +4,9 @@ then the same runner as locally.
 Glue job arguments (all required; CDK sets them): --catalog (e.g. glue_catalog, configured by the job's
 --conf/--datalake-formats iceberg), --processed_database, --curated_database, --raw_root, --warehouse,
 --quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false) and
---metrics_namespace (the CloudWatch namespace of the run metrics, lake_jobs.run_metrics). Raw files
+--metrics_namespace (the CloudWatch namespace of the run metrics, lake_jobs.run_metrics); the table jobs
+also take --tables, the tables they write in order (job_tables: CDK decides them per job, so that a curated
+table of the stream is rebuilt on the stream's schedule and every table has one writer). Raw files
 already processed are tracked by the ledger under --state_root (the reader reads raw bytes, not
 DynamicFrames, so Glue job bookmarks do not apply); the entry scripts still init/commit the Job so that
 runs show in Glue as usual.
@@ -18,6 +20,7 @@ from datetime import UTC, datetime
 from pyspark.sql import SparkSession
 
 from lake_jobs.config import LakeConfig
+from lake_jobs.contracts import load_contracts
 from lake_jobs.maintenance import run_operation
 from lake_jobs.report import FAILED, RunReport
 from lake_jobs.run import run_all
@@ -49,6 +52,27 @@ def config_from_args(args: dict[str, str]) -> LakeConfig:
         reports_root=args["reports_root"],
         state_root=args["state_root"],
     )
+
+
+TABLES_ARG = "tables"
+"""The argument of the table jobs (not of the maintenance job) naming the tables a run writes."""
+
+
+def job_tables(args: dict[str, str], known: set[str] | None = None) -> list[str]:
+    """The tables of `--tables` (comma-separated, in run order), each a dataset or curated table of the
+    contracts; an unknown or repeated name fails the job before it reads anything."""
+    if known is None:
+        c = load_contracts()
+        known = {*c.datasets, *c.curated}
+    names = [n.strip() for n in args[TABLES_ARG].split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(
+            f"--tables: unknown table(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    if len(set(names)) != len(names):
+        raise ValueError(f"--tables: a table is named twice in {args[TABLES_ARG]!r}")
+    return names
 
 
 MAINTENANCE_ARGS = ("table", "version", "tag", "retain_days", "all")

@@ -9,6 +9,8 @@ import type { DatasetName } from '../contracts';
 import { allTables, curatedTables, datasets } from '../contracts';
 import { snapshotMaxAgeDays } from '../contracts/iceberg';
 import type { EnvironmentConfig } from '../infra/config/environment-config';
+import { jobTables } from '../infra/processing/job-tables';
+import { LAKE_ETL_DEFAULTS } from '../infra/processing/lake-etl-props';
 import { PRICES, PRICES_AS_OF, PRICES_REGION } from './prices';
 import type { PriceName, PriceTable } from './prices';
 import { runsPerDay } from './schedule';
@@ -339,12 +341,21 @@ export function glueRuns(
   const executorsDpu = Math.max(1, e.numberOfWorkers - 1) * dpu;
   const batchRuns = runsPerDay(e.batchSchedule);
   const streamRuns = runsPerDay(e.streamSchedule);
+  const streamed = new Set<DatasetName>(LAKE_ETL_DEFAULTS.streamedDatasets);
+  const tablesOf = jobTables(
+    datasets.map((d) => d.name),
+    streamed,
+  );
+  // rows a job reads per day: each dataset it loads, and the inputs of each curated table it rebuilds (an upper
+  // bound: a rebuild reads only the days that changed)
+  const rowsOfTable = (table: string): number => {
+    const c = curatedTables.find((x) => x.name === table);
+    return c ? c.inputs.reduce((n, i) => n + v.rowsPerDay[i], 0) : v.rowsPerDay[table as DatasetName];
+  };
   const rowsPerRun = (job: JobName, runs: number): number =>
-    job === 'curated'
-      ? (v.rowsPerDay.transactions + v.rowsPerDay.ad_events) / runs
-      : v.rowsPerDay[job] / runs;
+    (tablesOf.get(job) ?? []).reduce((n, t) => n + rowsOfTable(t), 0) / runs;
   return JOBS.map((job) => {
-    const runs = job === 'ad_events' ? streamRuns : batchRuns;
+    const runs = job !== 'curated' && streamed.has(job) ? streamRuns : batchRuns;
     const seconds =
       w.jobStartupSeconds + rowsPerRun(job, runs) / (w.throughput[job].rowsPerSecondPerDpu * executorsDpu);
     const billedSeconds = Math.max(60, seconds);

@@ -8,6 +8,7 @@ import { allTables, datasets } from '../../lib/contracts';
 import { LakeNames } from '../../lib/infra/config/lake-names';
 import { DataQualitySchedule } from '../../lib/infra/processing/data-quality-schedule';
 import { DEFAULT_GLUE_JOBS_DIR, LakeEtl } from '../../lib/infra/processing/lake-etl';
+import { runsPerDay } from '../../lib/cost/schedule';
 import { LakeZone } from '../../lib/infra/storage/lake-zones';
 import { allowedActions, resourcesOf, testApp, testStack } from './helpers';
 
@@ -158,6 +159,62 @@ describe('LakeEtl defaults', () => {
       },
       Actions: [{ JobName: names.job('curated') }],
     });
+  });
+
+  test("each table has exactly one job that writes it, named in that job's --tables", () => {
+    const writers = new Map<string, string[]>();
+    for (const j of jobs()) {
+      const tables = j.DefaultArguments['--tables'];
+      if (j.Name === names.job('maintenance')) {
+        expect(tables).toBeUndefined();
+        continue;
+      }
+      expect(typeof tables).toBe('string');
+      for (const table of String(tables).split(','))
+        writers.set(table, [...(writers.get(table) ?? []), j.Name]);
+    }
+    expect([...writers.keys()].sort()).toEqual(allTables.map((c) => c.name).sort());
+    for (const [table, js] of writers)
+      expect({ table, writers: js }).toEqual({ table, writers: [expect.any(String)] });
+    // the stream's curated table is rebuilt by the stream's job, as `lake stream run` does locally
+    expect(jobs().find((j) => j.Name === names.job('ad_events'))?.DefaultArguments['--tables']).toBe(
+      'ad_events,campaign_performance',
+    );
+  });
+
+  test('every table is refreshed within its freshness objective by the schedule that starts its writer', () => {
+    type Trigger = {
+      Type: string;
+      Schedule?: string;
+      Actions: { JobName: string }[];
+      Predicate?: { Conditions: { JobName: string }[] };
+    };
+    const triggers = resourcesOf(t, 'AWS::Glue::Trigger').map(([, r]) => r.Properties as unknown as Trigger);
+    // minutes between two runs of a job: its own schedule, or that of the job whose success starts it
+    const periodOf = (job: string, seen: readonly string[] = []): number => {
+      if (seen.includes(job)) throw new Error(`trigger cycle through ${job}`);
+      const starts = triggers.filter((tr) => tr.Actions.some((a) => a.JobName === job));
+      if (starts.length === 0) throw new Error(`no trigger starts ${job}`);
+      return Math.min(
+        ...starts.map((tr) =>
+          tr.Type === 'SCHEDULED'
+            ? (24 * 60) / runsPerDay(tr.Schedule as string)
+            : Math.max(...(tr.Predicate?.Conditions ?? []).map((c) => periodOf(c.JobName, [...seen, job]))),
+        ),
+      );
+    };
+    const late = allTables.flatMap((c) => {
+      const writer = jobs().find((j) =>
+        String(j.DefaultArguments['--tables'] ?? '')
+          .split(',')
+          .includes(c.name),
+      );
+      const period = periodOf(writer?.Name as string);
+      return period <= c.freshnessObjectiveMinutes
+        ? []
+        : [`${c.name}: refreshed every ${period} min, objective ${c.freshnessObjectiveMinutes} min`];
+    });
+    expect(late).toEqual([]);
   });
 
   test("the jobs may publish metrics only to Glue's namespaces and this lake's run metrics namespace", () => {

@@ -41,4 +41,5 @@ export const LAKE_ETL_DEFAULTS = {
   maxRetries: 1,
   batchSchedule: 'cron(0 2 * * ? *)',
   streamSchedule: 'cron(0/15 * * * ? *)',
+  streamedDatasets: ['ad_events'],
 } as const satisfies Partial<LakeEtlProps>;

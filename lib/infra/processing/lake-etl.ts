@@ -16,6 +16,7 @@ import {
 import { acknowledge, iam5 } from '../nag';
 import type { DatasetName } from '../../contracts';
 import { withDefaults } from '../config/defaults';
+import { jobTables } from './job-tables';
 import { LAKE_ETL_DEFAULTS } from './lake-etl-props';
 import type { LakeEtlProps } from './lake-etl-props';
 
@@ -80,7 +81,7 @@ export class LakeEtl extends Construct {
     const s = withDefaults(LAKE_ETL_DEFAULTS, props);
     const dir = props.glueJobsDir ?? DEFAULT_GLUE_JOBS_DIR;
     const datasets = props.datasets ?? allDatasets.map((d) => d.name);
-    const streamed = new Set(props.streamedDatasets ?? ['ad_events']);
+    const streamed = new Set<DatasetName>(props.streamedDatasets ?? LAKE_ETL_DEFAULTS.streamedDatasets);
     const stack = Stack.of(this);
     const zones = props.zones;
 
@@ -141,8 +142,10 @@ export class LakeEtl extends Construct {
       '--metrics_namespace': names.metricsNamespace,
     };
 
+    const tablesOf = jobTables(datasets, streamed);
     const jobs = new Map<DatasetName | 'curated', CfnJob>();
     const job = (name: DatasetName | 'curated' | 'maintenance'): CfnJob => {
+      const tables = name === 'maintenance' ? undefined : tablesOf.get(name);
       const scriptPath = join(dir, 'glue_entry', `${name}_job.py`);
       requirePath(scriptPath, 'a Glue entry script (glue-jobs/glue_entry/<name>_job.py)');
       const script = new Asset(this, `Script-${name}`, { path: scriptPath });
@@ -151,10 +154,12 @@ export class LakeEtl extends Construct {
         name: names.job(name),
         description:
           name === 'curated'
-            ? 'Recomputes the curated tables whose inputs changed.'
+            ? `Recomputes the curated tables whose inputs changed (${tables?.join(', ')}).`
             : name === 'maintenance'
               ? 'Tags or rolls back a table version (arguments: --operation, --table, --version, --tag).'
-              : `Raw -> processed.${name} (validate, quarantine, MERGE).`,
+              : `Raw -> processed.${name} (validate, quarantine, MERGE)${
+                  (tables?.length ?? 0) > 1 ? `, then ${tables?.slice(1).join(', ')}` : ''
+                }.`,
         role: this.role.roleArn,
         command: { name: 'glueetl', pythonVersion: '3', scriptLocation: script.s3ObjectUrl },
         glueVersion: s.glueVersion,
@@ -165,7 +170,8 @@ export class LakeEtl extends Construct {
         maxRetries: name === 'maintenance' ? 0 : s.maxRetries,
         executionProperty: { maxConcurrentRuns: 1 },
         securityConfiguration: this.securityConfiguration.ref,
-        defaultArguments: commonArgs,
+        // the tables this job writes (job-tables.ts): the entry script runs exactly these
+        defaultArguments: tables ? { ...commonArgs, '--tables': tables.join(',') } : commonArgs,
       });
       if (name !== 'maintenance') jobs.set(name, j);
       return j;
