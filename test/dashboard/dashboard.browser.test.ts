@@ -408,6 +408,68 @@ describe('the dashboard with an analyst key', () => {
     expect(head.map((h) => h.toLowerCase())).not.toContain('customer_email');
   });
 
+  it("shows each table's current version, version count and last run quality, and lists a table's versions on a click", async () => {
+    const list = (await api('/v1/datasets', keys.analyst)).body.data as { name: string; database: string }[];
+    const health = (await api('/v1/pipelines', keys.analyst)).body.tables as {
+      table: string;
+      quality: string | null;
+      lastRun: { status: string } | null;
+    }[];
+    const lines = await o.page.locator('#versions tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+        quality: tr.querySelector('[data-quality]')?.getAttribute('data-quality') ?? null,
+      })),
+    );
+    expect(lines).toHaveLength(list.length);
+    let versioned = 0;
+    for (const t of list) {
+      const v = (await api(`/v1/datasets/${t.name}/versions`, keys.analyst)).body as {
+        currentVersion: string | null;
+        total: number;
+      };
+      const line = lines.find((l) => l.cells[0] === `${t.database}.${t.name}`);
+      expect(line?.cells[1]).toBe(v.currentVersion ?? '–');
+      expect(line?.cells[2]).toBe(v.total.toLocaleString('en-US'));
+      const h = health.find((x) => x.table === t.name);
+      const want = !h?.lastRun
+        ? 'no run'
+        : ['passed', 'warned', 'blocked'].includes(h.quality ?? '')
+          ? h.quality
+          : h.lastRun.status === 'blocked'
+            ? 'blocked'
+            : 'no gate';
+      expect(line?.quality).toBe(want);
+      if (v.total > 0) versioned++;
+    }
+    expect(versioned).toBe(list.length); // the fixture lake has committed every table
+
+    const first = list[0];
+    if (!first) throw new Error('no table');
+    const versions = (await api(`/v1/datasets/${first.name}/versions`, keys.analyst)).body.data as {
+      version: string;
+      committedAt: string;
+      operation: string;
+      runId: string | null;
+      rowsAdded: number | null;
+    }[];
+    await o.page.click(`#versions a[data-table=${first.name}]`);
+    const shown = await o.page
+      .locator('#versions-detail tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+    expect(shown).toHaveLength(versions.length);
+    for (const [i, v] of versions.entries()) {
+      const cells = shown[i] ?? [];
+      expect(cells[0]?.startsWith(v.version)).toBe(true);
+      expect(cells[1]).toBe(v.committedAt.replace('T', ' ').slice(0, 19));
+      expect(cells[2]).toBe(v.operation);
+      expect(cells[3]).toBe(v.rowsAdded === null ? '–' : `+${v.rowsAdded.toLocaleString('en-US')}`);
+      expect(cells[5]).toBe(v.runId ?? '–');
+    }
+  });
+
   it('redraws every chart for the range picked', async () => {
     const d = range.from < range.to ? range.to : range.from;
     const before = await chartSeries(o.page, 'campaigns');
@@ -468,6 +530,27 @@ describe('the dashboard with a marketing key', () => {
       'campaign_performance',
       'social_posts',
     ]);
+  });
+
+  it('lists the versions of its own tables only, and says so for the others', async () => {
+    const shown = await o.page.locator('#versions tbody tr td:first-child').allInnerTexts();
+    expect(shown.map((t) => t.split('.')[1]).sort()).toEqual([
+      'ad_events',
+      'campaign_performance',
+      'social_posts',
+    ]);
+    expect(await o.page.locator('#versions [data-notice=error]').count()).toBe(0);
+    expect(
+      await o.page.evaluate(
+        (u) =>
+          fetch(u, {
+            headers: {
+              'x-api-key': (globalThis as unknown as Hooks).sessionStorage.getItem('lake.apiKey') ?? '',
+            },
+          }).then((r) => r.status),
+        '/v1/datasets/transactions/versions',
+      ),
+    ).toBe(403);
   });
 
   it('shows no personal data anywhere, not even after a search and the rows behind a chart', async () => {

@@ -25,6 +25,7 @@ import {
 import { byId, el, notice, outcomeNotice, setContent } from './dom';
 import { runSearch, showDataset, showPipelines, type PipelineStatus } from './metadata-panels';
 import { loadTables, showRows, type CatalogEntry } from './panels';
+import { showVersions } from './versions-panel';
 
 interface Range {
   /** first day, included */
@@ -282,7 +283,12 @@ async function start(key: string): Promise<void> {
     }
     state.entries = datasets.data.data;
     showPipelines(pipelines, byId('pipelines'));
-    const stats = await busy(loadTables(client, state.entries, pipelines, byId('tables')));
+    const [stats] = await busy(
+      Promise.all([
+        loadTables(client, state.entries, pipelines, byId('tables')),
+        showVersions(client, state.entries, pipelines, byId('versions'), byId('versions-detail')),
+      ]),
+    );
     await apply(state.range ?? defaultRange(stats.map((s) => s.freshness)));
   } catch (e) {
     if (e instanceof Unauthorized) signedOut(`That key was refused: ${e.message}`);

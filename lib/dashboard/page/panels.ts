@@ -45,18 +45,14 @@ export async function loadTables(
 ): Promise<TableStats[]> {
   const stats = await Promise.all(
     entries.map(async (e) => {
-      const [s, v] = await Promise.all([
-        api.get<TableStats>(`/v1/datasets/${encodeURIComponent(e.name)}`),
-        api.get<List<Row>>(`/v1/datasets/${encodeURIComponent(e.name)}/versions`),
-      ]);
-      return { entry: e, stats: s, versions: v };
+      const s = await api.get<TableStats>(`/v1/datasets/${encodeURIComponent(e.name)}`);
+      return { entry: e, stats: s };
     }),
   );
   const health = pipelines.kind === 'ok' ? pipelines.data.tables : [];
-  const rows = stats.map(({ entry, stats: s, versions }) => {
+  const rows = stats.map(({ entry, stats: s }) => {
     const st = s.kind === 'ok' ? s.data : undefined;
     const h = health.find((t) => t.table === entry.name);
-    const history = versions.kind === 'ok' ? ` · ${versions.data.data.length} versions` : '';
     return [
       el('span', { class: 'mono' }, `${entry.database}.${entry.name}`),
       el('span', { class: 'num' }, st ? text(st.rowCount) : s.kind),
@@ -64,7 +60,7 @@ export async function loadTables(
       el(
         'span',
         { class: 'mono', title: st?.currentVersion ?? '' },
-        `${st?.currentVersion ? st.currentVersion.slice(0, 10) : '–'}${history}`,
+        st?.currentVersion ? st.currentVersion.slice(0, 10) : '–',
       ),
       h?.quality ?? '–',
     ];
