@@ -25,6 +25,7 @@ from lake_jobs.storage import Storage
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 NO_NEW_DATA = "no_new_data"
+BLOCKED = "blocked"
 
 
 def new_run_id(now: datetime | None = None) -> str:

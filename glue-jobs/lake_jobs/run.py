@@ -1,6 +1,7 @@
 """Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess] [--master M]`,
 or one maintenance operation: `--op tag --table T --tag NAME [--version V] [--retain-days N]`,
-`--op tag --all --tag NAME`, `--op rollback --table T --version V|TAG` (lake_jobs.maintenance).
+`--op tag --all --tag NAME`, `--op rollback --table T --version V|TAG` (lake_jobs.maintenance),
+`--op publish|discard --table T --run-id R` (a blocked run's batch, lake_jobs.gate).
 
 Runs the named datasets (default: all, in contract order) and then the curated tables whose inputs were
 among them (a curated run is a no-op when its inputs did not change), in ONE Spark session with the
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", help="maintenance: a snapshot id or a tag/branch name")
     parser.add_argument("--tag", dest="tag_name", help="maintenance: the tag name")
     parser.add_argument("--retain-days", type=int, help="maintenance: keep the tag this many days")
+    parser.add_argument("--run-id", help="publish/discard: the blocked run")
     parser.add_argument("--all", action="store_true", dest="all_tables", help="maintenance: every table")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
@@ -162,6 +164,7 @@ def _run_locked(args: argparse.Namespace, config: LakeConfig) -> int:
                 tag_name=args.tag_name,
                 retain_days=args.retain_days,
                 all_tables=args.all_tables,
+                run_id=args.run_id,
             )
             for r in reports:
                 _publish(r, storage, config, emit)
