@@ -100,8 +100,11 @@ def run_dataset(
     reprocess: bool = False,
     contracts: Contracts | None = None,
     hooks: Hooks | None = None,
+    gate: str = checks.ENFORCE,
 ) -> RunReport:
-    """Runs one dataset's job; never raises for data or I/O problems: they end in the report."""
+    """Runs one dataset's job; never raises for data or I/O problems: they end in the report. `gate`:
+    `enforce` blocks a batch that fails a critical check; `report` measures and reports every check but
+    publishes anyway (a first historic load, a backfill)."""
     contracts = contracts or load_contracts()
     table = contracts.datasets[name]
     report = RunReport.start(name, f"{config.database(table.database)}.{name}")
@@ -132,7 +135,7 @@ def run_dataset(
             report.status = NO_NEW_DATA
             report.snapshot_id = tables.current_snapshot_id(spark, table_name)
             return report.finish()
-        _process(spark, config, table, table_name, module, contracts, todo, report, cached, hooks)
+        _process(spark, config, table, table_name, module, contracts, todo, report, cached, hooks, gate)
         readable = [f for f in todo if f.key not in {x["file"] for x in report.failed_files}]
         if report.status == BLOCKED:
             ledger.hold(readable, report.run_id)
@@ -188,6 +191,7 @@ def _process(
     report: RunReport,
     cached: list[DataFrame | Kept],
     hooks: Hooks | None,
+    gate: str,
 ) -> None:
     expected = [c.raw_name or c.name for c in table.columns_by_source("raw")]
     t0 = time.monotonic()
@@ -271,10 +275,11 @@ def _process(
         report.quarantined_rows,
     )
     outcomes = checks.evaluate(contracts.checks.get(table.name, ()), measures, history)
-    outcome = checks.decide(outcomes)
+    outcome = checks.decide(outcomes, gate)
     blocked = outcome == checks.GATE_BLOCKED
     report.quality = {
         "outcome": outcome,
+        "mode": gate,
         "branch": branch if blocked else None,
         "checks": [o.to_dict() for o in outcomes],
     }
@@ -284,6 +289,11 @@ def _process(
         failed = "; ".join(f"{o.name} {o.value} (allowed {o.threshold})" for o in checks.blocking(outcomes))
         log.warning("%s: run %s blocked on branch %s: %s", table.name, report.run_id, branch, failed)
     else:
+        if outcome == checks.GATE_REPORTED:
+            failed = "; ".join(
+                f"{o.name} {o.value} (allowed {o.threshold})" for o in checks.blocking(outcomes)
+            )
+            log.warning("%s: run %s published in report mode despite: %s", table.name, report.run_id, failed)
         if report.output_rows:
             tables.fast_forward(spark, config.catalog, table_name, branch)
         tables.drop_branch(spark, table_name, branch)

@@ -10,6 +10,7 @@ from pyspark.sql import SparkSession
 from test_job import BAD, T1, T2, T8, land_csv
 
 from lake_jobs import tables
+from lake_jobs.checks import REPORT
 from lake_jobs.config import LakeConfig
 from lake_jobs.gate import discard, publish
 from lake_jobs.job import run_dataset
@@ -106,3 +107,23 @@ def test_a_blocked_batch_waits_on_its_branch_until_discarded_or_published(spark:
     refused = run_operation(spark, lake, "discard", table="transactions", run_id=again.run_id)
     assert refused[0].status == "failed"
     assert f"run {again.run_id} of transactions was blocked and is no longer waiting" in refused[0].error
+
+
+def test_report_mode_publishes_a_batch_that_fails_a_critical_check_and_reports_it(
+    spark: SparkSession, lake
+) -> None:
+    land_csv(lake, "transactions/ingest_date=2026-11-28/batch=b1/orders.csv", [T9, *BAD])
+    report = run_dataset(spark, lake, "transactions", gate=REPORT)
+    assert (report.status, report.quality["outcome"], report.quality["mode"]) == (
+        "succeeded",
+        "reported",
+        "report",
+    )
+    share = next(c for c in report.quality["checks"] if c["name"] == "quarantine_share")
+    assert (share["status"], share["severity"], share["value"]) == ("failed", "critical", 0.8333)
+    name = _name(lake)
+    # published at once: main holds the row, no audit branch is left, nothing is held
+    assert _ids(spark, name) == ["T9"]
+    assert report.quality["branch"] is None
+    assert [r for r in tables.refs(spark, name) if r != "main"] == []
+    assert Ledger.load(LocalStorage(), lake.ledger_path("transactions")).held_runs() == []
