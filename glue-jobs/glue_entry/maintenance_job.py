@@ -1,6 +1,7 @@
 """Glue 5.1 entry of the maintenance job: one operation on the lake's Iceberg tables, named by the run's
-arguments: --operation tag|rollback, --table, --version (snapshot id or tag), --tag, --retain_days,
---all true. Thin on purpose: Glue plumbing only, the work is in lake_jobs.maintenance."""
+arguments: --operation tag|rollback|publish|discard, --table, --version (snapshot id or tag), --tag,
+--retain_days, --all true, --run_id (publish/discard: the blocked run). Thin on purpose: Glue plumbing
+only, the work is in lake_jobs.maintenance."""
 
 import sys
 

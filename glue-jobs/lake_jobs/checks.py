@@ -1,7 +1,8 @@
 """Dataset checks (lib/contracts/checks.ts) judged on a batch: pure, from the values the job measured on its
 audit branch and the table's recent history to one outcome per check (measured value against threshold), and
 from those to the gate's decision: `blocked` when a critical check failed, `warned` when only warn checks did,
-else `passed`.
+else `passed`. In report mode (a first historic load, a backfill) the gate never blocks: a failed critical
+check makes the outcome `reported` and the batch publishes.
 
 A check with nothing to measure (no rows, no conversions, too little history for a row-count band) is
 `skipped`: it neither passes nor blocks, and says why.
@@ -16,7 +17,9 @@ from datetime import datetime
 from lake_jobs.contracts import DatasetCheck
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
-GATE_PASSED, GATE_WARNED, GATE_BLOCKED = "passed", "warned", "blocked"
+GATE_PASSED, GATE_WARNED, GATE_BLOCKED, GATE_REPORTED = "passed", "warned", "blocked", "reported"
+ENFORCE, REPORT = "enforce", "report"
+GATE_MODES = (ENFORCE, REPORT)
 
 
 @dataclass(frozen=True)
@@ -143,10 +146,12 @@ def evaluate(checks: tuple[DatasetCheck, ...], measures: Measures, history: list
     return [_KINDS[c.kind](c, measures, history) for c in checks]
 
 
-def decide(outcomes: list[Outcome]) -> str:
+def decide(outcomes: list[Outcome], mode: str = ENFORCE) -> str:
+    if mode not in GATE_MODES:
+        raise ValueError(f"unknown gate mode '{mode}' (known: {', '.join(GATE_MODES)})")
     failed = [o for o in outcomes if o.status == FAILED]
     if any(o.severity == "critical" for o in failed):
-        return GATE_BLOCKED
+        return GATE_BLOCKED if mode == ENFORCE else GATE_REPORTED
     return GATE_WARNED if failed else GATE_PASSED
 
 

@@ -3,7 +3,8 @@ then the same runner as locally.
 
 Glue job arguments (all required; CDK sets them): --catalog (e.g. glue_catalog, configured by the job's
 --conf/--datalake-formats iceberg), --processed_database, --curated_database, --raw_root, --warehouse,
---quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false) and
+--quarantine_root, --reports_root, --state_root (S3 URIs), plus --reprocess (true|false), --gate
+(enforce|report: the quality gate's mode, lake_jobs.checks; a run can pass report for a backfill) and
 --metrics_namespace (the CloudWatch namespace of the run metrics, lake_jobs.run_metrics); the table jobs
 also take --tables, the tables they write in order (job_tables: CDK decides them per job, so that a curated
 table of the stream is rebuilt on the stream's schedule and every table has one writer). Raw files
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 
 from pyspark.sql import SparkSession
 
+from lake_jobs.checks import ENFORCE
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import load_contracts
 from lake_jobs.maintenance import run_operation
@@ -37,6 +39,7 @@ ARGS = (
     "reports_root",
     "state_root",
     "reprocess",
+    "gate",
     "metrics_namespace",
 )
 
@@ -75,7 +78,7 @@ def job_tables(args: dict[str, str], known: set[str] | None = None) -> list[str]
     return names
 
 
-MAINTENANCE_ARGS = ("table", "version", "tag", "retain_days", "all")
+MAINTENANCE_ARGS = ("table", "version", "tag", "retain_days", "all", "run_id")
 """Optional arguments of the maintenance job (a Glue run passes those its operation needs)."""
 
 
@@ -101,6 +104,7 @@ def maintenance_on_glue(spark: SparkSession, args: dict[str, str], extra: dict[s
         tag_name=extra.get("tag") or None,
         retain_days=int(retain) if retain else None,
         all_tables=extra.get("all", "false").lower() == "true",
+        run_id=extra.get("run_id") or None,
     )
     storage = storage_for(spark, config.reports_root)
     for r in reports:
@@ -117,6 +121,7 @@ def run_on_glue(spark: SparkSession, args: dict[str, str], names: list[str]) -> 
         config_from_args(args),
         names,
         reprocess=args.get("reprocess", "false").lower() == "true",
+        gate=args.get("gate") or ENFORCE,
         emit=lambda r: print(r.to_json(), file=sys.stdout, flush=True),
         include_curated=False,
     )

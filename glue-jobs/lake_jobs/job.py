@@ -2,9 +2,16 @@
 
 The transforms (`check`, `prepare`) are pure; `run_dataset` does the I/O in this order: list new raw
 files (ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe in the batch and against
-the table -> write quarantine (staged) -> MERGE INTO the table (only when something changed: no new
-snapshot otherwise) -> ledger -> publish the quarantine -> report. A run killed anywhere leaves no half:
-see lake_jobs.quarantine for how the next run settles a staged quarantine.
+the table -> write quarantine (staged) -> MERGE INTO the run's audit branch (only when something changed: no
+new snapshot otherwise) -> dataset checks on the branch (lake_jobs.audit, lake_jobs.checks) -> fast-forward
+main to the branch unless a critical check failed -> ledger -> publish the quarantine -> report. A run killed
+anywhere leaves no half: main moves in one commit, and lake_jobs.quarantine says how the next run settles a
+staged quarantine.
+
+A blocked run (a critical check failed) leaves main exactly as it was and reports `blocked` with each check's
+measured value and threshold; its branch `audit_<run>` is kept for inspection, its raw files are recorded as
+held (not new, not lost) and its quarantine stays staged, until `lake publish` or `lake discard`
+(lake_jobs.gate).
 
 Raw files of loads that a rollback undid stay in the ledger (marked `undone_by`): they are not new, so a
 later run does not re-apply them silently; `--reprocess` reads them again.
@@ -29,15 +36,14 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from lake_jobs import dedupe, lineage, quality, quarantine, tables
+from lake_jobs import audit, checks, dedupe, lineage, quality, quarantine, tables
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, Table, load_contracts
 from lake_jobs.datasets import DatasetModule, dataset_module
 from lake_jobs.kept import Kept
 from lake_jobs.ledger import Ledger
 from lake_jobs.readers import RawFile, read_records
-from lake_jobs.reference import Reference
-from lake_jobs.report import NO_NEW_DATA, RunReport
+from lake_jobs.report import BLOCKED, NO_NEW_DATA, RunReport
 from lake_jobs.storage import Storage, storage_for
 
 log = logging.getLogger("lake_jobs")
@@ -52,7 +58,7 @@ def check(records: DataFrame, module: DatasetModule, table: Table) -> DataFrame:
     return quality.annotate(parsed, table)
 
 
-def prepare(valid: DataFrame, module: DatasetModule, table: Table, ref: Reference, run_id: str) -> DataFrame:
+def prepare(valid: DataFrame, module: DatasetModule, table: Table, ref, run_id: str) -> DataFrame:
     """Pure: valid records -> the table's columns (cast, lineage, record_hash) plus `record_no`, `raw_text`,
     `raw_base64` (for ordering and for quarantining conflicts)."""
     enriched = module.enrich(valid, ref).withColumn("etl_run_id", F.lit(run_id))
@@ -94,8 +100,11 @@ def run_dataset(
     reprocess: bool = False,
     contracts: Contracts | None = None,
     hooks: Hooks | None = None,
+    gate: str = checks.ENFORCE,
 ) -> RunReport:
-    """Runs one dataset's job; never raises for data or I/O problems: they end in the report."""
+    """Runs one dataset's job; never raises for data or I/O problems: they end in the report. `gate`:
+    `enforce` blocks a batch that fails a critical check; `report` measures and reports every check but
+    publishes anyway (a first historic load, a backfill)."""
     contracts = contracts or load_contracts()
     table = contracts.datasets[name]
     report = RunReport.start(name, f"{config.database(table.database)}.{name}")
@@ -107,7 +116,9 @@ def run_dataset(
         table_name = tables.ensure_table(spark, config, table)
         ledger = Ledger.load(storage, config.ledger_path(name))
         q_storage = storage_for(spark, config.quarantine_root)
-        settled = quarantine.settle_staging(q_storage, config.quarantine_root, name, ledger.has_run)
+        settled = quarantine.settle_staging(
+            q_storage, config.quarantine_root, name, ledger.has_run, ledger.is_held
+        )
         if settled["published"] or settled["dropped"]:
             log.info("%s: quarantine of unfinished runs: %s", name, settled)
         listed = list_raw(storage, config.raw_root, table)
@@ -124,18 +135,29 @@ def run_dataset(
             report.status = NO_NEW_DATA
             report.snapshot_id = tables.current_snapshot_id(spark, table_name)
             return report.finish()
-        _process(spark, config, table, table_name, module, contracts.reference, todo, report, cached, hooks)
+        _process(spark, config, table, table_name, module, contracts, todo, report, cached, hooks, gate)
         readable = [f for f in todo if f.key not in {x["file"] for x in report.failed_files}]
-        ledger.record(readable, report.run_id)
-        ledger.save(storage)
-        quarantine.publish(q_storage, config.quarantine_root, name, report.run_id)
+        if report.status == BLOCKED:
+            ledger.hold(readable, report.run_id)
+            ledger.save(storage)
+        else:
+            ledger.record(readable, report.run_id)
+            ledger.save(storage)
+            quarantine.publish(q_storage, config.quarantine_root, name, report.run_id)
         if report.failed_files:
             names = "; ".join(f"{x['file']}: {x['error']}" for x in report.failed_files)
-            report.fail(f"{len(report.failed_files)} raw file(s) could not be read: {names}")
+            error = f"{len(report.failed_files)} raw file(s) could not be read: {names}"
+            if report.status == BLOCKED:
+                report.error = error
+            else:
+                report.fail(error)
         return report.finish()
     except Exception as e:  # noqa: BLE001 - a failed run is reported, the runner goes on with the next dataset
         log.exception("%s run %s failed", name, report.run_id)
         committed = report.snapshot_id
+        if report.status != BLOCKED:
+            _drop_audit_branch(spark, config, table, report.run_id)
+        report.quality = None
         report.input_rows = report.output_rows = report.quarantined_rows = report.duplicate_rows = 0
         report.quarantine_reasons = {}
         report.fail(f"{type(e).__name__}: {e}")
@@ -151,17 +173,25 @@ def run_dataset(
         run_lineage.end(lineage.raw_inputs(config, report.files))
 
 
+def _drop_audit_branch(spark: SparkSession, config: LakeConfig, table: Table, run_id: str) -> None:
+    try:
+        tables.drop_branch(spark, config.table(table.database, table.name), tables.audit_branch(run_id))
+    except Exception:  # noqa: BLE001 - the table may not exist; a branch left behind holds no published data
+        log.warning("%s: could not drop the audit branch of run %s", table.name, run_id)
+
+
 def _process(
     spark: SparkSession,
     config: LakeConfig,
     table: Table,
     table_name: str,
     module: DatasetModule,
-    ref: Reference,
+    contracts: Contracts,
     files: list[RawFile],
     report: RunReport,
     cached: list[DataFrame | Kept],
     hooks: Hooks | None,
+    gate: str,
 ) -> None:
     expected = [c.raw_name or c.name for c in table.columns_by_source("raw")]
     t0 = time.monotonic()
@@ -182,7 +212,7 @@ def _process(
     checked = kept.df
     valid, invalid = quality.split(checked)
 
-    rows = prepare(valid, module, table, ref, report.run_id)
+    rows = prepare(valid, module, table, contracts.reference, report.run_id)
     existing = spark.table(table_name).select(*table.business_key, "record_hash")
     classified = dedupe.classify(dedupe.dedupe_batch(rows, table), existing, table)
     classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
@@ -218,19 +248,55 @@ def _process(
         log.info("%s: %d record(s) quarantined in %s", table.name, report.quarantined_rows, path)
         phase("quarantine")
 
+    history = tables.input_rows_history(spark, table_name)
+    branch = tables.audit_branch(report.run_id)
+    tables.create_branch(spark, table_name, branch)
+    changes = classified.where(F.col(dedupe.OUTCOME).isin(dedupe.INSERT, dedupe.UPDATE)).select(
+        *table.column_names
+    )
     if report.output_rows:
-        changes = classified.where(F.col(dedupe.OUTCOME).isin(dedupe.INSERT, dedupe.UPDATE)).select(
-            *table.column_names
-        )
         tables.merge(
             spark,
-            table_name,
+            tables.branch_table(table_name, branch),
             changes,
             table.business_key,
             f"lake_changes_{table.name}",
-            {tables.RUN_ID_PROPERTY: report.run_id},
+            {tables.RUN_ID_PROPERTY: report.run_id, tables.INPUT_ROWS_PROPERTY: str(report.input_rows)},
         )
-        phase("merge")
+        phase("merge into the audit branch")
+    measures = audit.measure(
+        spark,
+        config,
+        contracts,
+        table,
+        spark.table(tables.branch_table(table_name, branch)),
+        changes,
+        report.input_rows,
+        report.quarantined_rows,
+    )
+    outcomes = checks.evaluate(contracts.checks.get(table.name, ()), measures, history)
+    outcome = checks.decide(outcomes, gate)
+    blocked = outcome == checks.GATE_BLOCKED
+    report.quality = {
+        "outcome": outcome,
+        "mode": gate,
+        "branch": branch if blocked else None,
+        "checks": [o.to_dict() for o in outcomes],
+    }
+    phase("dataset checks")
+    if blocked:
+        report.status = BLOCKED
+        failed = "; ".join(f"{o.name} {o.value} (allowed {o.threshold})" for o in checks.blocking(outcomes))
+        log.warning("%s: run %s blocked on branch %s: %s", table.name, report.run_id, branch, failed)
+    else:
+        if outcome == checks.GATE_REPORTED:
+            failed = "; ".join(
+                f"{o.name} {o.value} (allowed {o.threshold})" for o in checks.blocking(outcomes)
+            )
+            log.warning("%s: run %s published in report mode despite: %s", table.name, report.run_id, failed)
+        if report.output_rows:
+            tables.fast_forward(spark, config.catalog, table_name, branch)
+        tables.drop_branch(spark, table_name, branch)
     report.snapshot_id = tables.current_snapshot_id(spark, table_name)
     if hooks and hooks.after_commit:
         hooks.after_commit()

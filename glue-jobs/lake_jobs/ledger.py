@@ -4,6 +4,10 @@ A file is new when its key is not in the ledger or its size or modification time
 files only AFTER its Iceberg commit: a run killed before that re-reads its files, and MERGE makes the
 re-run harmless.
 
+A run whose batch a critical dataset check blocked records its files with `held` set: they are not new
+(the batch waits on its audit branch); `lake publish` clears the mark, `lake discard` forgets them so that
+the next run reads them again.
+
 A rollback marks the files of the loads it undid with `undone_by` (the rollback's run id): they stay
 known, so they are not re-applied as new; reading them again (`--reprocess`) records them afresh.
 """
@@ -37,7 +41,34 @@ class Ledger:
 
     def has_run(self, run_id: str) -> bool:
         """Whether run `run_id` recorded files (it committed and finished its bookkeeping)."""
-        return any(v.get("run_id") == run_id for v in self.files.values())
+        return any(v.get("run_id") == run_id and not v.get("held") for v in self.files.values())
+
+    def is_held(self, run_id: str) -> bool:
+        """Whether run `run_id` holds files (its batch was blocked and is neither published nor discarded)."""
+        return any(v.get("run_id") == run_id and v.get("held") for v in self.files.values())
+
+    def held_runs(self) -> list[str]:
+        return sorted({v["run_id"] for v in self.files.values() if v.get("held")})
+
+    def hold(self, files: list[RawFile], run_id: str) -> None:
+        """Records the files of a blocked run: known (not re-read as new), held for publish or discard."""
+        self.record(files, run_id)
+        for f in files:
+            self.files[f.key]["held"] = True
+
+    def publish_held(self, run_id: str) -> list[str]:
+        """The held files of `run_id` become an ordinary load; returns their keys."""
+        keys = sorted(k for k, v in self.files.items() if v.get("run_id") == run_id and v.get("held"))
+        for k in keys:
+            self.files[k].pop("held")
+        return keys
+
+    def release(self, run_id: str) -> list[str]:
+        """Forgets the held files of `run_id` so that the next run reads them again; returns their keys."""
+        keys = sorted(k for k, v in self.files.items() if v.get("run_id") == run_id and v.get("held"))
+        for k in keys:
+            del self.files[k]
+        return keys
 
     def undone(self, files: list[RawFile]) -> list[RawFile]:
         """Files of `files` whose load a rollback undid."""

@@ -31,7 +31,7 @@ from lake_jobs.storage import storage_for
 log = logging.getLogger("lake_jobs")
 
 TAG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,127}$")
-OPERATIONS = ("tag", "rollback")
+OPERATIONS = ("tag", "rollback", "publish", "discard")
 
 
 class MaintenanceError(ValueError):
@@ -277,6 +277,7 @@ def run_operation(
     tag_name: str | None = None,
     retain_days: int | None = None,
     all_tables: bool = False,
+    run_id: str | None = None,
 ) -> list[RunReport]:
     """One maintenance operation as the runner and the Glue job call it; a refusal becomes a failed report
     naming what exists (nothing was changed)."""
@@ -293,6 +294,14 @@ def run_operation(
             if not table or not version:
                 raise MaintenanceError("rollback: a table and a version (snapshot id or tag) are required")
             return rollback(spark, config, table, version)
+        if operation in ("publish", "discard"):
+            if not table or not run_id:
+                raise MaintenanceError(f"{operation}: a table and the run id of a blocked run are required")
+            # the gate's operations build on this module's errors: imported here, not at the top
+            from lake_jobs import gate
+
+            act = gate.publish if operation == "publish" else gate.discard
+            return act(spark, config, table.split(".")[-1], run_id)
         raise MaintenanceError(f"unknown operation '{operation}' (known: {', '.join(OPERATIONS)})")
     except Exception as e:  # noqa: BLE001 - reported; a refusal changed nothing
         if not isinstance(e, MaintenanceError):

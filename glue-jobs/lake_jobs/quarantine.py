@@ -103,13 +103,23 @@ def publish(storage: Storage, root: str, dataset: str, run_id: str) -> str | Non
     return final
 
 
-def settle_staging(storage: Storage, root: str, dataset: str, committed) -> dict[str, list[str]]:
+def drop(storage: Storage, root: str, dataset: str, run_id: str) -> None:
+    """Removes a run's staged quarantine (its files will be read again)."""
+    storage.remove_dir(staging_path(root, dataset, run_id))
+
+
+def settle_staging(
+    storage: Storage, root: str, dataset: str, committed, held=lambda _run_id: False
+) -> dict[str, list[str]]:
     """Staged quarantines of runs that never finished: published when `committed(run_id)` (the run recorded
-    its files), dropped otherwise (their files are read again). Call under the run lock only."""
+    its files), left in staging when `held(run_id)` (a blocked batch awaiting publish or discard), dropped
+    otherwise (their files are read again). Call under the run lock only."""
     base = f"{root.rstrip('/')}/{dataset}/{STAGING}"
     done: dict[str, list[str]] = {"published": [], "dropped": []}
     for name in storage.list_dirs(base):
         run_id = name.removeprefix("run_id=")
+        if held(run_id):
+            continue
         if committed(run_id):
             publish(storage, root, dataset, run_id)
             done["published"].append(run_id)

@@ -3,12 +3,12 @@ Lines). Their fields are declared once in lib/contracts/run-report.ts (exported 
 checks this module against it).
 
 status is 'succeeded' | 'failed' | 'no_new_data' | 'blocked' (a critical dataset check failed: the batch
-waits on its audit branch); quality holds the dataset checks and the gate's outcome; quarantine_reasons counts
-each quarantined record by its first reason, so they add up to quarantined_rows; snapshot_id is the table's
-current snapshot after the run; curated tables also report deleted_rows.
+waits on its audit branch); quality holds the dataset checks, the gate's mode and its outcome;
+quarantine_reasons counts each quarantined record by its first reason, so they add up to quarantined_rows;
+snapshot_id is the table's current snapshot after the run; curated tables also report deleted_rows.
 input_rows = output_rows + quarantined_rows + duplicate_rows always.
-Maintenance runs (lake_jobs.maintenance) also carry operation ('tag' | 'rollback'), previous_snapshot_id (the
-current snapshot before) and details.
+Maintenance runs (lake_jobs.maintenance) also carry operation ('tag' | 'rollback' | 'publish' | 'discard'),
+previous_snapshot_id (the current snapshot before) and details.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from lake_jobs.storage import Storage
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 NO_NEW_DATA = "no_new_data"
+BLOCKED = "blocked"
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -45,7 +46,8 @@ _KIND_CHECKS = {
     "object": lambda v: isinstance(v, dict),
     "qualityGate": lambda v: (
         isinstance(v, dict)
-        and v.get("outcome") in ("passed", "warned", "blocked")
+        and v.get("outcome") in ("passed", "warned", "blocked", "reported")
+        and v.get("mode", "enforce") in ("enforce", "report")
         and (v.get("branch") is None or isinstance(v.get("branch"), str))
         and isinstance(v.get("checks"), list)
         and all(isinstance(c, dict) and set(c) >= _OUTCOME_KEYS for c in v["checks"])

@@ -6,7 +6,7 @@ answers only requests that carry the token it wrote into the state file (mode 06
 at a time: a second client waits in the listen backlog, as runs on one lake must be serialized anyway.
 
 Protocol: one JSON request per connection, answered by JSON Lines:
-    {"token": T, "op": "run", "datasets": [...], "reprocess": false, "wait": SECONDS}
+    {"token": T, "op": "run", "datasets": [...], "reprocess": false, "gate": "enforce", "wait": SECONDS}
         -> {"log": "..."}* {"report": {...}}* {"exit": 0|1}, or {"error": ..., "busy": true} {"exit": 75}
            when another run holds the lake's run lock longer than `wait`
     {"token": T, "op": "ping"}  -> {"pong": true, "pid": P, "fingerprint": F, "runs": N}
@@ -33,6 +33,7 @@ import time
 import traceback
 from pathlib import Path
 
+from lake_jobs.checks import ENFORCE, GATE_MODES
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import load_contracts
 from lake_jobs.lock import LakeBusyError, run_lock
@@ -124,6 +125,11 @@ class Resident:
             send({"log": str(e)})
             send({"exit": 2})
             return
+        gate = str(request.get("gate") or ENFORCE)
+        if gate not in GATE_MODES:
+            send({"log": f"unknown gate mode '{gate}' (known: {', '.join(GATE_MODES)})"})
+            send({"exit": 2})
+            return
         handler = _SocketLogHandler(send)
         log.addHandler(handler)
         what = f"etl {' '.join(datasets or ['(all)'])} (resident Spark)"
@@ -135,6 +141,7 @@ class Resident:
                     self.config,
                     datasets,
                     reprocess=bool(request.get("reprocess")),
+                    gate=gate,
                     emit=lambda r: send({"report": json.loads(r.to_json())}),
                 )
             code = 1 if any(r.status == FAILED for r in reports) else 0

@@ -1,6 +1,8 @@
-"""Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess] [--master M]`,
+"""Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]
+[--gate enforce|report] [--master M]`,
 or one maintenance operation: `--op tag --table T --tag NAME [--version V] [--retain-days N]`,
-`--op tag --all --tag NAME`, `--op rollback --table T --version V|TAG` (lake_jobs.maintenance).
+`--op tag --all --tag NAME`, `--op rollback --table T --version V|TAG` (lake_jobs.maintenance),
+`--op publish|discard --table T --run-id R` (a blocked run's batch, lake_jobs.gate).
 
 Runs the named datasets (default: all, in contract order) and then the curated tables whose inputs were
 among them (a curated run is a no-op when its inputs did not change), in ONE Spark session with the
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 
 from pyspark.sql import SparkSession
 
+from lake_jobs.checks import ENFORCE, GATE_MODES
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, load_contracts
 from lake_jobs.curate import run_curated
@@ -66,9 +69,11 @@ def run_all(
     emit=None,
     hooks: Hooks | None = None,
     include_curated: bool = True,
+    gate: str = ENFORCE,
 ) -> list[RunReport]:
     """Runs the plan; each report is written to the reports zone and passed to `emit` as soon as it is done.
-    `include_curated=False` runs exactly the named tables (Glue runs curated tables as their own job)."""
+    `include_curated=False` runs exactly the named tables (Glue runs curated tables as their own job).
+    `gate`: the quality gate's mode for the datasets' batches (lake_jobs.job.run_dataset)."""
     contracts = load_contracts()
     datasets, curated = plan(contracts, selected)
     if not include_curated:
@@ -78,7 +83,7 @@ def run_all(
     for name in datasets:
         log.info("%s%s", RUN_STARTED, name)
         reports.append(
-            run_dataset(spark, config, name, reprocess=reprocess, contracts=contracts, hooks=hooks)
+            run_dataset(spark, config, name, reprocess=reprocess, contracts=contracts, hooks=hooks, gate=gate)
         )
         _publish(reports[-1], storage, config, emit)
     for name in curated:
@@ -109,6 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reprocess", action="store_true", help="read all raw files again (ignore the ledger)"
     )
+    parser.add_argument(
+        "--gate",
+        choices=GATE_MODES,
+        default=ENFORCE,
+        help="enforce: a batch failing a critical check waits on its audit branch; "
+        "report: checks are reported, never block (a first historic load, a backfill)",
+    )
     parser.add_argument("--master", default=os.environ.get("LAKE_SPARK_MASTER", "local[*]"))
     parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a busy lake")
     parser.add_argument("--op", choices=OPERATIONS, help="a maintenance operation instead of the jobs")
@@ -116,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", help="maintenance: a snapshot id or a tag/branch name")
     parser.add_argument("--tag", dest="tag_name", help="maintenance: the tag name")
     parser.add_argument("--retain-days", type=int, help="maintenance: keep the tag this many days")
+    parser.add_argument("--run-id", help="publish/discard: the blocked run")
     parser.add_argument("--all", action="store_true", dest="all_tables", help="maintenance: every table")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
@@ -162,11 +175,14 @@ def _run_locked(args: argparse.Namespace, config: LakeConfig) -> int:
                 tag_name=args.tag_name,
                 retain_days=args.retain_days,
                 all_tables=args.all_tables,
+                run_id=args.run_id,
             )
             for r in reports:
                 _publish(r, storage, config, emit)
         else:
-            reports = run_all(spark, config, args.datasets, reprocess=args.reprocess, emit=emit)
+            reports = run_all(
+                spark, config, args.datasets, reprocess=args.reprocess, emit=emit, gate=args.gate
+            )
     finally:
         spark.stop()
     return 1 if any(r.status == FAILED for r in reports) else 0

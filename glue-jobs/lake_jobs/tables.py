@@ -204,3 +204,55 @@ def merge(
             spark.sql(merge_sql(name, view, key))
     finally:
         spark.catalog.dropTempView(view)
+
+
+INPUT_ROWS_PROPERTY = "lake.input-rows"
+"""Snapshot summary property: records the run read (the row-count check's history)."""
+
+
+def audit_branch(run_id: str) -> str:
+    """The audit branch of a run: `audit_<run id>` (run ids are letters, digits and `-`)."""
+    return "audit_" + run_id.replace("-", "_")
+
+
+def branch_table(name: str, branch: str) -> str:
+    """Spark's name of a table's branch, for reads and writes (`<table>.branch_<branch>`)."""
+    return f"{name}.{_ident('branch_' + branch)}"
+
+
+def refs(spark: SparkSession, name: str) -> dict[str, int]:
+    """Ref name (branches and tags) -> snapshot id."""
+    if not table_exists(spark, name):
+        return {}
+    return {str(k): int(v.snapshotId()) for k, v in dict(_iceberg_table(spark, name).refs()).items()}
+
+
+def create_branch(spark: SparkSession, name: str, branch: str) -> None:
+    """A branch at the table's current state (Iceberg makes an empty snapshot for a table without one)."""
+    spark.sql(f"ALTER TABLE {name} CREATE BRANCH {_ident(branch)}")
+
+
+def drop_branch(spark: SparkSession, name: str, branch: str) -> None:
+    spark.sql(f"ALTER TABLE {name} DROP BRANCH IF EXISTS {_ident(branch)}")
+
+
+def fast_forward(spark: SparkSession, catalog: str, name: str, branch: str) -> None:
+    """Moves main to `branch`, which must descend from it (Iceberg refuses otherwise)."""
+    ident = name.split(".", 1)[1]
+    spark.sql(f"CALL {catalog}.system.fast_forward(table => '{ident}', branch => 'main', to => '{branch}')")
+
+
+def input_rows_history(spark: SparkSession, name: str) -> list[int]:
+    """Records read by each published run, newest first, from main's snapshot line."""
+    table = _iceberg_table(spark, name)
+    out: list[int] = []
+    seen: set[int] = set()
+    current = table.currentSnapshot()
+    while current is not None and current.snapshotId() not in seen:
+        seen.add(current.snapshotId())
+        value = current.summary().get(INPUT_ROWS_PROPERTY)
+        if value is not None:
+            out.append(int(value))
+        parent = current.parentId()
+        current = None if parent is None else table.snapshot(parent)
+    return out

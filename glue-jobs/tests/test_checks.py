@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from lake_jobs.checks import Measures, decide, evaluate
 from lake_jobs.contracts import load_contracts
 
@@ -53,6 +55,11 @@ def test_ad_events_checks_measure_value_against_threshold_and_only_critical_ones
     out = _by_name(evaluate(checks, duplicated, history=[]))
     assert (out["unique_key"].status, out["unique_key"].value) == ("failed", 3.0)
     assert decide(list(out.values())) == "blocked"
+    # report mode (a first historic load, a backfill): the same failure is reported, never blocks
+    assert decide(list(out.values()), mode="report") == "reported"
+    assert decide([out["unique_key"]], mode="report") == "reported"
+    with pytest.raises(ValueError, match="unknown gate mode 'lenient' \\(known: enforce, report\\)"):
+        decide(list(out.values()), mode="lenient")
 
 
 def test_a_check_with_nothing_to_measure_is_skipped_and_says_why() -> None:

@@ -5,6 +5,7 @@ import { runJobs, runStartLine } from '../local/runner';
 import { warmByDefault } from '../local/resident-spark';
 import { isSparkNoise } from '../local/spark-log';
 import type { RunJobsResult, RunReport } from '../local/runner';
+import type { GateMode } from '../contracts/run-report';
 import { CliError, dim } from './context';
 import type { CliContext } from './context';
 import { formatCount, formatDuration, renderTable } from './format';
@@ -14,6 +15,8 @@ import type { Step } from './progress';
 export interface EtlOptions {
   readonly datasets?: readonly string[];
   readonly reprocess?: boolean;
+  /** the quality gate's mode @default 'enforce' */
+  readonly gate?: GateMode;
   /** seconds to wait when another run holds the lake @default refuse at once */
   readonly wait?: number;
   readonly json?: boolean;
@@ -59,6 +62,7 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
   const result = await runJobs(ctx.home(), {
     datasets: opts.datasets,
     reprocess: opts.reprocess,
+    gate: opts.gate,
     warm: opts.warm ?? warmByDefault(),
     wait: opts.wait,
     onStart: (dataset) => {
@@ -105,6 +109,21 @@ export function throwIfBusy(result: RunJobsResult): void {
   if (result.busy) throw new CliError(result.errors[0] ?? 'the lake is busy with another run');
 }
 
+/** What the quality gate decided, when it was not a plain pass: the failed checks, and for a blocked run the way on. */
+export function describeGate(r: RunReport): string[] {
+  const q = r.quality;
+  if (!q || q.outcome === 'passed') return [];
+  const failed = q.checks
+    .filter((c) => c.status === 'failed')
+    .map((c) => `${c.name} (${c.severity}) ${c.value ?? '-'}, allowed ${c.threshold}`);
+  const lines = [`${r.dataset} quality ${q.outcome}: ${failed.join('; ')}`];
+  if (r.status === 'blocked')
+    lines.push(
+      `${r.dataset} run ${r.run_id} is BLOCKED: main is unchanged, the batch waits on branch ${q.branch ?? '-'} (lake query --as-of ${q.branch ?? '-'} "..."); after review: lake publish ${r.dataset} ${r.run_id}, or lake discard ${r.dataset} ${r.run_id}`,
+    );
+  return lines;
+}
+
 export function describeReports(reports: readonly RunReport[]): string {
   if (reports.length === 0) return 'no run reports';
   const table = renderTable(
@@ -126,6 +145,7 @@ export function describeReports(reports: readonly RunReport[]): string {
     if (reasons.length > 0)
       lines.push(`${r.dataset} quarantined: ${reasons.map(([k, v]) => `${k} ${formatCount(v)}`).join(', ')}`);
     if (r.status === 'failed') lines.push(`${r.dataset} FAILED: ${r.error ?? 'no error message'}`);
+    lines.push(...describeGate(r));
   }
   return lines.join('\n');
 }

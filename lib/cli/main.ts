@@ -17,6 +17,7 @@ import { register as registerHistory } from './commands/history';
 import { register as registerDiff } from './commands/diff';
 import { register as registerTag } from './commands/tag';
 import { register as registerRollback } from './commands/rollback';
+import { register as registerReview } from './commands/review';
 import { register as registerDemo } from './commands/demo';
 import { register as registerBench } from './commands/bench';
 import { register as registerDown } from './commands/down';
@@ -47,6 +48,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerDiff(program, ctx);
   registerTag(program, ctx);
   registerRollback(program, ctx);
+  registerReview(program, ctx);
   registerDemo(program, ctx);
   registerBench(program, ctx);
   registerDown(program, ctx);

@@ -1,5 +1,7 @@
 /** Option parsers and option groups that several commands share: one module, so that they read alike everywhere. */
 import type { Command } from 'commander';
+import { gateModes } from '../contracts/run-report';
+import type { GateMode } from '../contracts/run-report';
 import { generateDefaults } from '../generate';
 import { CliError } from './context';
 
@@ -28,6 +30,13 @@ export function nonNegativeNumber(name: string, max = Infinity): (v: string) => 
       throw new CliError(`--${name} must be a number from 0 to ${max} (got '${v}')`);
     return n;
   };
+}
+
+/** `--gate enforce|report`: the quality gate's mode of an ETL run. */
+export function gateMode(v: string): GateMode {
+  const mode = gateModes.find((m) => m === v);
+  if (mode === undefined) throw new CliError(`--gate must be one of ${gateModes.join(', ')} (got '${v}')`);
+  return mode;
 }
 
 /** The sample-data options `lake generate` and `lake demo` share. */

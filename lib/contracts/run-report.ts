@@ -9,7 +9,10 @@ export const runStatuses = ['succeeded', 'failed', 'no_new_data', 'blocked'] as 
 export type RunStatus = (typeof runStatuses)[number];
 
 export const checkStatuses = ['passed', 'failed', 'skipped'] as const;
-export const gateOutcomes = ['passed', 'warned', 'blocked'] as const;
+export const gateOutcomes = ['passed', 'warned', 'blocked', 'reported'] as const;
+/** enforce: a failed critical check blocks the batch; report: every check is reported, none blocks (a backfill) */
+export const gateModes = ['enforce', 'report'] as const;
+export type GateMode = (typeof gateModes)[number];
 
 /** One dataset check on the batch (lib/contracts/checks.ts): what was measured against what was allowed. */
 export interface CheckOutcome {
@@ -27,8 +30,13 @@ export interface CheckOutcome {
 
 /** The quality gate of a run: its checks and what they decided. */
 export interface QualityGate {
-  /** passed: every check passed; warned: only warn checks failed (published); blocked: a critical one failed */
+  /**
+   * passed: every check passed; warned: only warn checks failed (published); blocked: a critical one failed;
+   * reported: a critical one failed in report mode (published, the failure reported)
+   */
   readonly outcome: (typeof gateOutcomes)[number];
+  /** the gate's mode of the run (absent from reports written before modes existed) */
+  readonly mode?: GateMode;
   /** the audit branch the batch was written to (kept while blocked) */
   readonly branch: string | null;
   readonly checks: readonly CheckOutcome[];
@@ -100,7 +108,7 @@ export const runReportFields = {
   },
   operation: {
     kind: 'string',
-    description: 'Maintenance runs only: tag or rollback.',
+    description: 'Maintenance runs only: tag, rollback, publish or discard.',
     optional: true,
   },
   previous_snapshot_id: {

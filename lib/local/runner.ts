@@ -1,13 +1,13 @@
 /**
- * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]`, or one
- * maintenance operation (`--op tag|rollback ...`), which prints one JSON run report per line on stdout and logs on
+ * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]
+ * [--gate enforce|report]`, or one maintenance operation (`--op tag|rollback|publish|discard ...`), which prints one JSON run report per line on stdout and logs on
  * stderr. Every run takes the lake's run lock first; a busy lake prints one `{"error", "busy": true}` line instead.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, venvPython } from '../setup/toolchain';
-import type { RunReport } from '../contracts/run-report';
+import type { GateMode, RunReport } from '../contracts/run-report';
 import { layout, runReportsDir } from './layout';
 import { sparkEnv } from './processes';
 import { ensureResident, request, residentPaths } from './resident-spark';
@@ -24,12 +24,16 @@ export type MaintenanceOp =
       readonly version?: string;
       readonly retainDays?: number;
     }
-  | { readonly op: 'rollback'; readonly table: string; readonly version: string };
+  | { readonly op: 'rollback'; readonly table: string; readonly version: string }
+  /** a blocked run's batch, after review: fast-forward main to its audit branch, or drop the branch */
+  | { readonly op: 'publish' | 'discard'; readonly table: string; readonly runId: string };
 
 export interface RunJobsOptions {
   /** datasets (or curated tables) to run; default: what the runner runs by default (all) */
   readonly datasets?: readonly string[];
   readonly reprocess?: boolean;
+  /** the quality gate's mode (lake_jobs.checks) @default 'enforce' */
+  readonly gate?: GateMode;
   /** seconds to wait for the lake's run lock when another run holds it (default 0: refuse at once) */
   readonly wait?: number;
   /** run this maintenance operation instead of the jobs */
@@ -65,11 +69,12 @@ export interface RunJobsResult {
 
 export function runnerArgs(
   home: string,
-  opts: Pick<RunJobsOptions, 'datasets' | 'reprocess' | 'wait' | 'maintenance'> = {},
+  opts: Pick<RunJobsOptions, 'datasets' | 'reprocess' | 'gate' | 'wait' | 'maintenance'> = {},
 ): string[] {
   const args = ['-m', 'lake_jobs.run', '--home', home];
   for (const d of opts.datasets ?? []) args.push('--dataset', d);
   if (opts.reprocess) args.push('--reprocess');
+  if (opts.gate !== undefined) args.push('--gate', opts.gate);
   if (opts.wait !== undefined) args.push('--wait', String(opts.wait));
   const m = opts.maintenance;
   if (m) {
@@ -80,8 +85,10 @@ export function runnerArgs(
       else args.push('--table', m.table);
       if (m.version !== undefined) args.push('--version', m.version);
       if (m.retainDays !== undefined) args.push('--retain-days', String(m.retainDays));
-    } else {
+    } else if (m.op === 'rollback') {
       args.push('--table', m.table, '--version', m.version);
+    } else {
+      args.push('--table', m.table, '--run-id', m.runId);
     }
   }
   return args;
@@ -206,6 +213,7 @@ async function runJobsWarm(home: string, opts: RunJobsOptions): Promise<RunJobsR
     op: 'run',
     datasets: opts.datasets ?? [],
     reprocess: opts.reprocess ?? false,
+    gate: opts.gate ?? 'enforce',
     wait: opts.wait ?? 0,
   };
   try {

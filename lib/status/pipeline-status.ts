@@ -11,6 +11,7 @@
 import { datasetContract } from '../contracts';
 import type { AnyContract } from '../contracts';
 import type { RunReport } from '../contracts/run-report';
+import { waitingRuns } from '../versions/review';
 
 export type Light = 'green' | 'red';
 
@@ -24,6 +25,8 @@ export interface RunSummary {
   readonly duplicateRows: number;
   readonly durationMs: number;
   readonly error: string | null;
+  /** a run the quality gate blocked: the audit branch its batch waits on */
+  readonly branch: string | null;
 }
 
 export interface TableStatus {
@@ -37,7 +40,7 @@ export interface TableStatus {
     readonly ageMinutes: number | null;
   };
   readonly lastRun: RunSummary | null;
-  /** runs neither succeeded nor failed (held for review, blocked by a gate), newest first */
+  /** runs neither succeeded nor failed, and runs the quality gate blocked that wait for review, newest first */
   readonly held: readonly RunSummary[];
   /** outcome of the last quality gate, when the reports carry one */
   readonly quality: string | null;
@@ -82,6 +85,7 @@ function summary(r: RunReport): RunSummary {
     duplicateRows: r.duplicate_rows,
     durationMs: r.duration_ms,
     error: r.error ?? null,
+    branch: r.status === 'blocked' ? (r.quality?.branch ?? null) : null,
   };
 }
 
@@ -118,8 +122,16 @@ export function tableStatus(t: AnyContract, reports: readonly RunReport[], now: 
     );
   if (last?.status === 'failed')
     problems.push(`${t.name}: last run ${last.run_id} failed: ${last.error ?? '?'}`);
+  const waiting = waitingRuns(ordered);
+  for (const r of waiting) {
+    const failed = (r.quality?.checks ?? []).filter((c) => c.status === 'failed' && c.severity === 'critical');
+    problems.push(
+      `${t.name}: run ${r.run_id} blocked by the quality gate (${failed.map((c) => `${c.name} ${c.value ?? '-'}, allowed ${c.threshold}`).join('; ')}), held on branch ${r.quality?.branch ?? '-'}: lake publish ${t.name} ${r.run_id}, or lake discard ${t.name} ${r.run_id}`,
+    );
+  }
   const quality = qualityOf(last);
-  if (quality !== null && /fail|block/i.test(quality)) problems.push(`${t.name}: quality gate ${quality}`);
+  if (quality !== null && /fail|block/i.test(quality) && !waiting.includes(last as RunReport))
+    problems.push(`${t.name}: quality gate ${quality}`);
   return {
     table: t.name,
     qualifiedName: `${t.database}.${t.name}`,
@@ -132,7 +144,7 @@ export function tableStatus(t: AnyContract, reports: readonly RunReport[], now: 
     },
     lastRun: last ? summary(last) : null,
     held: ordered
-      .filter((r) => !SETTLED.has(r.status))
+      .filter((r) => !SETTLED.has(r.status) || waiting.includes(r))
       .reverse()
       .map(summary),
     quality,

@@ -16,6 +16,8 @@
 import type { AnyContract } from '../contracts';
 import type { RunReport } from '../contracts/run-report';
 import { qualified } from './model';
+import { reviews } from './review';
+import type { Review } from './review';
 import type { TableVersions, VersionSnapshot } from './model';
 
 /** The summary property a commit's run id is written in (glue-jobs/lake_jobs/tables.py RUN_ID_PROPERTY). */
@@ -66,8 +68,15 @@ export interface VersionRecord {
   readonly rowsRemoved: number | null;
   readonly totalRows: number | null;
   readonly builtFrom: BuiltFrom;
-  /** the quality gate's outcome for this version; null until a gate reports one */
-  readonly quality: null | { readonly outcome: string; readonly checks: readonly unknown[] };
+  /**
+   * the quality gate's outcome for this version (passed, warned, reported: a critical check failed in report mode,
+   * or `published after review` with the publishing run); null when its run reported no gate
+   */
+  readonly quality: null | {
+    readonly outcome: string;
+    readonly checks: readonly unknown[];
+    readonly publishedBy?: string;
+  };
   /** anomaly flags of the run; null until runs report them */
   readonly anomalies: null | readonly unknown[];
   readonly tags: readonly string[];
@@ -114,6 +123,14 @@ function builtFrom(contract: AnyContract, s: VersionSnapshot, r: RunReport | und
   return { batches, files, tables };
 }
 
+function quality(r: RunReport | undefined, reviewed: ReadonlyMap<string, Review>): VersionRecord['quality'] {
+  if (!r?.quality) return null;
+  const review = r.status === 'blocked' ? reviewed.get(r.run_id) : undefined;
+  if (review?.action === 'publish')
+    return { outcome: 'published after review', checks: r.quality.checks, publishedBy: review.runId };
+  return { outcome: r.quality.outcome, checks: r.quality.checks };
+}
+
 /** Ids of the snapshots in the line of `id` (itself and its ancestors). */
 function lineOf(meta: TableVersions, id: string | null): Set<string> {
   const byId = new Map(meta.snapshots.map((s) => [s.snapshotId, s]));
@@ -142,6 +159,7 @@ export function buildHistory(
         r.snapshot_id === s.snapshotId && r.status !== 'no_new_data' && !(r as MaintenanceReport).operation,
     );
   };
+  const reviewed = reviews(reports);
   const rollbacks = (reports as MaintenanceReport[]).filter((r) => r.operation === 'rollback');
   const byId = new Map(meta.snapshots.map((s) => [s.snapshotId, s]));
   const current = meta.currentSnapshot?.snapshotId ?? null;
@@ -207,6 +225,7 @@ export function buildHistory(
         runId: s.summary[RUN_ID_PROPERTY] ?? r?.run_id ?? null,
         status: r?.status ?? null,
         counts: counts(r),
+        quality: quality(r, reviewed),
         rowsAdded: num(s.summary['added-records']),
         rowsRemoved: num(s.summary['deleted-records']),
         totalRows: num(s.summary['total-records']),

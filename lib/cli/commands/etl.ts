@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { allTables, isTableName } from '../../contracts';
+import type { GateMode } from '../../contracts/run-report';
 import { warmByDefault } from '../../local/resident-spark';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
 import { runEtl } from '../etl-run';
-import { nonNegativeNumber } from '../options';
+import { gateMode, nonNegativeNumber } from '../options';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -18,6 +19,12 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--json', 'print the run reports as JSON Lines, exactly as the runner prints them')
     .option('--reprocess', 'read every raw file again, not only the new ones')
+    .option(
+      '--gate <mode>',
+      "the quality gate: 'enforce' holds a batch that fails a critical check on its audit branch for 'lake publish' or 'lake discard'; 'report' reports every check and never blocks (a first historic load, a backfill)",
+      gateMode,
+      'enforce',
+    )
     .option('--quiet', "don't show the jobs' logs")
     .option('--verbose', "also show Spark's own console output (always kept in the run's log file)")
     .option('--cold', "run on a new Spark process instead of the lake's resident (warm) Spark")
@@ -32,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
         opts: {
           json?: boolean;
           reprocess?: boolean;
+          gate: GateMode;
           quiet?: boolean;
           verbose?: boolean;
           cold?: boolean;
@@ -44,6 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
         const reports = await runEtl(ctx, {
           datasets: names,
           reprocess: opts.reprocess,
+          gate: opts.gate,
           json: opts.json,
           quiet: opts.quiet,
           verbose: opts.verbose,

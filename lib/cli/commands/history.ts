@@ -12,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('history')
     .description(
-      'Every version of a table, newest first: version (snapshot id), when, operation, run id, counts, rows added/removed, built from, tags.',
+      'Every version of a table, newest first: version (snapshot id), when, operation, run id, counts, rows added/removed, built from, quality gate outcome, tags.',
     )
     .argument(
       '<table>',
@@ -60,6 +60,7 @@ export function renderHistory(versions: readonly VersionRecord[]): string {
       '+rows',
       '-rows',
       'built from',
+      'quality',
       'tags',
     ],
     versions.map((v) => [
@@ -74,6 +75,7 @@ export function renderHistory(versions: readonly VersionRecord[]): string {
       dash(v.rowsAdded),
       dash(v.rowsRemoved),
       source(v),
+      v.quality?.outcome ?? '-',
       [...v.tags, ...v.branches.filter((b) => b !== 'main')].join(' ') || '-',
     ]),
     { maxWidth: 60 },

@@ -139,6 +139,8 @@ export class LakeEtl extends Construct {
       '--reports_root': `${processedRoot}/${REPORTS_PREFIX}`,
       '--state_root': `${processedRoot}/_state`,
       '--reprocess': 'false',
+      // the quality gate's mode (lake_jobs.checks): a run may pass 'report' for a backfill
+      '--gate': 'enforce',
       '--metrics_namespace': names.metricsNamespace,
     };
 
