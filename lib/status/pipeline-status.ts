@@ -124,7 +124,9 @@ export function tableStatus(t: AnyContract, reports: readonly RunReport[], now: 
     problems.push(`${t.name}: last run ${last.run_id} failed: ${last.error ?? '?'}`);
   const waiting = waitingRuns(ordered);
   for (const r of waiting) {
-    const failed = (r.quality?.checks ?? []).filter((c) => c.status === 'failed' && c.severity === 'critical');
+    const failed = (r.quality?.checks ?? []).filter(
+      (c) => c.status === 'failed' && c.severity === 'critical',
+    );
     problems.push(
       `${t.name}: run ${r.run_id} blocked by the quality gate (${failed.map((c) => `${c.name} ${c.value ?? '-'}, allowed ${c.threshold}`).join('; ')}), held on branch ${r.quality?.branch ?? '-'}: lake publish ${t.name} ${r.run_id}, or lake discard ${t.name} ${r.run_id}`,
     );
