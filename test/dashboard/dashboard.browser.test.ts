@@ -434,7 +434,7 @@ describe('the dashboard with an analyst key', () => {
       const h = health.find((x) => x.table === t.name);
       const want = !h?.lastRun
         ? 'no run'
-        : ['passed', 'warned', 'blocked'].includes(h.quality ?? '')
+        : ['passed', 'warned', 'reported', 'blocked'].includes(h.quality ?? '')
           ? h.quality
           : h.lastRun.status === 'blocked'
             ? 'blocked'

@@ -28,16 +28,17 @@ export interface DatasetVersions {
   readonly data: readonly DatasetVersion[];
 }
 
-export type Quality = 'passed' | 'warned' | 'blocked' | 'no gate' | 'no run';
+export type Quality = 'passed' | 'warned' | 'reported' | 'blocked' | 'no gate' | 'no run';
 
 /**
- * The last run's quality outcome: the gate's own (`passed`, `warned`, `blocked`), `blocked` for a run held by its
+ * The last run's quality outcome: the gate's own (`passed`, `warned`, `reported`: a critical failure published in
+ * report mode, `blocked`), `blocked` for a run held by its
  * gate even where the report names no outcome, `no gate` for a run without checks (no new data), `no run`.
  */
 export function qualityOf(h: TableHealth | undefined): Quality {
   if (!h?.lastRun) return 'no run';
   const q = h.quality?.toLowerCase() ?? null;
-  if (q === 'passed' || q === 'warned' || q === 'blocked') return q;
+  if (q === 'passed' || q === 'warned' || q === 'reported' || q === 'blocked') return q;
   if (h.lastRun.status === 'blocked' || (q !== null && /fail|block/.test(q))) return 'blocked';
   return 'no gate';
 }
