@@ -25,15 +25,24 @@ export interface ResolvedVersion {
   readonly read: VersionRead;
 }
 
-/** What a table has, for a 404 that names it: its newest versions, its tags and branches, when it began. */
+/**
+ * What a table has, for a 404 that names it: its newest versions, its tags and branches, when it began. The
+ * versions are those its main branch has been at (the snapshot log, as `lake history` lists them), not snapshots
+ * that only an audit branch holds.
+ */
 function whatExists(meta: TableVersions | null) {
   const first = meta?.snapshotLog[0] ?? meta?.snapshots[0];
+  const byId = new Map((meta?.snapshots ?? []).map((s) => [s.snapshotId, s]));
+  const logged = [...new Set((meta?.snapshotLog ?? []).map((e) => e.snapshotId))]
+    .map((id) => byId.get(id))
+    .filter((s) => s !== undefined);
+  const main = logged.length > 0 ? logged : (meta?.snapshots ?? []);
   return {
-    versions: (meta?.snapshots ?? [])
+    versions: main
       .slice(-5)
       .reverse()
       .map((s) => ({ version: s.snapshotId, committedAt: s.committedAt })),
-    versionCount: meta?.snapshots.length ?? 0,
+    versionCount: main.length,
     tags: (meta?.refs ?? []).filter((r) => r.type === 'tag').map((r) => r.name),
     branches: (meta?.refs ?? []).filter((r) => r.type === 'branch').map((r) => r.name),
     firstVersionAt: first ? new Date(first.timestampMs).toISOString() : null,

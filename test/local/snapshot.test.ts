@@ -203,7 +203,14 @@ describe('a second ETL run that MERGEs', () => {
         status: 'succeeded',
         counts: { input: 1, output: 1, quarantined: 0, duplicates: 0 },
         totalRows: countBefore,
-        quality: null,
+        // the gate ran: every critical check passed, the freshness warning (the fixture's 2025 events) published
+        quality: expect.objectContaining({
+          outcome: 'warned',
+          checks: expect.arrayContaining([
+            expect.objectContaining({ name: 'quarantine_share', severity: 'critical', status: 'passed' }),
+            expect.objectContaining({ name: 'fresh', severity: 'warn', status: 'failed' }),
+          ]),
+        }),
         anomalies: null,
         rollback: null,
       });
