@@ -264,6 +264,8 @@ class Contracts:
     combined_log: CombinedLogGrammar | None = None
     checks: dict[str, tuple[DatasetCheck, ...]] = field(default_factory=dict)
     """Dataset -> its checks (the defaults included)."""
+    anomalies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Dataset -> its anomaly band as declared (lib/contracts/anomalies.ts; read by lake_jobs.anomalies)."""
 
     def table(self, name: str) -> Table:
         if name in self.datasets:
@@ -293,6 +295,7 @@ def parse_contracts(doc: dict[str, Any]) -> Contracts:
         if "combinedLog" in doc
         else None,
         checks={name: tuple(_check(c) for c in cs) for name, cs in doc.get("checks", {}).items()},
+        anomalies=dict(doc.get("anomalies", {})),
     )
 
 

@@ -5,6 +5,10 @@ Reason codes are `<rule>:<column>` (`type`, `required`, `min`, `max`, `allowed`,
 record that failed to parse gets only its parse reason. Otherwise every failing check is listed in
 `reasons`, in contract column order and, per column, in the order above; `reason` is the first of them
 (the run report counts records by `reason`, so its counts add up to the quarantined rows).
+
+An `allowed` rule whose `allowedSeverity` is `warn` (the default) does not quarantine: a value outside the list
+goes to `unlisted` (array of `{column, value}`, empty when none) and the record stays valid; the run report
+counts those values per column (`unlisted_values`, see `unlisted_summary`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from lake_jobs.parsing import empty_to_null, timestamp_utc
 
 REASONS = "reasons"
 REASON = "reason"
+UNLISTED = "unlisted"
+WARN, CRITICAL = "warn", "critical"
 
 _INTEGER = r"^[+-]?\d+$"
 _DECIMAL = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
@@ -88,7 +94,7 @@ def _rule_checks(table: Table, column: Column, value: SparkColumn, typed: dict[s
         checks.append((f"min:{name}", value < F.lit(rules["min"]).cast(target)))
     if "max" in rules:
         checks.append((f"max:{name}", value > F.lit(rules["max"]).cast(target)))
-    if "allowed" in rules:
+    if "allowed" in rules and allowed_severity(column) == CRITICAL:
         checks.append((f"allowed:{name}", ~value.cast("string").isin(list(rules["allowed"]))))
     if "pattern" in rules:
         checks.append((f"pattern:{name}", ~value.cast("string").rlike(f"^(?:{rules['pattern']})$")))
@@ -97,9 +103,29 @@ def _rule_checks(table: Table, column: Column, value: SparkColumn, typed: dict[s
     return checks
 
 
+def allowed_severity(column: Column) -> str:
+    return str(column.rules.get("allowedSeverity", WARN))
+
+
+def _unlisted(columns: list[Column], typed: dict[str, SparkColumn], type_errors: dict[str, SparkColumn]):
+    """`{column, value}` per warn-severity allowed rule whose (typed, non-null) value is not in the list."""
+    entries = [
+        F.when(
+            ~type_errors[c.name] & typed[c.name].isNotNull() & ~typed[c.name].cast("string").isin(
+                list(c.rules["allowed"])
+            ),
+            F.struct(F.lit(c.name).alias("column"), typed[c.name].cast("string").alias("value")),
+        )
+        for c in columns
+        if "allowed" in c.rules and allowed_severity(c) == WARN
+    ]
+    empty = F.array().cast("array<struct<column:string,value:string>>")
+    return F.filter(F.array(*entries), lambda e: e.isNotNull()) if entries else empty
+
+
 def annotate(parsed: DataFrame, table: Table) -> DataFrame:
-    """Casts the parsed columns to their contract types and adds `reasons` (array, empty when valid) and
-    `reason` (the first one, null when valid). Expects `parse_error` (null when the record parsed)."""
+    """Casts the parsed columns to their contract types and adds `reasons` (array, empty when valid),
+    `reason` (the first one, null when valid) and `unlisted` (warn-severity values outside their list). Expects `parse_error` (null when the record parsed)."""
     columns = table.parsed_columns
     # Step 1 computes each typed value once, into a temporary column; step 2 only reads those columns (Spark
     # keeps the two projections apart instead of re-evaluating a cast in every rule that uses it).
@@ -119,7 +145,9 @@ def annotate(parsed: DataFrame, table: Table) -> DataFrame:
             checks.append(F.when(~type_error & F.coalesce(failing, F.lit(False)), F.lit(reason)))
     rule_reasons = F.filter(F.array(*checks), lambda r: r.isNotNull())
     reasons = F.when(F.col("parse_error").isNotNull(), F.array(F.col("parse_error"))).otherwise(rule_reasons)
-    out = staged.withColumn(REASONS, reasons).withColumns({c.name: typed[c.name] for c in columns})
+    type_errors = {c.name: F.col(f"__type_error_{c.name}") for c in columns}
+    out = staged.withColumns({REASONS: reasons, UNLISTED: _unlisted(columns, typed, type_errors)})
+    out = out.withColumns({c.name: typed[c.name] for c in columns})
     out = out.drop(*step1)
     return out.withColumn(REASON, F.element_at(F.col(REASONS), 1))
 
@@ -133,3 +161,24 @@ def split(annotated: DataFrame) -> tuple[DataFrame, DataFrame]:
 def validate(parsed: DataFrame, table: Table) -> tuple[DataFrame, DataFrame]:
     """Pure: parsed records -> (valid with contract-typed columns, quarantined with `reasons`/`reason`)."""
     return split(annotate(parsed, table))
+
+
+UNLISTED_VALUES_KEPT = 20
+"""Values named per column in a report; the rest are counted in `omitted_values`."""
+
+
+def unlisted_summary(counts: dict[tuple[str, str], int], kept: int = UNLISTED_VALUES_KEPT) -> dict[str, dict]:
+    """Pure: (column, value) -> records, to the report's `unlisted_values`: per column the records with an
+    unlisted value, the `kept` most frequent values (ties by value) and how many other values there were."""
+    by_column: dict[str, dict[str, int]] = {}
+    for (column, value), n in counts.items():
+        by_column.setdefault(column, {})[value] = n
+    out: dict[str, dict] = {}
+    for column in sorted(by_column):
+        values = sorted(by_column[column].items(), key=lambda kv: (-kv[1], kv[0]))
+        out[column] = {
+            "records": sum(by_column[column].values()),
+            "values": dict(values[:kept]),
+            "omitted_values": max(0, len(values) - kept),
+        }
+    return out

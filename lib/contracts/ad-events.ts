@@ -1,5 +1,5 @@
 import { lineageColumns } from './lineage';
-import { countries, currencies } from './reference';
+import { currencies, iso3166Alpha2 } from './reference';
 import type { DatasetContract } from './types';
 
 export const adEvents: DatasetContract = {
@@ -27,7 +27,9 @@ export const adEvents: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: '`impression`, `click` or `conversion`.',
-      rules: { required: true, allowed: ['impression', 'click', 'conversion'] },
+      // drives the logic (a conversion needs its order; campaign figures count each type): an unknown type is
+      // not a good record
+      rules: { required: true, allowed: ['impression', 'click', 'conversion'], allowedSeverity: 'critical' },
       filter: { param: 'event_type', op: 'eq' },
     },
     {
@@ -50,7 +52,10 @@ export const adEvents: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: 'Where the ad ran.',
-      rules: { required: true, allowed: ['search', 'social', 'display', 'email', 'video'] },
+      rules: {
+        required: true,
+        allowed: ['search', 'social', 'display', 'email', 'video', 'native', 'affiliate', 'audio', 'ctv', 'sms'],
+      },
       filter: { param: 'channel', op: 'eq' },
     },
     {
@@ -79,7 +84,8 @@ export const adEvents: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: 'ISO 4217 currency of cost and revenue.',
-      rules: { required: true, allowed: currencies },
+      // cost_usd needs the currency's rate (reference fxRates): a currency without one cannot be converted
+      rules: { required: true, allowed: currencies, allowedSeverity: 'critical' },
     },
     {
       name: 'revenue',
@@ -100,14 +106,14 @@ export const adEvents: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: 'Device class.',
-      rules: { allowed: ['desktop', 'mobile', 'tablet'] },
+      rules: { allowed: ['desktop', 'mobile', 'tablet', 'ctv', 'console', 'wearable', 'other'] },
     },
     {
       name: 'country',
       type: 'string',
       source: 'raw',
       description: 'ISO 3166-1 alpha-2 country.',
-      rules: { allowed: countries },
+      rules: { allowed: iso3166Alpha2 },
       filter: { param: 'country', op: 'eq' },
     },
     {

@@ -1,4 +1,5 @@
 import { adEvents } from './ad-events';
+import { anomalyBandOf } from './anomalies';
 import { checksOf } from './checks';
 import { combinedLogFields, combinedLogRegex, groupName } from './combined-log';
 import { icebergTableSpec } from './iceberg';
@@ -15,6 +16,8 @@ import type { AnyContract, CuratedContract, DatasetContract, DatasetName, TableN
 export * from './types';
 export { checksOf, defaultChecks } from './checks';
 export type { CheckSeverity, DatasetCheck } from './checks';
+export { anomalyBandOf, defaultAnomalyBand } from './anomalies';
+export type { AnomalyBand } from './anomalies';
 export { glossary, glossaryTerms } from './glossary';
 export type { GlossaryTerm } from './glossary';
 
@@ -57,6 +60,7 @@ export function contractsDocument(): object {
     datasets,
     curated: curatedTables,
     checks: Object.fromEntries(datasets.map((d) => [d.name, checksOf(d.name)])),
+    anomalies: Object.fromEntries(datasets.map((d) => [d.name, anomalyBandOf(d.name)])),
     iceberg: Object.fromEntries(allTables.map((t) => [t.name, icebergTableSpec(t)])),
     layout: { zones: lakeZones, keys: lakeKeys },
     ids: idFormat,

@@ -50,7 +50,10 @@ export const serverLogs: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: 'HTTP method.',
-      rules: { required: true, allowed: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] },
+      rules: {
+        required: true,
+        allowed: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE'],
+      },
       filter: { param: 'method', op: 'eq' },
     },
     {

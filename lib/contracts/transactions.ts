@@ -1,5 +1,5 @@
 import { lineageColumns } from './lineage';
-import { countries, currencies } from './reference';
+import { currencies, iso3166Alpha2 } from './reference';
 import type { DatasetContract } from './types';
 
 export const transactions: DatasetContract = {
@@ -96,7 +96,8 @@ export const transactions: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: 'ISO 4217 currency of the prices.',
-      rules: { required: true, allowed: currencies },
+      // amount_usd needs the currency's rate (reference fxRates): a currency without one cannot be converted
+      rules: { required: true, allowed: currencies, allowedSeverity: 'critical' },
       filter: { param: 'currency', op: 'eq' },
     },
     {
@@ -104,14 +105,22 @@ export const transactions: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: 'How the customer paid.',
-      rules: { allowed: ['card', 'paypal', 'bank_transfer', 'gift_card', 'wallet'] },
+      rules: {
+        allowed: ['card', 'paypal', 'bank_transfer', 'gift_card', 'wallet', 'apple_pay', 'google_pay', 'klarna'],
+      },
     },
     {
       name: 'status',
       type: 'string',
       source: 'raw',
       description: 'Order line status.',
-      rules: { required: true, allowed: ['completed', 'refunded', 'cancelled', 'pending'] },
+      // drives the logic (daily sales count completed lines and subtract refunds): an unknown status is not a
+      // good record
+      rules: {
+        required: true,
+        allowed: ['completed', 'refunded', 'cancelled', 'pending'],
+        allowedSeverity: 'critical',
+      },
       filter: { param: 'status', op: 'eq' },
     },
     {
@@ -119,7 +128,7 @@ export const transactions: DatasetContract = {
       type: 'string',
       source: 'raw',
       description: 'ISO 3166-1 alpha-2 country of the shipping address.',
-      rules: { required: true, allowed: countries },
+      rules: { required: true, allowed: iso3166Alpha2 },
       filter: { param: 'country', op: 'eq' },
     },
     {

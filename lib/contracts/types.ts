@@ -38,6 +38,13 @@ export interface ColumnRules {
   readonly max?: number;
   /** `allowed:<col>`: one of these values. */
   readonly allowed?: readonly string[];
+  /**
+   * What a value outside `allowed` does. `warn`: the record is kept and the value counted in the run report's
+   * `unlisted_values` (lists the outside world defines, such as platforms or countries, grow without notice);
+   * `critical`: the record is quarantined with `allowed:<col>` (values that drive the pipeline's logic).
+   * @default 'warn'
+   */
+  readonly allowedSeverity?: 'warn' | 'critical';
   /** `pattern:<col>`: a full-match regular expression (the subset Java, Python and JavaScript share). */
   readonly pattern?: string;
   /** `max_length:<col>`. */
