@@ -6,9 +6,9 @@ record that failed to parse gets only its parse reason. Otherwise every failing 
 `reasons`, in contract column order and, per column, in the order above; `reason` is the first of them
 (the run report counts records by `reason`, so its counts add up to the quarantined rows).
 
-An `allowed` rule whose `allowedSeverity` is `warn` (the default) does not quarantine: a value outside the list
-goes to `unlisted` (array of `{column, value}`, empty when none) and the record stays valid; the run report
-counts those values per column (`unlisted_values`, see `unlisted_summary`).
+An `allowed` rule whose `allowedSeverity` is `warn` (the default) does not quarantine: a value outside the
+list goes to `unlisted` (array of `{column, value}`, empty when none) and the record stays valid; the run
+report counts those values per column (`unlisted_values`, see `unlisted_summary`).
 """
 
 from __future__ import annotations
@@ -111,9 +111,9 @@ def _unlisted(columns: list[Column], typed: dict[str, SparkColumn], type_errors:
     """`{column, value}` per warn-severity allowed rule whose (typed, non-null) value is not in the list."""
     entries = [
         F.when(
-            ~type_errors[c.name] & typed[c.name].isNotNull() & ~typed[c.name].cast("string").isin(
-                list(c.rules["allowed"])
-            ),
+            ~type_errors[c.name]
+            & typed[c.name].isNotNull()
+            & ~typed[c.name].cast("string").isin(list(c.rules["allowed"])),
             F.struct(F.lit(c.name).alias("column"), typed[c.name].cast("string").alias("value")),
         )
         for c in columns
@@ -125,7 +125,8 @@ def _unlisted(columns: list[Column], typed: dict[str, SparkColumn], type_errors:
 
 def annotate(parsed: DataFrame, table: Table) -> DataFrame:
     """Casts the parsed columns to their contract types and adds `reasons` (array, empty when valid),
-    `reason` (the first one, null when valid) and `unlisted` (warn-severity values outside their list). Expects `parse_error` (null when the record parsed)."""
+    `reason` (the first one, null when valid) and `unlisted` (warn-severity values outside their list).
+    Expects `parse_error` (null when the record parsed)."""
     columns = table.parsed_columns
     # Step 1 computes each typed value once, into a temporary column; step 2 only reads those columns (Spark
     # keeps the two projections apart instead of re-evaluating a cast in every rule that uses it).

@@ -40,7 +40,7 @@ LINES = [
     # 7 and 8: the same real request twice
     f'2a02:c7f:1234:5600::42 - - [11/Oct/2026:08:00:00 +0000] "POST /cart?x= HTTP/2.0" 201 0 "-" "{IPAD}"',
     f'2a02:c7f:1234:5600::42 - - [11/Oct/2026:08:00:00 +0000] "POST /cart?x= HTTP/2.0" 201 0 "-" "{IPAD}"',
-    # 9 an unknown method (valid shape: the contract's `allowed` rule decides), 5xx, Googlebot
+    # 9 a method outside the contract's list (a warn rule: kept, the value reported), 5xx, Googlebot
     f'192.0.2.1 - - [11/Oct/2026:08:00:01 +0000] "PROPFIND /dav HTTP/1.1" 503 12 "-" "{GOOGLEBOT}"',
     # 10 Apache-escaped quote in the user agent, Android tablet, 404
     f'192.0.2.2 - - [11/Oct/2026:08:00:02 +0000] "GET /a%20b HTTP/1.1" 404 9 "-" "{ANDROID_TABLET} \\"x\\""',
@@ -139,10 +139,17 @@ def test_malformed_lines_are_quarantined_with_their_reason(validated: tuple[Data
             (4, "parse:log_line"),
             (5, "parse:log_line"),
             (6, "type:request_time"),
-            (9, "allowed:method"),
             (11, "parse:log_line"),
             (12, "parse:encoding"),
         ],  # fmt: skip
+    )
+
+
+def test_a_method_outside_the_list_is_kept_and_named(validated: tuple[DataFrame, DataFrame]) -> None:
+    valid, _ = validated
+    assertDataFrameEqual(
+        valid.where("size(unlisted) > 0").select("record_no", "method", "unlisted"),
+        [(9, "PROPFIND", [("method", "PROPFIND")])],
     )
 
 
@@ -159,6 +166,7 @@ def test_enrich_derives_status_bot_device_and_day(
         (2, datetime(2026, 10, 11, 4, 59, 59), 304, None, "3xx", False, True, "bot", date(2026, 10, 11)),
         (7, datetime(2026, 10, 11, 8, 0, 0), 201, 0, "2xx", False, False, "tablet", date(2026, 10, 11)),
         (8, datetime(2026, 10, 11, 8, 0, 0), 201, 0, "2xx", False, False, "tablet", date(2026, 10, 11)),
+        (9, datetime(2026, 10, 11, 8, 0, 1), 503, 12, "5xx", True, True, "bot", date(2026, 10, 11)),
         (10, datetime(2026, 10, 11, 8, 0, 2), 404, 9, "4xx", True, False, "tablet", date(2026, 10, 11)),
     ]  # fmt: skip
     actual = enriched.select(*cols)

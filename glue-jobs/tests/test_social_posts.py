@@ -113,9 +113,18 @@ def test_malformed_posts_are_quarantined_with_their_reason(validated: tuple[Data
             (5, None, "parse:json"),
             (7, "p7", "type:user_followers"),
             (8, "p8", "type:hashtags"),
-            (9, "p9", "allowed:platform"),
             (10, "p10", "min:likes"),
         ],  # fmt: skip
+    )
+
+
+def test_a_post_from_an_unlisted_platform_is_kept_and_names_it(
+    validated: tuple[DataFrame, DataFrame],
+) -> None:
+    valid, _ = validated
+    assertDataFrameEqual(
+        valid.where("size(unlisted) > 0").select("post_id", "platform", "unlisted"),
+        [("p9", "myspace", [("platform", "myspace")])],
     )
 
 
@@ -138,6 +147,8 @@ def test_enrich_scores_sentiment_and_finds_products(
         # French "terrible" is positive slang (+2), negated by "pas": -1.5
         ("p4", created, [], 13, -0.3612, "negative", ["P-4003"], day),
         ("p6", created, [], None, 0.0, "neutral", [], day),
+        # an unlisted platform is kept; "ok" is in no lexicon
+        ("p9", created, [], 13, 0.0, "neutral", [], day),
         ("a1", created, [], 13, -0.6124, "negative", ["P-2002"], day),
         # no language: the merged lexicons; 👍 +1.5
         ("a2", created, [], 13, 0.3612, "positive", ["P-3002"], day),

@@ -67,6 +67,7 @@ export const countries = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE', 'JP', 
  * Every officially assigned ISO 3166-1 alpha-2 code: what a country column may hold. Records from a country the
  * shop does not sell to (a marketplace order, an ad shown abroad) are still good records.
  */
+// prettier-ignore
 export const iso3166Alpha2: readonly string[] = [
   'AD', 'AE', 'AF', 'AG', 'AI', 'AL', 'AM', 'AO', 'AQ', 'AR', 'AS', 'AT', 'AU', 'AW', 'AX', 'AZ', 'BA', 'BB',
   'BD', 'BE', 'BF', 'BG', 'BH', 'BI', 'BJ', 'BL', 'BM', 'BN', 'BO', 'BQ', 'BR', 'BS', 'BT', 'BV', 'BW', 'BY',

@@ -106,7 +106,16 @@ export const transactions: DatasetContract = {
       source: 'raw',
       description: 'How the customer paid.',
       rules: {
-        allowed: ['card', 'paypal', 'bank_transfer', 'gift_card', 'wallet', 'apple_pay', 'google_pay', 'klarna'],
+        allowed: [
+          'card',
+          'paypal',
+          'bank_transfer',
+          'gift_card',
+          'wallet',
+          'apple_pay',
+          'google_pay',
+          'klarna',
+        ],
       },
     },
     {
