@@ -3,11 +3,13 @@
 The batch has been MERGEd into the branch `audit_<run>` of the table; main is untouched until the gate lets
 the batch through. Key uniqueness is measured on the whole branch (the table as it would be published);
 completeness, references and freshness on the rows the batch inserts or changes; a reference is looked up in
-the published (main) state of the table it names.
+the published (main) state of the table it names. The same pass over the batch measures what the anomaly band
+judges (lake_jobs.anomalies): every column's non-null rows and the sums of the band's amount columns.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from pyspark.sql import DataFrame, SparkSession
@@ -46,35 +48,50 @@ def _references(
     return int(row["n"]), int(row["f"])
 
 
-def measure(
+def measure_batch(
     spark: SparkSession,
     config: LakeConfig,
     contracts: Contracts,
     table: Table,
-    branch: DataFrame,
     batch: DataFrame,
     input_rows: int,
     quarantined_rows: int,
+    kept: DataFrame | None = None,
+    sums: tuple[str, ...] = (),
 ) -> Measures:
-    """The measures the table's checks need, from the branch and the batch's changed rows."""
+    """What can be measured before the batch is written (the run's metrics go into its commit): from the
+    batch's changed rows and (`kept`, for distinct keys) all its records that passed the record rules."""
     checks = contracts.checks.get(table.name, ())
-    columns = sorted({c.params["column"] for c in checks if c.kind == "completeness"})
+    completeness = {c.params["column"] for c in checks if c.kind == "completeness"}
+    columns = [c.name for c in table.hashed_columns]
+    columns += sorted(completeness - set(columns))
     aggs = [F.count(F.lit(1)).alias("__rows"), F.max(table.time_column).alias("__newest")]
-    aggs += [F.count(c).alias(c) for c in columns]
+    aggs += [F.count(c).alias(f"__n_{c}") for c in columns]
+    aggs += [F.coalesce(F.sum(c), F.lit(0)).cast("double").alias(f"__sum_{c}") for c in sums]
     row = batch.agg(*aggs).collect()[0]
+    distinct = None
+    if kept is not None:
+        distinct = int(kept.agg(F.count_distinct(*table.business_key).alias("d")).collect()[0]["d"])
     newest = row["__newest"]
     if isinstance(newest, datetime) and newest.tzinfo is None:
         newest = newest.replace(tzinfo=UTC)  # the session's time zone is UTC
-    needs_keys = any(c.kind == "uniqueKey" for c in checks)
     return Measures(
         input_rows=input_rows,
         quarantined_rows=quarantined_rows,
         measured_at=datetime.now(UTC),
         batch_rows=int(row["__rows"]),
-        key_duplicates=_key_duplicates(branch, table.business_key) if needs_keys else None,
-        non_null={c: int(row[c]) for c in columns},
+        non_null={c: int(row[f"__n_{c}"]) for c in columns},
+        sums={c: float(row[f"__sum_{c}"]) for c in sums},
+        distinct_keys=distinct,
         references={
             c.name: _references(spark, config, contracts, c, batch) for c in checks if c.kind == "referential"
         },
         newest_event=newest if isinstance(newest, datetime) else None,
     )
+
+
+def measure_branch(measures: Measures, contracts: Contracts, table: Table, branch: DataFrame) -> Measures:
+    """`measures` plus what needs the table as the batch would publish it (its audit branch)."""
+    if not any(c.kind == "uniqueKey" for c in contracts.checks.get(table.name, ())):
+        return measures
+    return dataclasses.replace(measures, key_duplicates=_key_duplicates(branch, table.business_key))

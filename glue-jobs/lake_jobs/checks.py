@@ -35,6 +35,10 @@ class Measures:
     """Rows of the audited table minus its distinct business keys (None: not measured)."""
     non_null: dict[str, int] = field(default_factory=dict)
     """Column -> rows of the batch where it is not null."""
+    sums: dict[str, float] = field(default_factory=dict)
+    """Amount column -> its sum over the batch's rows (0 when all are null)."""
+    distinct_keys: int | None = None
+    """Distinct business keys among the batch's kept records (duplicates included; None: not measured)."""
     references: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Referential check name -> (rows it applies to, of which found in the referenced table)."""
     newest_event: datetime | None = None

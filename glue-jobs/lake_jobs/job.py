@@ -27,6 +27,7 @@ is noticed), and the file stays out of the ledger so that the next run tries it 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from lake_jobs import audit, checks, dedupe, lineage, quality, quarantine, tables
+from lake_jobs import anomalies, audit, checks, dedupe, lineage, quality, quarantine, tables
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, Table, load_contracts
 from lake_jobs.datasets import DatasetModule, dataset_module
@@ -157,7 +158,7 @@ def run_dataset(
         committed = report.snapshot_id
         if report.status != BLOCKED:
             _drop_audit_branch(spark, config, table, report.run_id)
-        report.quality = None
+        report.quality = report.unlisted_values = report.metrics = report.anomalies = None
         report.input_rows = report.output_rows = report.quarantined_rows = report.duplicate_rows = 0
         report.quarantine_reasons = {}
         report.fail(f"{type(e).__name__}: {e}")
@@ -217,10 +218,15 @@ def _process(
     classified = dedupe.classify(dedupe.dedupe_batch(rows, table), existing, table)
     classified = classified.persist(StorageLevel.MEMORY_AND_DISK)
     cached.append(classified)
-    # One Spark job counts both: quarantine reasons of invalid records, outcomes of valid ones.
+    # One Spark job counts all three: quarantine reasons of invalid records, outcomes of valid ones, and the
+    # unlisted values (warn-severity allowed rules) of the valid ones.
+    unlisted = valid.select(F.explode(quality.UNLISTED).alias("u")).select(
+        F.concat(F.lit("unlisted:"), F.col("u.column"), F.lit("\u0000"), F.col("u.value")).alias("k")
+    )
     counts = (
         invalid.select(F.concat(F.lit("reason:"), F.col(quality.REASON)).alias("k"))
         .unionByName(classified.select(F.concat(F.lit("outcome:"), F.col(dedupe.OUTCOME)).alias("k")))
+        .unionByName(unlisted)
         .groupBy("k")
         .count()
         .collect()
@@ -229,6 +235,20 @@ def _process(
     read.cached.unpersist()  # `checked` and `classified` now hold what the rest of the run needs
     reasons = {r.k[len("reason:") :]: r["count"] for r in counts if r.k.startswith("reason:")}
     outcomes = {r.k[len("outcome:") :]: r["count"] for r in counts if r.k.startswith("outcome:")}
+    unlisted_counts = {
+        tuple(r.k[len("unlisted:") :].split("\u0000", 1)): r["count"]
+        for r in counts
+        if r.k.startswith("unlisted:")
+    }
+    report.unlisted_values = quality.unlisted_summary(unlisted_counts)
+    for column, seen in report.unlisted_values.items():
+        log.warning(
+            "%s: %d kept record(s) with a %s outside the contract's list: %s",
+            table.name,
+            seen["records"],
+            column,
+            ", ".join(f"{v} ({n})" for v, n in seen["values"].items()),
+        )
 
     conflicts = outcomes.get(dedupe.CONFLICT, 0)
     if conflicts:
@@ -249,11 +269,25 @@ def _process(
         phase("quarantine")
 
     history = tables.input_rows_history(spark, table_name)
+    band = anomalies.Band.of(contracts.anomalies[table.name]) if table.name in contracts.anomalies else None
     branch = tables.audit_branch(report.run_id)
     tables.create_branch(spark, table_name, branch)
     changes = classified.where(F.col(dedupe.OUTCOME).isin(dedupe.INSERT, dedupe.UPDATE)).select(
         *table.column_names
     )
+    measures = audit.measure_batch(
+        spark,
+        config,
+        contracts,
+        table,
+        changes,
+        report.input_rows,
+        report.quarantined_rows,
+        kept=classified,
+        sums=band.sums if band else (),
+    )
+    columns = tuple(c.name for c in table.hashed_columns)
+    report.metrics = anomalies.run_metrics(measures, columns, band.sums if band else ())
     if report.output_rows:
         tables.merge(
             spark,
@@ -261,20 +295,34 @@ def _process(
             changes,
             table.business_key,
             f"lake_changes_{table.name}",
-            {tables.RUN_ID_PROPERTY: report.run_id, tables.INPUT_ROWS_PROPERTY: str(report.input_rows)},
+            {
+                tables.RUN_ID_PROPERTY: report.run_id,
+                tables.INPUT_ROWS_PROPERTY: str(report.input_rows),
+                tables.METRICS_PROPERTY: json.dumps(report.metrics, sort_keys=True),
+            },
         )
         phase("merge into the audit branch")
-    measures = audit.measure(
-        spark,
-        config,
-        contracts,
-        table,
-        spark.table(tables.branch_table(table_name, branch)),
-        changes,
-        report.input_rows,
-        report.quarantined_rows,
+    measures = audit.measure_branch(
+        measures, contracts, table, spark.table(tables.branch_table(table_name, branch))
     )
     outcomes = checks.evaluate(contracts.checks.get(table.name, ()), measures, history)
+    if band:
+        past = tables.metrics_history(spark, table_name)
+        flagged, judged = anomalies.flags(report.metrics, past, band)
+        report.anomalies = flagged
+        outcomes.append(anomalies.outcome(flagged, judged, len(past), band))
+        for f in flagged:
+            log.warning(
+                "%s: run %s: %s %g outside its band [%g, %g] (median %g over %d runs)",
+                table.name,
+                report.run_id,
+                f["metric"],
+                f["value"],
+                f["band"][0],
+                f["band"][1],
+                f["median"],
+                f["runs"],
+            )
     outcome = checks.decide(outcomes, gate)
     blocked = outcome == checks.GATE_BLOCKED
     report.quality = {

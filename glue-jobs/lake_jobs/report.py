@@ -6,6 +6,8 @@ status is 'succeeded' | 'failed' | 'no_new_data' | 'blocked' (a critical dataset
 waits on its audit branch); quality holds the dataset checks, the gate's mode and its outcome;
 quarantine_reasons counts each quarantined record by its first reason, so they add up to quarantined_rows;
 snapshot_id is the table's current snapshot after the run; curated tables also report deleted_rows.
+Dataset runs with new data also report unlisted_values (records kept with a value outside a warn-severity
+allowed list, lake_jobs.quality), metrics and the anomalies among them (lake_jobs.anomalies).
 input_rows = output_rows + quarantined_rows + duplicate_rows always.
 Maintenance runs (lake_jobs.maintenance) also carry operation ('tag' | 'rollback' | 'publish' | 'discard'),
 previous_snapshot_id (the current snapshot before) and details.
@@ -34,6 +36,7 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(agreements()[1].random_hex_digits // 2)}"
 
 
+_FLAG_KEYS = {"metric", "value", "median", "mad", "band", "runs", "severity"}
 _OUTCOME_KEYS = {"name", "kind", "severity", "status", "value", "threshold", "detail"}
 
 _KIND_CHECKS = {
@@ -51,6 +54,24 @@ _KIND_CHECKS = {
         and (v.get("branch") is None or isinstance(v.get("branch"), str))
         and isinstance(v.get("checks"), list)
         and all(isinstance(c, dict) and set(c) >= _OUTCOME_KEYS for c in v["checks"])
+    ),
+    "unlistedValues": lambda v: (
+        isinstance(v, dict)
+        and all(
+            isinstance(c, dict)
+            and isinstance(c.get("records"), int)
+            and isinstance(c.get("values"), dict)
+            and all(isinstance(n, int) for n in c["values"].values())
+            and isinstance(c.get("omitted_values"), int)
+            for c in v.values()
+        )
+    ),
+    "metrics": lambda v: (
+        isinstance(v, dict)
+        and all(isinstance(n, int | float) and not isinstance(n, bool) for n in v.values())
+    ),
+    "anomalies": lambda v: (
+        isinstance(v, list) and all(isinstance(f, dict) and set(f) == _FLAG_KEYS for f in v)
     ),
     "fileErrors": lambda v: (
         isinstance(v, list) and all(isinstance(e, dict) and set(e) == {"file", "error"} for e in v)
@@ -92,6 +113,9 @@ class RunReport:
     failed_files: list[dict[str, str]] = field(default_factory=list)
     error: str | None = None
     quality: dict | None = None
+    unlisted_values: dict | None = None
+    metrics: dict[str, float] | None = None
+    anomalies: list[dict] | None = None
     deleted_rows: int | None = None
     operation: str | None = None
     previous_snapshot_id: str | None = None
@@ -134,7 +158,16 @@ class RunReport:
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("_t0")
-        for optional in ("quality", "deleted_rows", "operation", "previous_snapshot_id", "details"):
+        for optional in (
+            "quality",
+            "unlisted_values",
+            "metrics",
+            "anomalies",
+            "deleted_rows",
+            "operation",
+            "previous_snapshot_id",
+            "details",
+        ):
             if d[optional] is None:
                 d.pop(optional)
         return d

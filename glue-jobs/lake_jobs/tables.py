@@ -3,6 +3,7 @@ layout), current snapshot, MERGE INTO on the business key."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -208,6 +209,8 @@ def merge(
 
 INPUT_ROWS_PROPERTY = "lake.input-rows"
 """Snapshot summary property: records the run read (the row-count check's history)."""
+METRICS_PROPERTY = "lake.run-metrics"
+"""Snapshot summary property: the run's metrics as JSON (the anomaly band's history)."""
 
 
 def audit_branch(run_id: str) -> str:
@@ -242,17 +245,31 @@ def fast_forward(spark: SparkSession, catalog: str, name: str, branch: str) -> N
     spark.sql(f"CALL {catalog}.system.fast_forward(table => '{ident}', branch => 'main', to => '{branch}')")
 
 
-def input_rows_history(spark: SparkSession, name: str) -> list[int]:
-    """Records read by each published run, newest first, from main's snapshot line."""
+def _summary_history(spark: SparkSession, name: str, key: str) -> list[str]:
+    """Values of the snapshot summary property `key` along main's snapshot line, newest first (snapshots
+    without it are skipped)."""
     table = _iceberg_table(spark, name)
-    out: list[int] = []
+    out: list[str] = []
     seen: set[int] = set()
     current = table.currentSnapshot()
     while current is not None and current.snapshotId() not in seen:
         seen.add(current.snapshotId())
-        value = current.summary().get(INPUT_ROWS_PROPERTY)
+        value = current.summary().get(key)
         if value is not None:
-            out.append(int(value))
+            out.append(str(value))
         parent = current.parentId()
         current = None if parent is None else table.snapshot(parent)
     return out
+
+
+def input_rows_history(spark: SparkSession, name: str) -> list[int]:
+    """Records read by each published run, newest first, from main's snapshot line."""
+    return [int(v) for v in _summary_history(spark, name, INPUT_ROWS_PROPERTY)]
+
+
+def metrics_history(spark: SparkSession, name: str) -> list[dict[str, float]]:
+    """The run metrics (lake_jobs.anomalies) of each published run, newest first, from main's line."""
+    return [
+        {k: float(v) for k, v in json.loads(text).items()}
+        for text in _summary_history(spark, name, METRICS_PROPERTY)
+    ]

@@ -9,7 +9,10 @@
 import type { CheckSeverity } from './checks';
 import type { DatasetName } from './types';
 
-/** Metric names as the run report's `metrics` spells them, flattened: `input_rows`, `null_share.<col>`, `sums.<col>`. */
+/**
+ * Metric names as the run report's `metrics` spells them: `input_rows`, `output_rows`, `quarantine_share`,
+ * `distinct_keys`, `null_share.<col>` (every contract column but lineage), `sum.<col>` (the band's `sums`).
+ */
 export type MetricName = string;
 
 export interface AnomalyBand {
@@ -27,6 +30,8 @@ export interface AnomalyBand {
   readonly severity: CheckSeverity;
   /** Metrics whose flag is critical. */
   readonly critical: readonly MetricName[];
+  /** Amount columns whose sum over the batch's rows is a metric (`sum.<col>`). */
+  readonly sums: readonly string[];
 }
 
 export const defaultAnomalyBand: AnomalyBand = {
@@ -37,10 +42,14 @@ export const defaultAnomalyBand: AnomalyBand = {
   minAbsoluteSpread: 0.01,
   severity: 'warn',
   critical: [],
+  sums: [],
 };
 
-/** Per dataset, what differs from the default band. */
-const declared: { readonly [N in DatasetName]?: Partial<AnomalyBand> } = {};
+/** Per dataset, what differs from the default band. Amounts are summed in USD (a mix of currencies is no sum). */
+const declared: { readonly [N in DatasetName]?: Partial<AnomalyBand> } = {
+  transactions: { sums: ['amount_usd'] },
+  ad_events: { sums: ['cost_usd', 'revenue_usd'] },
+};
 
 export function anomalyBandOf(dataset: DatasetName): AnomalyBand {
   return { ...defaultAnomalyBand, ...declared[dataset] };

@@ -42,6 +42,32 @@ export interface QualityGate {
   readonly checks: readonly CheckOutcome[];
 }
 
+/** Records of a run with a value outside a warn-severity `allowed` list, per column (the records were kept). */
+export interface UnlistedColumn {
+  /** records with an unlisted value in the column */
+  readonly records: number;
+  /** the most frequent unlisted values (at most 20) -> records */
+  readonly values: Readonly<Record<string, number>>;
+  /** how many other unlisted values there were */
+  readonly omitted_values: number;
+}
+
+/**
+ * A metric of the run far outside its recent history (lib/contracts/anomalies.ts): outside
+ * `band` = median ± k · max(1.4826 · MAD, floors) over the metric in the table's last published runs.
+ */
+export interface AnomalyFlag {
+  readonly metric: string;
+  readonly value: number;
+  readonly median: number;
+  readonly mad: number;
+  /** [low, high] */
+  readonly band: readonly [number, number];
+  /** published runs the band was computed from */
+  readonly runs: number;
+  readonly severity: 'critical' | 'warn';
+}
+
 /** Value kinds a report field can have (JSON). */
 interface FieldKinds {
   string: string;
@@ -59,6 +85,12 @@ interface FieldKinds {
   object: Readonly<Record<string, unknown>>;
   /** the quality gate (see QualityGate) */
   qualityGate: QualityGate;
+  /** column -> its unlisted values (see UnlistedColumn) */
+  unlistedValues: Readonly<Record<string, UnlistedColumn>>;
+  /** metric name -> value */
+  metrics: Readonly<Record<string, number>>;
+  /** the flagged metrics (see AnomalyFlag) */
+  anomalies: readonly AnomalyFlag[];
 }
 export type RunReportFieldKind = keyof FieldKinds;
 
@@ -99,6 +131,24 @@ export const runReportFields = {
     kind: 'qualityGate',
     description:
       'Dataset runs with new data: the dataset checks (measured value against threshold) and the gate outcome.',
+    optional: true,
+  },
+  unlisted_values: {
+    kind: 'unlistedValues',
+    description:
+      'Dataset runs with new data: per column, records kept with a value outside a warn-severity allowed list, the most frequent such values and how many others.',
+    optional: true,
+  },
+  metrics: {
+    kind: 'metrics',
+    description:
+      'Dataset runs with new data: the run metrics the anomaly band judges (rows, quarantine share, null shares, distinct keys, sums).',
+    optional: true,
+  },
+  anomalies: {
+    kind: 'anomalies',
+    description:
+      'Dataset runs with new data: metrics far outside the band of the last published runs (empty while too little history).',
     optional: true,
   },
   deleted_rows: {
@@ -161,6 +211,22 @@ function isQualityGate(v: unknown): boolean {
   );
 }
 
+const isUnlistedColumn = (v: unknown): boolean =>
+  isObject(v) && Number.isInteger(v.records) && isCounts(v.values) && Number.isInteger(v.omitted_values);
+
+const isNumbers = (v: unknown): boolean =>
+  isObject(v) && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
+
+const isAnomalyFlag = (v: unknown): boolean =>
+  isObject(v) &&
+  typeof v.metric === 'string' &&
+  [v.value, v.median, v.mad].every((n) => typeof n === 'number') &&
+  Array.isArray(v.band) &&
+  v.band.length === 2 &&
+  v.band.every((n) => typeof n === 'number') &&
+  Number.isInteger(v.runs) &&
+  (v.severity === 'critical' || v.severity === 'warn');
+
 const kindChecks: { readonly [K in RunReportFieldKind]: (v: unknown) => boolean } = {
   string: (v) => typeof v === 'string',
   integer: (v) => Number.isInteger(v),
@@ -170,6 +236,9 @@ const kindChecks: { readonly [K in RunReportFieldKind]: (v: unknown) => boolean 
   strings: (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'),
   object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
   qualityGate: isQualityGate,
+  unlistedValues: (v) => isObject(v) && Object.values(v).every(isUnlistedColumn),
+  metrics: isNumbers,
+  anomalies: (v) => Array.isArray(v) && v.every(isAnomalyFlag),
   fileErrors: (v) =>
     Array.isArray(v) &&
     v.every(
