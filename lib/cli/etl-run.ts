@@ -30,8 +30,17 @@ export interface EtlOptions {
 }
 
 /** A run's counts, as its step ends. */
-function runSummary(r: RunReport): string {
-  return `${r.status}, ${formatCount(r.input_rows)} in, ${formatCount(r.output_rows)} out, ${formatCount(r.quarantined_rows)} quarantined, ${formatCount(r.duplicate_rows)} duplicates`;
+export function runSummary(r: RunReport): string {
+  const parts = [
+    `${r.status}, ${formatCount(r.input_rows)} in, ${formatCount(r.output_rows)} out, ${formatCount(r.quarantined_rows)} quarantined, ${formatCount(r.duplicate_rows)} duplicates`,
+  ];
+  const unlisted = Object.entries(r.unlisted_values ?? {});
+  if (unlisted.length)
+    parts.push(
+      `kept with unlisted ${unlisted.map(([col, u]) => `${col} (${Object.keys(u.values).join(', ')}${u.omitted_values ? ', ...' : ''})`).join('; ')}`,
+    );
+  if (r.anomalies?.length) parts.push(`anomalies: ${r.anomalies.map((a) => a.metric).join(', ')}`);
+  return parts.join(', ');
 }
 
 /** The message of a runner log line (`2026-01-02 03:04:05,678 INFO transactions: ...` -> `transactions: ...`). */

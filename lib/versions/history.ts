@@ -8,13 +8,13 @@
  * (operation `rollback`) that names the version it undid and the run that did it. Versions a rollback left behind
  * stay listed, marked `undone`.
  *
- * Quality outcome and anomaly flags belong to each record; they are null until runs report them.
+ * Quality outcome and anomaly flags belong to each record, from its run's report (null where the run reported none).
  *
  * Pure: the caller reads the metadata (a local metadata file, or Athena's metadata tables) and the reports (none
  * where they are not at hand: the records then carry what the metadata alone tells).
  */
 import type { AnyContract } from '../contracts';
-import type { RunReport } from '../contracts/run-report';
+import type { AnomalyFlag, RunReport } from '../contracts/run-report';
 import { qualified } from './model';
 import { reviews } from './review';
 import type { Review } from './review';
@@ -77,8 +77,8 @@ export interface VersionRecord {
     readonly checks: readonly unknown[];
     readonly publishedBy?: string;
   };
-  /** anomaly flags of the run; null until runs report them */
-  readonly anomalies: null | readonly unknown[];
+  /** the run's metrics outside their band (glue-jobs/lake_jobs/anomalies.py); null when its run reported none */
+  readonly anomalies: null | readonly AnomalyFlag[];
   readonly tags: readonly string[];
   readonly branches: readonly string[];
 }
@@ -226,6 +226,7 @@ export function buildHistory(
         status: r?.status ?? null,
         counts: counts(r),
         quality: quality(r, reviewed),
+        anomalies: r?.anomalies ?? null,
         rowsAdded: num(s.summary['added-records']),
         rowsRemoved: num(s.summary['deleted-records']),
         totalRows: num(s.summary['total-records']),

@@ -12,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('history')
     .description(
-      'Every version of a table, newest first: version (snapshot id), when, operation, run id, counts, rows added/removed, built from, quality gate outcome, tags.',
+      'Every version of a table, newest first: version (snapshot id), when, operation, run id, counts, rows added/removed, built from, quality gate outcome, anomalies, tags.',
     )
     .argument(
       '<table>',
@@ -46,6 +46,17 @@ function source(v: VersionRecord): string {
   return v.builtFrom.files.length ? `${v.builtFrom.files.length} raw file(s)` : '-';
 }
 
+/** The flagged metrics, `metric value (band low..high)`; critical ones marked. */
+export function anomalies(v: VersionRecord): string {
+  if (!v.anomalies?.length) return '-';
+  return v.anomalies
+    .map(
+      (a) =>
+        `${a.metric} ${a.value} (${a.band[0]}..${a.band[1]})${a.severity === 'critical' ? ' critical' : ''}`,
+    )
+    .join('; ');
+}
+
 export function renderHistory(versions: readonly VersionRecord[]): string {
   return renderTable(
     [
@@ -61,6 +72,7 @@ export function renderHistory(versions: readonly VersionRecord[]): string {
       '-rows',
       'built from',
       'quality',
+      'anomalies',
       'tags',
     ],
     versions.map((v) => [
@@ -76,6 +88,7 @@ export function renderHistory(versions: readonly VersionRecord[]): string {
       dash(v.rowsRemoved),
       source(v),
       v.quality?.outcome ?? '-',
+      anomalies(v),
       [...v.tags, ...v.branches.filter((b) => b !== 'main')].join(' ') || '-',
     ]),
     { maxWidth: 60 },
