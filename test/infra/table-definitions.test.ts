@@ -125,11 +125,13 @@ describe('Data Quality rulesets (DQDL) from the contract rules', () => {
   test('every rule kind of the contract becomes a DQDL rule', () => {
     const r = dqdlRuleset(byName('transactions'));
     expect(r).toMatch(/^Rules = \[/);
-    expect(r).toContain('IsPrimaryKey "transaction_id"');
+    expect(r).toContain('IsPrimaryKey "transaction_id" labels=["severity"="critical"]');
     expect(r).toContain('IsComplete "customer_email"');
     expect(r).toContain('ColumnValues "quantity" >= 1');
     expect(r).toContain('ColumnValues "quantity" <= 1000');
-    expect(r).toContain('ColumnValues "status" in ["completed", "refunded", "cancelled", "pending"]');
+    expect(r).toContain(
+      'ColumnValues "status" in ["completed", "refunded", "cancelled", "pending"] labels=["severity"="critical"]',
+    );
     expect(r).toContain('ColumnValues "customer_email" matches "[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+"');
     expect(r).toContain('ColumnLength "customer_email" <= 254');
   });
@@ -137,7 +139,7 @@ describe('Data Quality rulesets (DQDL) from the contract rules', () => {
   test('optional columns accept NULL; conditional requirements use where', () => {
     const r = dqdlRuleset(byName('ad_events'));
     expect(r).toContain(
-      '(ColumnValues "device" in ["desktop", "mobile", "tablet"]) or (ColumnValues "device" = NULL)',
+      '((ColumnValues "device" in ["desktop", "mobile", "tablet", "ctv", "console", "wearable", "other"]) or (ColumnValues "device" = NULL)) labels=["severity"="warn"]',
     );
     expect(r).toContain('IsComplete "order_id" where "event_type = \'conversion\'"');
   });
@@ -154,6 +156,28 @@ describe('Data Quality rulesets (DQDL) from the contract rules', () => {
       const body = dqdlRuleset(c);
       expect(body.split(',\n').length).toBe(expected);
     }
+  });
+
+  test('each rule is labelled with its severity: allowed lists the outside world defines are warn, the rest critical', () => {
+    for (const c of allTables) {
+      const body = dqdlRuleset(c);
+      const rules = body.slice('Rules = [\n  '.length, -'\n]'.length).split(',\n  ');
+      const warn = rules.filter((r) => r.endsWith('labels=["severity"="warn"]'));
+      expect(rules.filter((r) => !r.endsWith('labels=["severity"="critical"]'))).toEqual(warn);
+      const warnColumns = c.columns.filter(
+        (col) => col.rules?.allowed && (col.rules.allowedSeverity ?? 'warn') === 'warn',
+      );
+      expect(warn.map((r) => /ColumnValues "([^"]+)" in/.exec(r)?.[1])).toEqual(
+        warnColumns.map((col) => col.name),
+      );
+    }
+    const ads = dqdlRuleset(byName('ad_events'));
+    expect(ads).toContain(
+      'ColumnValues "event_type" in ["impression", "click", "conversion"] labels=["severity"="critical"]',
+    );
+    expect(dqdlRuleset(byName('social_posts'))).toMatch(
+      /ColumnValues "platform" in \[[^\]]*"bluesky"[^\]]*\] labels=\["severity"="warn"\]/,
+    );
   });
 
   test('curated tables get a composite primary key', () => {

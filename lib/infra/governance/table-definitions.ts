@@ -233,28 +233,43 @@ function dqString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** The severity label every generated DQDL rule carries (DQDL `labels=[...]`; Glue reports it per rule result). */
+export const SEVERITY_LABEL = 'severity';
+
 /**
  * Glue Data Quality ruleset (DQDL) of a table, generated from the contract's column rules and business key.
  * Nullable columns accept NULL (the jobs quarantine by the same rules, so a failing processed table means drift).
+ *
+ * DQDL has no severity of its own; each rule carries the label `severity` = `critical` (the jobs quarantine a record
+ * that breaks it) or `warn` (an `allowed` rule of `allowedSeverity` warn: the jobs keep the record and report the
+ * value), so that results can be told apart by label in one ruleset per table.
  */
 export function dqdlRuleset(contract: AnyContract): string {
-  const rules: string[] = ['RowCount > 0', `IsPrimaryKey ${contract.businessKey.map(dqString).join(' ')}`];
+  const rules: string[] = [];
+  const add = (rule: string, severity: 'critical' | 'warn' = 'critical', composite = false): void => {
+    const label = `labels=[${dqString(SEVERITY_LABEL)}=${dqString(severity)}]`;
+    rules.push(composite ? `(${rule}) ${label}` : `${rule} ${label}`);
+  };
+  add('RowCount > 0');
+  add(`IsPrimaryKey ${contract.businessKey.map(dqString).join(' ')}`);
   for (const c of contract.columns) {
     const r = c.rules;
     if (!r) continue;
     const col = dqString(c.name);
-    const orNull = (rule: string): string =>
-      r.required ? rule : `(${rule}) or (ColumnValues ${col} = NULL)`;
-    if (r.required) rules.push(`IsComplete ${col}`);
+    const addValues = (rule: string, severity: 'critical' | 'warn' = 'critical'): void =>
+      r.required ? add(rule, severity) : add(`(${rule}) or (ColumnValues ${col} = NULL)`, severity, true);
+    if (r.required) add(`IsComplete ${col}`);
     if (r.requiredWhen)
-      rules.push(
-        `IsComplete ${col} where ${dqString(`${r.requiredWhen.column} = '${r.requiredWhen.equals}'`)}`,
+      add(`IsComplete ${col} where ${dqString(`${r.requiredWhen.column} = '${r.requiredWhen.equals}'`)}`);
+    if (r.min !== undefined) addValues(`ColumnValues ${col} >= ${r.min}`);
+    if (r.max !== undefined) addValues(`ColumnValues ${col} <= ${r.max}`);
+    if (r.allowed)
+      addValues(
+        `ColumnValues ${col} in [${r.allowed.map(dqString).join(', ')}]`,
+        r.allowedSeverity ?? 'warn',
       );
-    if (r.min !== undefined) rules.push(orNull(`ColumnValues ${col} >= ${r.min}`));
-    if (r.max !== undefined) rules.push(orNull(`ColumnValues ${col} <= ${r.max}`));
-    if (r.allowed) rules.push(orNull(`ColumnValues ${col} in [${r.allowed.map(dqString).join(', ')}]`));
-    if (r.pattern !== undefined) rules.push(orNull(`ColumnValues ${col} matches ${dqString(r.pattern)}`));
-    if (r.maxLength !== undefined) rules.push(orNull(`ColumnLength ${col} <= ${r.maxLength}`));
+    if (r.pattern !== undefined) addValues(`ColumnValues ${col} matches ${dqString(r.pattern)}`);
+    if (r.maxLength !== undefined) addValues(`ColumnLength ${col} <= ${r.maxLength}`);
   }
   return `Rules = [\n  ${rules.join(',\n  ')}\n]`;
 }
