@@ -54,6 +54,7 @@ _KIND_CHECKS = {
         and (v.get("branch") is None or isinstance(v.get("branch"), str))
         and isinstance(v.get("checks"), list)
         and all(isinstance(c, dict) and set(c) >= _OUTCOME_KEYS for c in v["checks"])
+        and isinstance(v.get("duration_ms", 0), int)
     ),
     "unlistedValues": lambda v: (
         isinstance(v, dict)

@@ -54,6 +54,8 @@ def test_a_blocked_batch_waits_on_its_branch_until_discarded_or_published(spark:
     name = _name(lake)
     assert _ids(spark, name) == ["T1", "T2", "T8"]
     published = tables.current_snapshot_id(spark, name)
+    # the gate's own time is measured, and is part of the run's
+    assert 0 < first.quality["duration_ms"] <= first.duration_ms
 
     land_csv(lake, f"{B2}/orders.csv", [T9, *BAD])
     blocked = _run(spark, lake)

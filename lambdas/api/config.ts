@@ -17,6 +17,11 @@ export interface LambdaConfig {
    * the metadata routes read. Absent: those routes answer from the contracts alone.
    */
   readonly reportsUri?: string;
+  /**
+   * The ad-events Kinesis stream and its Firehose delivery stream, whose CloudWatch metrics tell the stream's lag
+   * in `GET /v1/pipelines`. Absent: the lag is null there.
+   */
+  readonly stream?: { readonly streamName: string; readonly deliveryStreamName: string };
 }
 
 /**
@@ -34,6 +39,8 @@ export const ENV = {
   cursorSecretArn: 'LAKE_CURSOR_SECRET_ARN',
   syncBudgetMs: 'LAKE_SYNC_BUDGET_MS',
   reportsUri: 'LAKE_REPORTS_URI',
+  streamName: 'LAKE_STREAM_NAME',
+  deliveryStreamName: 'LAKE_DELIVERY_STREAM_NAME',
 } as const;
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -60,6 +67,10 @@ export function readConfig(env: NodeJS.ProcessEnv): LambdaConfig {
   if (!Number.isInteger(budget) || budget < 0 || budget > SYNC_BUDGET_MS.max)
     throw new Error(`${ENV.syncBudgetMs} must be 0..${SYNC_BUDGET_MS.max} ms (API Gateway gives up at 29 s)`);
   const reportsUri = env[ENV.reportsUri];
+  const streamName = env[ENV.streamName];
+  const deliveryStreamName = env[ENV.deliveryStreamName];
+  if (!streamName !== !deliveryStreamName)
+    throw new Error(`${ENV.streamName} and ${ENV.deliveryStreamName} are set together or not at all`);
   return {
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     databases: {
@@ -71,5 +82,6 @@ export function readConfig(env: NodeJS.ProcessEnv): LambdaConfig {
     cursorSecretArn: required(env, ENV.cursorSecretArn),
     syncBudgetMs: budget,
     ...(reportsUri ? { reportsUri: parseS3Uri(reportsUri).uri } : {}),
+    ...(streamName && deliveryStreamName ? { stream: { streamName, deliveryStreamName } } : {}),
   };
 }

@@ -1,7 +1,12 @@
-/** Wires the router for Lambda: Athena engine, IAM principals, the cursor secret. Adapters chosen here, once. */
+/**
+ * Wires the router for Lambda: Athena engine, IAM principals, the cursor secret, the metadata from S3 and the stream's
+ * lag from CloudWatch. Adapters chosen here, once.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AthenaEngine, type AthenaEngineOptions } from './athena-engine';
+import { cloudWatchStreamLag } from './cloudwatch-stream-lag';
 import type { LambdaConfig } from './config';
 import { Sealer } from './cursor';
 import { CursorSecret } from './cursor-secret';
@@ -21,8 +26,10 @@ export function createLambdaRouter(
     athena?: Partial<AthenaEngineOptions>;
     secrets?: SecretsManagerClient;
     s3?: S3Client;
+    cloudwatch?: CloudWatchClient;
   } = {},
 ): Router {
+  const region = config.region ? { region: config.region } : {};
   const engine = new AthenaEngine({
     ...(config.region ? { region: config.region } : {}),
     databases: config.databases,
@@ -31,16 +38,21 @@ export function createLambdaRouter(
     ...overrides.athena,
   });
   const secret = new CursorSecret({
-    client: overrides.secrets ?? new SecretsManagerClient(config.region ? { region: config.region } : {}),
+    client: overrides.secrets ?? new SecretsManagerClient(region),
     secretId: config.cursorSecretArn,
   });
+  // the stream's lag is CloudWatch's (metrics of the stream and the delivery stream), read with the function's role
+  const streamLag = config.stream
+    ? cloudWatchStreamLag({ client: overrides.cloudwatch ?? new CloudWatchClient(region), ...config.stream })
+    : undefined;
   // the reports are read with the function's own role: the data roles are for Athena, the reports are metadata
   const metadata = config.reportsUri
     ? s3Metadata({
-        client: overrides.s3 ?? new S3Client(config.region ? { region: config.region } : {}),
+        client: overrides.s3 ?? new S3Client(region),
         reportsUri: config.reportsUri,
+        ...(streamLag ? { streamLag } : {}),
       })
-    : contractsOnly;
+    : { ...contractsOnly, ...(streamLag ? { streamLag } : {}) };
   const router = createRouter({
     engine,
     metadata,

@@ -4,7 +4,8 @@
  * Run ids sort by time, so the newest runs are the last keys of a listing; only the newest of each table are read,
  * and what was read is reused for a short while (a warm Lambda answers from memory).
  *
- * The API does not read the stream: on AWS the stream's lag is CloudWatch's (the monitoring stack alarms on it).
+ * The stream's lag is not in S3: it is what `streamLag` gives (CloudWatch's metrics on AWS, cloudwatch-stream-lag.ts),
+ * reused for the same while as the reports.
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { TableFacts } from '../../lib/catalog-search/catalog-search';
@@ -13,7 +14,7 @@ import type { TableName } from '../../lib/contracts';
 import { runReportProblems, type RunReport } from '../../lib/contracts/run-report';
 import type { RunEvent } from '../../lib/lineage/graph';
 import { EVENTS_SUFFIX, parseEventLines, REPORT_SUFFIX } from '../../lib/lineage/run-files';
-import { tableStatus } from '../../lib/status/pipeline-status';
+import { tableStatus, type StreamLag } from '../../lib/status/pipeline-status';
 import { tableFacts } from '../../lib/status/table-facts';
 import type { MetadataSource } from './metadata-source';
 import { parseS3Uri } from './s3-uri';
@@ -29,6 +30,8 @@ export interface S3MetadataOptions {
   /** event files read per table: the newest runs' lineage @default 200 */
   readonly eventFilesPerTable?: number;
   readonly now?: () => number;
+  /** the stream's delivery lag @default none: null */
+  readonly streamLag?: (now: Date) => Promise<StreamLag | null>;
 }
 
 /** A well-formed report; fields a newer job adds do not make it unreadable. */
@@ -130,6 +133,9 @@ export function s3Metadata(opts: S3MetadataOptions): MetadataSource {
       }
       return out;
     },
-    streamLag: () => Promise.resolve(null),
+    streamLag: (at) => {
+      const read = opts.streamLag;
+      return read ? cached('stream-lag', () => read(at)) : Promise.resolve(null);
+    },
   };
 }

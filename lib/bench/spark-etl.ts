@@ -87,6 +87,21 @@ export async function jobAgainstAnchor(b: BenchContext, dataset: string, landed:
     value: (report.input_rows / jobWallMs) * 1000,
     unit: 'rows/s',
   });
+  const gateMs = report.quality?.duration_ms;
+  if (gateMs !== undefined) {
+    // without the gate the run would MERGE into main instead of the branch: the same work; the rest is the gate's
+    b.figure({
+      label: `${dataset} quality gate, its time in the run`,
+      value: gateMs / 1000,
+      unit: 's',
+      note: `audit branch, ${report.quality?.checks.length ?? 0} dataset checks measured on it, fast-forward; outcome ${report.quality?.outcome ?? '-'}`,
+    });
+    b.figure({
+      label: `${dataset} quality gate / the run without it (goal at most 10%)`,
+      value: (100 * gateMs) / Math.max(1, report.duration_ms - gateMs),
+      unit: '%',
+    });
+  }
 
   b.log(`running the native Spark anchor (read + cast + dedupe + MERGE) on the same file ...`);
   const anchor = await sparkBench([

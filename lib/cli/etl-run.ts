@@ -113,6 +113,19 @@ export async function runEtl(ctx: CliContext, opts: EtlOptions): Promise<RunRepo
   return result.reports;
 }
 
+/** `lake etl` exits 3 when the quality gate blocked a run (and nothing failed), so that cron or CI notices. */
+export const BLOCKED_EXIT_CODE = 3;
+
+/**
+ * The exit code of `lake etl`: 1 when a job or the runner failed (`current`, set by runEtl), else 3 when a run is
+ * blocked and waits for review, else 0.
+ */
+export function etlExitCode(reports: readonly RunReport[], current: number | string | undefined): number {
+  if (reports.some((r) => r.status === 'failed') || (current !== undefined && Number(current) !== 0))
+    return 1;
+  return reports.some((r) => r.status === 'blocked') ? BLOCKED_EXIT_CODE : 0;
+}
+
 /** A runner that could not start because another run holds the lake: the runner's own message. */
 export function throwIfBusy(result: RunJobsResult): void {
   if (result.busy) throw new CliError(result.errors[0] ?? 'the lake is busy with another run');

@@ -40,6 +40,11 @@ export interface QualityGate {
   /** the audit branch the batch was written to (kept while blocked) */
   readonly branch: string | null;
   readonly checks: readonly CheckOutcome[];
+  /**
+   * the gate's own time: the audit branch, the checks measured on it, the fast-forward (the MERGE is the run's
+   * anyway); absent from reports written before it was measured
+   */
+  readonly duration_ms?: number;
 }
 
 /** Records of a run with a value outside a warn-severity `allowed` list, per column (the records were kept). */
@@ -207,7 +212,8 @@ function isQualityGate(v: unknown): boolean {
     (gateOutcomes as readonly unknown[]).includes(v.outcome) &&
     (v.branch === null || typeof v.branch === 'string') &&
     Array.isArray(v.checks) &&
-    v.checks.every(isCheckOutcome)
+    v.checks.every(isCheckOutcome) &&
+    (v.duration_ms === undefined || Number.isInteger(v.duration_ms))
   );
 }
 

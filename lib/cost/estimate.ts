@@ -25,6 +25,26 @@ export interface Throughput {
   readonly source: 'measured' | 'default';
 }
 
+export interface BytesScanned {
+  /** bytes an API query scans on Athena (Athena bills at least 10 MB) */
+  readonly perQuery: number;
+  /**
+   * `measured`: the local server's queries, scaled to the workload (lib/cost/bytes-per-query.ts); `default`:
+   * BYTES_PER_QUERY_DEFAULT; `given`: by the caller (`lake cost --bytes-per-query`)
+   */
+  readonly source: 'measured' | 'default' | 'given';
+  /** how `perQuery` was reached (the model and its figures, or why the default), printed with the estimate */
+  readonly basis: string;
+  /** with `measured`: the figures of the model */
+  readonly measured?: {
+    readonly queries: number;
+    readonly localBytesPerQuery: number;
+    readonly localProcessedBytesPerDay: number;
+    readonly workloadProcessedBytesPerDay: number;
+    readonly scale: number;
+  };
+}
+
 export interface Workload {
   /** Data the sources send per day, all of them, uncompressed (GB). */
   readonly gbPerDay: number;
@@ -44,8 +64,8 @@ export interface Workload {
   readonly curatedRatio: number;
   /** Share of records quarantined (kept with their reason in the quarantine zone). */
   readonly quarantineShare: number;
-  /** Bytes an API query scans (Athena bills at least 10 MB). */
-  readonly bytesScannedPerQuery: number;
+  /** Bytes an API query scans, and where the figure comes from. */
+  readonly bytesScanned: BytesScanned;
   /** Bytes of results an API query writes to the results bucket. */
   readonly resultBytesPerQuery: number;
   /** Average API Lambda duration (s), polling Athena included. */
@@ -64,6 +84,9 @@ export const THROUGHPUT_DEFAULT = 5000;
 /** The smallest run whose speed is measured (smaller ones are mostly the fixed cost of a run). */
 export const MIN_MEASURED_ROWS = 100_000;
 
+/** Bytes an API query scans when the local server has not measured enough queries. */
+export const BYTES_PER_QUERY_DEFAULT = 64 * 1024 * 1024;
+
 export const WORKLOAD_DEFAULTS: Omit<Workload, 'throughput'> = {
   gbPerDay: 1,
   apiRequestsPerDay: 1000,
@@ -74,7 +97,11 @@ export const WORKLOAD_DEFAULTS: Omit<Workload, 'throughput'> = {
   processedRatio: 0.2,
   curatedRatio: 0.02,
   quarantineShare: 0.02,
-  bytesScannedPerQuery: 64 * 1024 * 1024,
+  bytesScanned: {
+    perQuery: BYTES_PER_QUERY_DEFAULT,
+    source: 'default',
+    basis: 'no queries measured: 64 MB assumed',
+  },
   resultBytesPerQuery: 100 * 1024,
   lambdaSeconds: 1.5,
   horizonDays: 365,
@@ -162,13 +189,15 @@ function validate(w: Workload): void {
     'streamCompression',
     'processedRatio',
     'curatedRatio',
-    'bytesScannedPerQuery',
     'resultBytesPerQuery',
     'lambdaSeconds',
     'horizonDays',
     'jobStartupSeconds',
   ] as const)
     check(k, nonNegative(w[k]) && w[k] > 0, 'a number > 0');
+  const b = w.bytesScanned.perQuery;
+  if (!(Number.isFinite(b) && b >= 0))
+    throw new Error(`cost workload: bytesScanned.perQuery must be a number >= 0 (got ${String(b)})`);
   for (const j of JOBS) {
     const t = w.throughput[j];
     if (!t || !(t.rowsPerSecondPerDpu > 0))
@@ -378,7 +407,7 @@ function glue(l: Lines, c: EnvironmentConfig, w: Workload): number {
 
 function athena(l: Lines, w: Workload): void {
   const queries = w.apiRequestsPerDay * DAYS_PER_MONTH;
-  const billed = Math.max(w.bytesScannedPerQuery, 10 * 1024 * 1024);
+  const billed = Math.max(w.bytesScanned.perQuery, 10 * 1024 * 1024);
   l.add(
     'Athena',
     'scanned by API queries (10 MB minimum each)',
@@ -500,6 +529,7 @@ export function estimateCost(
           `${defaulted.join(', ')}: no run of at least ${MIN_MEASURED_ROWS.toLocaleString('en-US')} rows in the lake home to measure, ${THROUGHPUT_DEFAULT} rows/s per DPU assumed.`,
         ]
       : []),
+    `Athena bytes per query (${workload.bytesScanned.source}): ${workload.bytesScanned.basis}.`,
     'Not counted: Glue Data Quality evaluations, table optimizer runs, Glue job metrics, Data Catalog requests, SNS.',
   ];
   return {

@@ -1,6 +1,6 @@
 /**
- * Wires the router for `lake serve`: DuckDB over the lake home, API keys, a token bucket per key, and the lake
- * home's reports and lineage events behind the metadata routes.
+ * Wires the router for `lake serve`: DuckDB over the lake home, API keys, a token bucket per key, the lake
+ * home's reports and lineage events behind the metadata routes, and the summary of what its queries scanned.
  */
 import type { LocalEngine } from '../local/sql-engine';
 import { SYNC_BUDGET_MS } from '../../lambdas/api/config';
@@ -12,6 +12,7 @@ import { localCursorSecret } from './api-keys';
 import { DuckDbEngine } from './duckdb-engine';
 import { apiKeyAuthenticator } from './local-auth';
 import { localMetadata } from './local-metadata';
+import { recordingScans, type ScanRecorder } from './scan-summary';
 import { tokenBucket, type ThrottleOptions } from './throttle';
 
 export interface LocalApiOptions {
@@ -28,10 +29,12 @@ export interface LocalApiOptions {
   readonly examples?: ExampleRange;
   /** the lake home whose facts, reports and lineage the metadata routes answer from @default `home` */
   readonly metadataHome?: string;
+  /** counts what the answered queries scanned, for `lake cost` @default none */
+  readonly scans?: ScanRecorder;
 }
 
 export function createLocalRouter(opts: LocalApiOptions): Router {
-  return createRouter({
+  const router = createRouter({
     engine: new DuckDbEngine(opts.engine),
     authenticate: apiKeyAuthenticator(opts.home),
     throttle: tokenBucket(opts.throttle),
@@ -42,4 +45,5 @@ export function createLocalRouter(opts: LocalApiOptions): Router {
     ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
     ...(opts.examples ? { examples: opts.examples } : {}),
   });
+  return opts.scans ? recordingScans(router, opts.scans) : router;
 }

@@ -1,7 +1,8 @@
 /**
  * The metadata routes as the Lambda answers them: the run reports and OpenLineage events of the fixture lake, served
  * from a mocked S3 (aws-sdk-client-mock) at the keys the Glue jobs write on AWS, read through the S3 adapter of the
- * metadata port. The answers are the local server's, but for the stream (the API does not read it on AWS).
+ * metadata port. The answers are the local server's, but for the stream (its lag is CloudWatch's on AWS, tested in
+ * cloudwatch-stream-lag.test.ts; this router is given no stream names).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,6 +158,23 @@ describe('the metadata routes on AWS, from the reports in S3', () => {
     clock = 61_000;
     expect(await source.runReports('daily_sales')).toEqual(first);
     expect(s3.calls().length).toBeGreaterThan(calls);
+  });
+
+  it('reuses the stream lag it is given for the same TTL', async () => {
+    let clock = 0;
+    let reads = 0;
+    const lag = { stream: 's', reachable: true, undeliveredRecords: null, oldestUndeliveredAt: null };
+    const source = s3Metadata({
+      client: new S3Client({}),
+      reportsUri: REPORTS,
+      now: () => clock,
+      streamLag: async () => ({ ...lag, oldestUndeliveredAgeMinutes: ++reads }),
+    });
+    expect(await source.streamLag(new Date(0))).toMatchObject({ oldestUndeliveredAgeMinutes: 1 });
+    clock = 59_000;
+    expect(await source.streamLag(new Date(0))).toMatchObject({ oldestUndeliveredAgeMinutes: 1 });
+    clock = 61_000;
+    expect(await source.streamLag(new Date(0))).toMatchObject({ oldestUndeliveredAgeMinutes: 2 });
   });
 
   it('skips a report still being written, and reads only the newest reports of each table', async () => {

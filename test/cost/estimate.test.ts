@@ -14,6 +14,11 @@ import type { CostEstimate, Workload } from '../../lib/cost/estimate';
 import { PRICES, PRICES_AS_OF } from '../../lib/cost/prices';
 import { runsPerDay } from '../../lib/cost/schedule';
 import { throughputFromReports } from '../../lib/cost/throughput';
+import {
+  bytesPerQueryFromSummary,
+  givenBytesPerQuery,
+  MIN_MEASURED_QUERIES,
+} from '../../lib/cost/bytes-per-query';
 import type { RunReport } from '../../lib/contracts/run-report';
 
 const workload = (w: Partial<Workload> = {}): Workload => ({
@@ -123,8 +128,8 @@ describe('estimateCost', () => {
   });
 
   test('Athena bills at least 10 MB per query', () => {
-    const tiny = estimate({}, { bytesScannedPerQuery: 1024 });
-    const ten = estimate({}, { bytesScannedPerQuery: 10 * 1024 * 1024 });
+    const tiny = estimate({}, { bytesScanned: givenBytesPerQuery(1024) });
+    const ten = estimate({}, { bytesScanned: givenBytesPerQuery(10 * 1024 * 1024) });
     expect(service(tiny, 'Athena')).toBeCloseTo(service(ten, 'Athena'), 9);
   });
 
@@ -208,5 +213,64 @@ describe('throughputFromReports', () => {
     const config = resolveEnvironmentConfig('qa', {});
     const dpu = (w: Workload) => glueRuns(config, w).find((r) => r.job === 'transactions')?.dpuHours ?? 0;
     expect(dpu(workload({ gbPerDay: 50, throughput: fast }))).toBeLessThan(dpu(workload({ gbPerDay: 50 })));
+  });
+});
+
+describe('bytesPerQueryFromSummary', () => {
+  const MiB = 1024 * 1024;
+  // 20 queries of 2 MiB each, over a local lake of 4 MiB of processed data a day
+  const summary = {
+    queries: 20,
+    bytes: 20 * 2 * MiB,
+    lake: { processedBytes: 40 * MiB, processedBytesPerDay: 4 * MiB, days: 10 },
+  };
+
+  test('scales the local mean by the ratio of a day of processed data, workload over local', () => {
+    // 1 GB/day x 0.2 processed = 204.8 MiB a day, 51.2 times the local 4 MiB: 2 MiB x 51.2 = 102.4 MiB
+    const b = bytesPerQueryFromSummary(summary, { gbPerDay: 1, processedRatio: 0.2 });
+    expect(b.source).toBe('measured');
+    expect(b.perQuery).toBeCloseTo(107_374_182.4, 3);
+    expect(b.measured).toEqual({
+      queries: 20,
+      localBytesPerQuery: 2 * MiB,
+      localProcessedBytesPerDay: 4 * MiB,
+      workloadProcessedBytesPerDay: expect.closeTo(214_748_364.8, 3),
+      scale: expect.closeTo(51.2, 9),
+    });
+    expect(b.basis).toBe(
+      '20 queries of the local server scanned 2.0 MB each on average, over a lake of 4.0 MB of processed data a day; ' +
+        "a query scans the days it asks for, so that is scaled by a day's processed data in the workload " +
+        "(1 GB x 0.2 = 204.8 MB) over the local lake's: x 51.2 = 102.4 MB " +
+        '(the local measure counts whole files, Athena reads only the columns it needs: this errs high)',
+    );
+    // ten times the volume, ten times the bytes
+    expect(bytesPerQueryFromSummary(summary, { gbPerDay: 10, processedRatio: 0.2 }).perQuery).toBeCloseTo(
+      1_073_741_824,
+      2,
+    );
+  });
+
+  test(`keeps the default below ${MIN_MEASURED_QUERIES} queries, or with no processed data to scale by`, () => {
+    const few = bytesPerQueryFromSummary({ ...summary, queries: 9 }, { gbPerDay: 1, processedRatio: 0.2 });
+    expect(few).toEqual({
+      perQuery: 64 * MiB,
+      source: 'default',
+      basis:
+        'the local server measured 9 queries, fewer than 10: 64.0 MB assumed (lake serve measures the queries it answers)',
+    });
+    expect(bytesPerQueryFromSummary(null, { gbPerDay: 1, processedRatio: 0.2 }).basis).toMatch(
+      /^the local server measured 0 queries, fewer than 10/,
+    );
+    const empty = bytesPerQueryFromSummary({ ...summary, lake: null }, { gbPerDay: 1, processedRatio: 0.2 });
+    expect(empty.source).toBe('default');
+    expect(empty.basis).toMatch(/over a lake with no processed data to scale by/);
+  });
+
+  test('the estimate bills the measured figure and says how it was reached', () => {
+    const bytesScanned = bytesPerQueryFromSummary(summary, { gbPerDay: 1, processedRatio: 0.2 });
+    const e = estimate({}, { bytesScanned });
+    // 1000 queries a day x 365/12 days x 102.4 MiB = 2.9704 TiB
+    expect(line(e, 'Athena', /scanned by API queries/)[0]?.quantity).toBeCloseTo(2.970377604, 6);
+    expect(e.notes).toContain(`Athena bytes per query (measured): ${bytesScanned.basis}.`);
   });
 });

@@ -43,6 +43,7 @@ beforeAll(() => {
     databases: { processed: 'p_db', curated: 'c_db' },
     dataRoles: { marketing: { workgroup: names.workgroup('api'), roleArn: marketing.role.roleArn } },
     reports: { bucket: processed, key, prefix: '_reports' },
+    stream: { streamName: 'shoplake-t-ad-events', deliveryStreamName: 'shoplake-t-ad-events-to-raw' },
   });
   new LakeApi(stack, 'Guarded', {
     names: new LakeNames('other'),
@@ -205,6 +206,45 @@ describe('LakeApi defaults', () => {
       }
     ).Variables;
     expect(guarded).not.toHaveProperty(ENV.reportsUri);
+  });
+
+  test("the function may read CloudWatch metrics (GetMetricData alone, in its region) for the stream's lag", () => {
+    const env = (
+      only('AWS::Lambda::Function', 'ApiHandler').Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(env[ENV.streamName]).toBe('shoplake-t-ad-events');
+    expect(env[ENV.deliveryStreamName]).toBe('shoplake-t-ad-events-to-raw');
+    const policy = only('AWS::IAM::Policy', 'ApiStreamLagMetrics');
+    expect(policy.Properties?.Roles).toEqual([{ Ref: expect.stringMatching(/^FnRole/) }]);
+    expect(policy.Properties?.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ReadStreamLagMetrics',
+          Effect: 'Allow',
+          Action: 'cloudwatch:GetMetricData',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+        },
+      ],
+    });
+    // the function is created once it may read them, and no other policy grants a CloudWatch action
+    expect(only('AWS::Lambda::Function', 'ApiHandler').DependsOn).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ApiStreamLagMetrics/)]),
+    );
+    const others = resourcesOf(t, 'AWS::IAM::Policy').filter(([id]) => !id.startsWith('ApiStreamLagMetrics'));
+    expect(JSON.stringify(others)).not.toContain('cloudwatch:');
+    // without stream names: no variable, no policy
+    const guarded = (
+      only('AWS::Lambda::Function', 'GuardedHandler').Properties?.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(guarded).not.toHaveProperty(ENV.streamName);
+    expect(guarded).not.toHaveProperty(ENV.deliveryStreamName);
+    expect(resourcesOf(t, 'AWS::IAM::Policy', 'GuardedStreamLagMetrics')).toEqual([]);
   });
 
   test('the function may assume exactly its data roles', () => {

@@ -10,6 +10,7 @@ import { CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import type { App, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ENV } from '../../lambdas/api/config';
 import { environmentConfigFromContext } from '../../lib/infra/config/environment-config';
 import { buildLakeApp } from '../../lib/infra/lake-app';
 import type { LakeStacks } from '../../lib/infra/lake-app';
@@ -202,6 +203,23 @@ describe('environments side by side', () => {
     const tpl = readFileSync(join(outdir, (envs.dev?.access as Stack).templateFile), 'utf8');
     const invokes = tpl.match(/"execute-api:Invoke"/g) ?? [];
     expect(invokes).toHaveLength(2);
+  });
+
+  test("the API reads the lag of this environment's own stream and delivery stream", () => {
+    const tpl = (part: keyof LakeStacks) =>
+      JSON.parse(readFileSync(join(outdir, (envs.dev?.[part] as Stack).templateFile), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      };
+    const of = (part: keyof LakeStacks, type: string) =>
+      Object.values(tpl(part).Resources).filter((r) => r.Type === type);
+    const vars = of('access', 'AWS::Lambda::Function')
+      .map((f) => f.Properties.Environment?.Variables as Record<string, unknown> | undefined)
+      .find((v) => v?.[ENV.streamName] !== undefined);
+    expect(vars?.[ENV.streamName]).toBe(of('streaming', 'AWS::Kinesis::Stream')[0]?.Properties.Name);
+    expect(vars?.[ENV.deliveryStreamName]).toBe(
+      of('streaming', 'AWS::KinesisFirehose::DeliveryStream')[0]?.Properties.DeliveryStreamName,
+    );
+    expect(vars?.[ENV.streamName]).toBe('shoplake-dev-ad-events');
   });
 
   test('grants wait for the catalog: processing and access deploy after it', () => {

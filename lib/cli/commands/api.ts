@@ -4,6 +4,7 @@ import { createKey, readKeys, revokeKey } from '../../serve/api-keys';
 import { lakeExampleRange } from '../../serve/example-range';
 import { createLocalRouter } from '../../serve/local-app';
 import { reloadingEngine } from '../../serve/reloading-engine';
+import { scanRecorder } from '../../serve/scan-summary';
 import { startServer } from '../../serve/server';
 import { SYNC_BUDGET_MS } from '../../../lambdas/api/config';
 import { staticAssets } from '../../serve/static-assets';
@@ -98,10 +99,17 @@ export function register(program: Command, ctx: CliContext): void {
           onReload: () => ctx.log('new snapshots committed: the API now reads them'),
         });
         const examples = await lakeExampleRange(engine);
+        // what the queries scanned, for `lake cost`: written every few seconds and on stop
+        const scans = scanRecorder({
+          home,
+          tables: () => engine.tables(),
+          onError: (e) => ctx.warn(`could not keep the scanned-bytes summary: ${e.message}`),
+        });
         const router = createLocalRouter({
           home,
           engine,
           examples,
+          scans,
           syncBudgetMs: intOption('--budget-ms', opts.budgetMs, 0, SYNC_BUDGET_MS.max),
           throttle: {
             ratePerSecond: intOption('--rate', opts.rate, 1, 100000),
@@ -128,6 +136,11 @@ export function register(program: Command, ctx: CliContext): void {
           process.once('SIGTERM', stop);
         });
         await srv.close();
+        try {
+          scans.close();
+        } catch (e) {
+          ctx.warn(`could not keep the scanned-bytes summary: ${(e as Error).message}`);
+        }
         await engine.close();
       },
     );

@@ -1,12 +1,14 @@
 /**
  * `lake cost`: the estimated monthly AWS bill of an environment of cdk.json, per service (lib/cost/estimate.ts),
- * with the jobs' throughput measured from the lake home's last run reports where there are some.
+ * with the jobs' throughput measured from the lake home's last run reports where there are some, and Athena's bytes
+ * per query from what the local server's queries scanned (lib/cost/bytes-per-query.ts), unless given.
  */
 import type { Command } from 'commander';
 import { configFromCdkJson } from '../../preflight';
 import type { EnvironmentConfig } from '../../infra/config/environment-config';
 import { WORKLOAD_DEFAULTS, estimateCost } from '../../cost/estimate';
 import type { CostEstimate } from '../../cost/estimate';
+import { givenBytesPerQuery, measuredBytesPerQuery } from '../../cost/bytes-per-query';
 import { measuredThroughput } from '../../cost/throughput';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
@@ -17,6 +19,7 @@ interface CostOptions {
   env: string;
   gbPerDay: number;
   apiRequestsPerDay: number;
+  bytesPerQuery?: number;
   json?: boolean;
 }
 
@@ -39,6 +42,11 @@ export function register(program: Command, ctx: CliContext): void {
       nonNegativeNumber('api-requests-per-day', 1e10),
       WORKLOAD_DEFAULTS.apiRequestsPerDay,
     )
+    .option(
+      '--bytes-per-query <n>',
+      "bytes an API query scans on Athena (default: the local server's measure, scaled to the workload)",
+      nonNegativeNumber('bytes-per-query', 1e15),
+    )
     .option('--json', 'print the estimate as JSON')
     .action((opts: CostOptions) => {
       let config: EnvironmentConfig;
@@ -49,10 +57,15 @@ export function register(program: Command, ctx: CliContext): void {
       }
       let estimate: CostEstimate;
       try {
+        const volume = { gbPerDay: opts.gbPerDay, processedRatio: WORKLOAD_DEFAULTS.processedRatio };
         estimate = estimateCost(config, {
           ...WORKLOAD_DEFAULTS,
           gbPerDay: opts.gbPerDay,
           apiRequestsPerDay: opts.apiRequestsPerDay,
+          bytesScanned:
+            opts.bytesPerQuery !== undefined
+              ? givenBytesPerQuery(opts.bytesPerQuery)
+              : measuredBytesPerQuery(ctx.home(), volume),
           throughput: measuredThroughput(ctx.home()),
         });
       } catch (e) {
@@ -91,7 +104,7 @@ function render(e: CostEstimate): string {
     ),
     '',
     `workload: ${w.gbPerDay} GB/day (${Math.round(w.streamShare * 100)}% through the stream), ${w.apiRequestsPerDay} API requests/day, ` +
-      `${Math.round(w.bytesScannedPerQuery / 1024 / 1024)} MB scanned per query; throughput (rows/s per DPU): ` +
+      `${quantity(w.bytesScanned.perQuery / 1024 / 1024)} MB scanned per query (${w.bytesScanned.source}); throughput (rows/s per DPU): ` +
       Object.entries(w.throughput)
         .map(([job, t]) => `${job} ${Math.round(t.rowsPerSecondPerDpu)} (${t.source})`)
         .join(', '),

@@ -4,7 +4,7 @@ import type { GateMode } from '../../contracts/run-report';
 import { warmByDefault } from '../../local/resident-spark';
 import { CliError } from '../context';
 import type { CliContext } from '../context';
-import { runEtl } from '../etl-run';
+import { etlExitCode, runEtl } from '../etl-run';
 import { gateMode, nonNegativeNumber } from '../options';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -59,7 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
           warm: !opts.cold && warmByDefault(),
           wait: opts.wait,
         });
-        if (reports.some((r) => r.status === 'failed')) process.exitCode = 1;
+        process.exitCode = etlExitCode(reports, process.exitCode);
       },
     );
 }

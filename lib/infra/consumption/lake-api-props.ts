@@ -53,6 +53,18 @@ export interface LakeApiProps {
    * @default none: those routes answer from the contracts alone
    */
   readonly reports?: LakeApiReports;
+  /**
+   * The ad-events stream and its delivery stream: `GET /v1/pipelines` reads their lag from CloudWatch, with a grant
+   * to read metrics (GetMetricData) and nothing else of CloudWatch.
+   * @default none: the stream's lag is null there
+   */
+  readonly stream?: LakeApiStream;
+}
+
+/** The names of the Kinesis stream and the Firehose delivery stream whose metrics tell the stream's lag. */
+export interface LakeApiStream {
+  readonly streamName: string;
+  readonly deliveryStreamName: string;
 }
 
 /** A prefix of a lake bucket, and the key that encrypts its objects. */

@@ -13,7 +13,7 @@ import {
   ResponseType,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IResource } from 'aws-cdk-lib/aws-apigateway';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -100,6 +100,7 @@ export class LakeApi extends Construct {
     // read at run time (cached, both the current and the previous version), never through the environment
     this.cursorSecret.grantRead(role);
     if (props.reports) this.grantReportsRead(props.reports);
+    if (props.stream) this.grantStreamMetricsRead(role);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', logs);
     this.api = this.createRestApi(settings);
@@ -137,7 +138,39 @@ export class LakeApi extends Construct {
       ...(settings.reports
         ? { [ENV.reportsUri]: `s3://${settings.reports.bucket.bucketName}/${settings.reports.prefix}` }
         : {}),
+      ...(settings.stream
+        ? {
+            [ENV.streamName]: settings.stream.streamName,
+            [ENV.deliveryStreamName]: settings.stream.deliveryStreamName,
+          }
+        : {}),
     };
+  }
+
+  /**
+   * Read CloudWatch metrics, for the stream's lag. GetMetricData has no resource-level permission and no condition
+   * key of its own, so the statement is Resource '*', held to this stack's region; it lives in a policy of its own
+   * so that its IAM5 acknowledgment covers it and nothing else.
+   */
+  private grantStreamMetricsRead(role: IRole): void {
+    const policy = new Policy(this, 'StreamLagMetrics', {
+      statements: [
+        new PolicyStatement({
+          sid: 'ReadStreamLagMetrics',
+          effect: Effect.ALLOW,
+          actions: ['cloudwatch:GetMetricData'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': Stack.of(this).region } },
+        }),
+      ],
+    });
+    role.attachInlinePolicy(policy);
+    this.handler.node.addDependency(policy);
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      "cloudwatch:GetMetricData supports no resource-level permission: the API reads the ad-events stream's iterator age and the delivery stream's data freshness for GET /v1/pipelines; read only, this action alone, this region only.",
+    );
   }
 
   /**

@@ -106,6 +106,8 @@ export class AccessStack extends Stack {
       wafRateLimit: config.api.wafRateLimit,
       logRetention: retention(config.logRetentionDays),
       reports: { bucket: zones.processed.bucket, key: zones.key, prefix: REPORTS_PREFIX },
+      // named as the streaming stack names them (no cross-stack reference: metrics are read by name)
+      stream: { streamName: names.resource('ad-events'), deliveryStreamName: names.resource('ad-events') },
     });
     // IAM auth: callers need execute-api:Invoke; the stack's own human-facing roles get it for GET on this API.
     const invoke = this.api.api.arnForExecuteApi('GET', '/*', this.api.api.deploymentStage.stageName);
