@@ -3,6 +3,7 @@ import { allTables, datasets } from '../../lib/contracts';
 import { icebergTableProperties, icebergTableSpec } from '../../lib/contracts/iceberg';
 import { LakeNames } from '../../lib/infra/config/lake-names';
 import { LakeFormationSetup } from '../../lib/infra/governance/lake-formation-setup';
+import { dqdlRulesets } from '../../lib/infra/governance/table-definitions';
 import { LakeZone } from '../../lib/infra/storage/lake-zones';
 import { catalogFixture, resourcesOf } from './helpers';
 import type { CfnResource } from './helpers';
@@ -100,13 +101,24 @@ describe('DataLakeCatalog', () => {
     },
   );
 
-  test('a Data Quality ruleset per Iceberg table, targeting it', () => {
-    t.resourceCountIs('AWS::Glue::DataQualityRuleset', allTables.length);
+  test('per Iceberg table a ruleset of its critical rules, and one of its warnings where it has some, targeting it', () => {
+    const withWarnings = allTables.filter((c) => dqdlRulesets(c).warn !== undefined);
+    expect(withWarnings.length).toBeGreaterThan(0);
+    t.resourceCountIs('AWS::Glue::DataQualityRuleset', allTables.length + withWarnings.length);
     for (const c of allTables) {
+      const dqdl = dqdlRulesets(c);
+      const target = { DatabaseName: names.database(c.database), TableName: c.name };
       t.hasResourceProperties('AWS::Glue::DataQualityRuleset', {
         Name: names.ruleset(c.name),
-        TargetTable: { DatabaseName: names.database(c.database), TableName: c.name },
+        Ruleset: dqdl.critical,
+        TargetTable: target,
       });
+      if (dqdl.warn)
+        t.hasResourceProperties('AWS::Glue::DataQualityRuleset', {
+          Name: names.ruleset(c.name, 'warn'),
+          Ruleset: dqdl.warn,
+          TargetTable: target,
+        });
     }
   });
 });

@@ -7,6 +7,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { allTables, datasets } from '../../lib/contracts';
 import { LakeNames } from '../../lib/infra/config/lake-names';
 import { DataQualitySchedule } from '../../lib/infra/processing/data-quality-schedule';
+import { rulesetSeverities } from '../../lib/infra/governance/table-definitions';
 import { DEFAULT_GLUE_JOBS_DIR, LakeEtl } from '../../lib/infra/processing/lake-etl';
 import { runsPerDay } from '../../lib/cost/schedule';
 import { LakeZone } from '../../lib/infra/storage/lake-zones';
@@ -269,7 +270,9 @@ describe('DataQualitySchedule defaults', () => {
         Target: { Arn: 'arn:aws:scheduler:::aws-sdk:glue:startDataQualityRulesetEvaluationRun' },
       });
       const input = JSON.stringify(hit?.[1].Properties?.Target);
+      // the critical ruleset, and the warnings' where the table has some
       expect(input).toContain(names.ruleset(c.name));
+      expect(input.includes(names.ruleset(c.name, 'warn'))).toBe(rulesetSeverities(c).includes('warn'));
       expect(input).toContain(names.database(c.database));
       expect(input).toContain('EtlRole');
     }

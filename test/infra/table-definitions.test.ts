@@ -4,11 +4,14 @@ import { contractsJsonPath } from '../../lib/contracts/export';
 import type { AnyContract } from '../../lib/contracts';
 import {
   COMBINED_LOG_REGEX,
-  dqdlRuleset,
+  dqdlRules,
+  dqdlRulesets,
+  rulesetSeverities,
   glueColumns,
   icebergSchema,
   rawTableDefinition,
 } from '../../lib/infra/governance/table-definitions';
+import { checkRules } from '../../lib/infra/governance/check-rules';
 
 const byName = (n: string): AnyContract => {
   const c = allTables.find((t) => t.name === n);
@@ -121,66 +124,89 @@ describe('raw tables', () => {
   });
 });
 
-describe('Data Quality rulesets (DQDL) from the contract rules', () => {
+describe('Data Quality rulesets (DQDL) from the contract rules and checks', () => {
+  const bodyRules = (body: string): string[] =>
+    body.slice('Rules = [\n  '.length, -'\n]'.length).split(',\n  ');
+
   test('every rule kind of the contract becomes a DQDL rule', () => {
-    const r = dqdlRuleset(byName('transactions'));
+    const r = dqdlRulesets(byName('transactions')).critical;
     expect(r).toMatch(/^Rules = \[/);
-    expect(r).toContain('IsPrimaryKey "transaction_id" labels=["severity"="critical"]');
     expect(r).toContain('IsComplete "customer_email"');
     expect(r).toContain('ColumnValues "quantity" >= 1');
     expect(r).toContain('ColumnValues "quantity" <= 1000');
-    expect(r).toContain(
-      'ColumnValues "status" in ["completed", "refunded", "cancelled", "pending"] labels=["severity"="critical"]',
-    );
+    expect(r).toContain('ColumnValues "status" in ["completed", "refunded", "cancelled", "pending"]');
     expect(r).toContain('ColumnValues "customer_email" matches "[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+"');
     expect(r).toContain('ColumnLength "customer_email" <= 254');
   });
 
   test('optional columns accept NULL; conditional requirements use where', () => {
-    const r = dqdlRuleset(byName('ad_events'));
-    expect(r).toContain(
-      '((ColumnValues "device" in ["desktop", "mobile", "tablet", "ctv", "console", "wearable", "other"]) or (ColumnValues "device" = NULL)) labels=["severity"="warn"]',
+    const r = dqdlRulesets(byName('ad_events'));
+    expect(r.warn).toContain(
+      '(ColumnValues "device" in ["desktop", "mobile", "tablet", "ctv", "console", "wearable", "other"]) or (ColumnValues "device" = NULL)',
     );
-    expect(r).toContain('IsComplete "order_id" where "event_type = \'conversion\'"');
+    expect(r.critical).toContain('IsComplete "order_id" where "event_type = \'conversion\'"');
   });
 
-  test('one rule per contract rule, plus row count and key', () => {
+  test("a dataset's checks join its rulesets by severity; its uniqueKey check takes the place of the key rule", () => {
+    const t = dqdlRulesets(byName('transactions'));
+    expect(t.critical).toContain('Uniqueness "transaction_id" = 1.0');
+    expect(t.critical).not.toContain('IsPrimaryKey');
+    expect(t.critical).toContain('Completeness "customer_id" >= 0.99');
+    expect(t.warn).toContain(
+      'CustomSql "select (unix_timestamp(current_timestamp()) - unix_timestamp(max(created_at)))',
+    );
+    expect(t.critical).not.toContain('CustomSql');
+  });
+
+  test('one rule per contract rule and Glue-evaluable check, plus row count (and the key where no check has it)', () => {
     for (const c of allTables) {
-      let expected = 2;
+      const checks = c.database === 'processed' ? checkRules(c).rules : [];
+      let expected = 1 + checks.length + (checks.some((r) => r.check === 'unique_key') ? 0 : 1);
       for (const col of c.columns) {
         const x = col.rules ?? {};
         expected += [x.required, x.requiredWhen, x.min, x.max, x.allowed, x.pattern, x.maxLength].filter(
           (v) => v !== undefined && v !== false,
         ).length;
       }
-      const body = dqdlRuleset(c);
-      expect(body.split(',\n').length).toBe(expected);
+      const r = dqdlRulesets(c);
+      expect([c.name, bodyRules(r.critical).length + (r.warn ? bodyRules(r.warn).length : 0)]).toEqual([
+        c.name,
+        expected,
+      ]);
+      // the two documents partition the rules, each in the rules' order
+      const rules = dqdlRules(c);
+      expect(bodyRules(r.critical)).toEqual(
+        rules.filter((x) => x.severity === 'critical').map((x) => x.rule),
+      );
+      expect(r.warn ? bodyRules(r.warn) : []).toEqual(
+        rules.filter((x) => x.severity === 'warn').map((x) => x.rule),
+      );
     }
   });
 
-  test('each rule is labelled with its severity: allowed lists the outside world defines are warn, the rest critical', () => {
+  test('the warnings are the allowed lists the outside world defines and the warn checks; the rest is critical', () => {
     for (const c of allTables) {
-      const body = dqdlRuleset(c);
-      const rules = body.slice('Rules = [\n  '.length, -'\n]'.length).split(',\n  ');
-      const warn = rules.filter((r) => r.endsWith('labels=["severity"="warn"]'));
-      expect(rules.filter((r) => !r.endsWith('labels=["severity"="critical"]'))).toEqual(warn);
+      const warn = dqdlRules(c).filter((r) => r.severity === 'warn');
       const warnColumns = c.columns.filter(
         (col) => col.rules?.allowed && (col.rules.allowedSeverity ?? 'warn') === 'warn',
       );
-      expect(warn.map((r) => /ColumnValues "([^"]+)" in/.exec(r)?.[1])).toEqual(
-        warnColumns.map((col) => col.name),
-      );
+      const warnChecks =
+        c.database === 'processed' ? checkRules(c).rules.filter((r) => r.severity === 'warn') : [];
+      expect(warn.map((r) => r.rule)).toEqual([
+        ...warnColumns.map((col) => expect.stringContaining(`ColumnValues "${col.name}" in`)),
+        ...warnChecks.map((x) => x.rule),
+      ]);
+      expect(rulesetSeverities(c)).toEqual(warn.length > 0 ? ['critical', 'warn'] : ['critical']);
     }
-    const ads = dqdlRuleset(byName('ad_events'));
-    expect(ads).toContain(
-      'ColumnValues "event_type" in ["impression", "click", "conversion"] labels=["severity"="critical"]',
+    expect(dqdlRulesets(byName('ad_events')).critical).toContain(
+      'ColumnValues "event_type" in ["impression", "click", "conversion"]',
     );
-    expect(dqdlRuleset(byName('social_posts'))).toMatch(
-      /ColumnValues "platform" in \[[^\]]*"bluesky"[^\]]*\] labels=\["severity"="warn"\]/,
-    );
+    expect(dqdlRulesets(byName('social_posts')).warn).toMatch(/ColumnValues "platform" in \[[^\]]*"bluesky"/);
   });
 
   test('curated tables get a composite primary key', () => {
-    expect(dqdlRuleset(byName('daily_sales'))).toContain('IsPrimaryKey "order_date" "category" "country"');
+    expect(dqdlRulesets(byName('daily_sales')).critical).toContain(
+      'IsPrimaryKey "order_date" "category" "country"',
+    );
   });
 });

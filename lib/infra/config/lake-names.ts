@@ -33,8 +33,9 @@ export class LakeNames {
     return `${this.prefix}-${name}`;
   }
 
-  ruleset(table: TableName): string {
-    return `${this.prefix}-${table.replace(/_/g, '-')}-dq`;
+  /** A table's Data Quality ruleset of its critical rules, or of its warnings (lib/infra/governance). */
+  ruleset(table: TableName, severity: 'critical' | 'warn' = 'critical'): string {
+    return `${this.prefix}-${table.replace(/_/g, '-')}-dq${severity === 'warn' ? '-warn' : ''}`;
   }
 
   resource(name: string): string {

@@ -6,7 +6,7 @@ import { curatedTables as allCurated, datasets as allDatasets } from '../../cont
 import type { AnyContract, TableName } from '../../contracts';
 import { icebergTableSpec } from '../../contracts/iceberg';
 import type { DataLakeCatalogProps } from './data-lake-catalog-props';
-import { dqdlRuleset, glueColumns, icebergSchema, rawTableDefinition } from './table-definitions';
+import { dqdlRulesets, glueColumns, icebergSchema, rawTableDefinition } from './table-definitions';
 
 export type Zone = 'raw' | 'processed' | 'curated';
 
@@ -22,7 +22,10 @@ export class DataLakeCatalog extends Construct {
   /** Iceberg tables by contract name. */
   public readonly tables: ReadonlyMap<TableName, CfnTable>;
   public readonly rawTables: ReadonlyMap<TableName, CfnTable>;
+  /** per table, the ruleset of its critical rules (`names.ruleset(table)`) */
   public readonly rulesets: ReadonlyMap<TableName, CfnDataQualityRuleset>;
+  /** per table that has warnings, the ruleset of them (`names.ruleset(table, 'warn')`) */
+  public readonly warnRulesets: ReadonlyMap<TableName, CfnDataQualityRuleset>;
   public readonly contracts: readonly AnyContract[];
 
   constructor(scope: Construct, id: string, props: DataLakeCatalogProps) {
@@ -90,6 +93,7 @@ export class DataLakeCatalog extends Construct {
 
     const tables = new Map<TableName, CfnTable>();
     const rulesets = new Map<TableName, CfnDataQualityRuleset>();
+    const warnRulesets = new Map<TableName, CfnDataQualityRuleset>();
     for (const c of this.contracts) {
       const bucket = c.database === 'processed' ? props.processedBucket : props.curatedBucket;
       const location = `s3://${bucket.bucketName}/${c.name}/`;
@@ -128,17 +132,30 @@ export class DataLakeCatalog extends Construct {
       t.addResourceDependency(this.databases[c.database]);
       tables.set(c.name, t);
       if (props.dataQualityRulesets ?? true) {
-        const rs = new CfnDataQualityRuleset(this, `Quality-${c.name}`, {
-          name: names.ruleset(c.name),
-          description: `Generated from the ${c.name} contract rules (lib/contracts).`,
-          ruleset: dqdlRuleset(c),
-          targetTable: { databaseName: names.database(c.database), tableName: c.name },
-        });
-        rs.addResourceDependency(t);
-        rulesets.set(c.name, rs);
+        const dqdl = dqdlRulesets(c);
+        const ruleset = (severity: 'critical' | 'warn', body: string): CfnDataQualityRuleset => {
+          const rs = new CfnDataQualityRuleset(
+            this,
+            severity === 'critical' ? `Quality-${c.name}` : `QualityWarn-${c.name}`,
+            {
+              name: names.ruleset(c.name, severity),
+              description:
+                severity === 'critical'
+                  ? `The ${c.name} contract's critical rules and checks (lib/contracts): a failure alarms.`
+                  : `The ${c.name} contract's warnings (lib/contracts): reported, never alarmed.`,
+              ruleset: body,
+              targetTable: { databaseName: names.database(c.database), tableName: c.name },
+            },
+          );
+          rs.addResourceDependency(t);
+          return rs;
+        };
+        rulesets.set(c.name, ruleset('critical', dqdl.critical));
+        if (dqdl.warn) warnRulesets.set(c.name, ruleset('warn', dqdl.warn));
       }
     }
     this.tables = tables;
     this.rulesets = rulesets;
+    this.warnRulesets = warnRulesets;
   }
 }

@@ -3,8 +3,11 @@
  * No construct in here: the catalog construct feeds these into L1 resources, and tests check them directly.
  */
 import type { AnyContract, Column, ColumnType, DatasetContract } from '../../contracts';
+import { checksOf } from '../../contracts/checks';
+import type { CheckSeverity } from '../../contracts/checks';
 import { combinedLogFields, combinedLogRegex } from '../../contracts/combined-log';
 import { icebergTableSpec } from '../../contracts/iceberg';
+import { checkRules, dqString } from './check-rules';
 
 export interface GlueColumn {
   readonly name: string;
@@ -229,35 +232,35 @@ export function rawTableDefinition(contract: DatasetContract, rawBucketName: str
   }
 }
 
-function dqString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A DQDL rule and whether a failure of it is critical (the jobs quarantine or block) or a warning. */
+export interface DqdlRule {
+  readonly rule: string;
+  readonly severity: CheckSeverity;
 }
 
-/** The severity label every generated DQDL rule carries (DQDL `labels=[...]`; Glue reports it per rule result). */
-export const SEVERITY_LABEL = 'severity';
-
 /**
- * Glue Data Quality ruleset (DQDL) of a table, generated from the contract's column rules and business key.
- * Nullable columns accept NULL (the jobs quarantine by the same rules, so a failing processed table means drift).
- *
- * DQDL has no severity of its own; each rule carries the label `severity` = `critical` (the jobs quarantine a record
- * that breaks it) or `warn` (an `allowed` rule of `allowedSeverity` warn: the jobs keep the record and report the
- * value), so that results can be told apart by label in one ruleset per table.
+ * The Glue Data Quality rules (DQDL) of a table: from the contract's column rules, its business key, and (for a
+ * dataset) its dataset checks (./check-rules.ts). Nullable columns accept NULL (the jobs quarantine by the same
+ * rules, so a failing processed table means drift). An `allowed` rule of severity warn (lists the outside world
+ * defines: the jobs keep the record and report the value) is a warning; a dataset check keeps its own severity;
+ * the rest is critical. A dataset's `uniqueKey` check takes the place of the key rule, with its severity.
  */
-export function dqdlRuleset(contract: AnyContract): string {
-  const rules: string[] = [];
-  const add = (rule: string, severity: 'critical' | 'warn' = 'critical', composite = false): void => {
-    const label = `labels=[${dqString(SEVERITY_LABEL)}=${dqString(severity)}]`;
-    rules.push(composite ? `(${rule}) ${label}` : `${rule} ${label}`);
+export function dqdlRules(contract: AnyContract): DqdlRule[] {
+  const dataset = contract.database === 'processed' ? contract : undefined;
+  const checks = dataset ? checkRules(dataset).rules : [];
+  const keyCheck = dataset ? checksOf(dataset.name).some((c) => c.kind === 'uniqueKey') : false;
+  const rules: DqdlRule[] = [];
+  const add = (rule: string, severity: CheckSeverity = 'critical'): void => {
+    rules.push({ rule, severity });
   };
   add('RowCount > 0');
-  add(`IsPrimaryKey ${contract.businessKey.map(dqString).join(' ')}`);
+  if (!keyCheck) add(`IsPrimaryKey ${contract.businessKey.map(dqString).join(' ')}`);
   for (const c of contract.columns) {
     const r = c.rules;
     if (!r) continue;
     const col = dqString(c.name);
-    const addValues = (rule: string, severity: 'critical' | 'warn' = 'critical'): void =>
-      r.required ? add(rule, severity) : add(`(${rule}) or (ColumnValues ${col} = NULL)`, severity, true);
+    const addValues = (rule: string, severity: CheckSeverity = 'critical'): void =>
+      add(r.required ? rule : `(${rule}) or (ColumnValues ${col} = NULL)`, severity);
     if (r.required) add(`IsComplete ${col}`);
     if (r.requiredWhen)
       add(`IsComplete ${col} where ${dqString(`${r.requiredWhen.column} = '${r.requiredWhen.equals}'`)}`);
@@ -271,5 +274,31 @@ export function dqdlRuleset(contract: AnyContract): string {
     if (r.pattern !== undefined) addValues(`ColumnValues ${col} matches ${dqString(r.pattern)}`);
     if (r.maxLength !== undefined) addValues(`ColumnLength ${col} <= ${r.maxLength}`);
   }
-  return `Rules = [\n  ${rules.join(',\n  ')}\n]`;
+  for (const c of checks) add(c.rule, c.severity);
+  return rules;
+}
+
+/** A DQDL document of rules. */
+export function dqdlDocument(rules: readonly DqdlRule[]): string {
+  return `Rules = [\n  ${rules.map((r) => r.rule).join(',\n  ')}\n]`;
+}
+
+/**
+ * A table's rulesets, one per severity: DQDL has no severity of its own, and a ruleset evaluation passes or fails
+ * as a whole, so the critical rules (whose failure alarms, lib/infra/monitoring) and the warnings (reported in the
+ * evaluation results, never alarmed) are two rulesets, `names.ruleset(table)` and `names.ruleset(table, 'warn')`.
+ * `warn` is undefined when the table has no warning rule.
+ */
+export function dqdlRulesets(contract: AnyContract): { readonly critical: string; readonly warn?: string } {
+  const rules = dqdlRules(contract);
+  const warn = rules.filter((r) => r.severity === 'warn');
+  return {
+    critical: dqdlDocument(rules.filter((r) => r.severity === 'critical')),
+    ...(warn.length > 0 ? { warn: dqdlDocument(warn) } : {}),
+  };
+}
+
+/** The severities a table has a ruleset of (critical always; warn when it has warnings). */
+export function rulesetSeverities(contract: AnyContract): readonly CheckSeverity[] {
+  return dqdlRulesets(contract).warn === undefined ? ['critical'] : ['critical', 'warn'];
 }

@@ -4,6 +4,7 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { allTables } from '../../contracts';
 import { glueArn } from '../governance/catalog-policies';
+import { rulesetSeverities } from '../governance/table-definitions';
 import { DATA_QUALITY_SCHEDULE_DEFAULTS } from './data-quality-schedule-props';
 import type { DataQualityScheduleProps } from './data-quality-schedule-props';
 
@@ -32,7 +33,9 @@ export class DataQualitySchedule extends Construct {
         effect: Effect.ALLOW,
         actions: ['glue:StartDataQualityRulesetEvaluationRun'],
         resources: [
-          ...contracts.map((c) => glueArn(this, 'dataQualityRuleset', names.ruleset(c.name))),
+          ...contracts.flatMap((c) =>
+            rulesetSeverities(c).map((s) => glueArn(this, 'dataQualityRuleset', names.ruleset(c.name, s))),
+          ),
           ...contracts.map((c) => glueArn(this, 'table', `${names.database(c.database)}/${c.name}`)),
           glueArn(this, 'database', names.database('processed')),
           glueArn(this, 'database', names.database('curated')),
@@ -50,9 +53,10 @@ export class DataQualitySchedule extends Construct {
     );
 
     for (const c of contracts) {
+      const rulesets = rulesetSeverities(c).map((severity) => names.ruleset(c.name, severity));
       const s = new CfnSchedule(this, `Dq-${c.name}`, {
         name: `${names.prefix}-dq-${c.name.replace(/_/g, '-')}`,
-        description: `Evaluates ${names.ruleset(c.name)} on ${names.database(c.database)}.${c.name}`,
+        description: `Evaluates ${rulesets.join(' and ')} on ${names.database(c.database)}.${c.name}`,
         scheduleExpression: props.schedule ?? DATA_QUALITY_SCHEDULE_DEFAULTS.schedule,
         scheduleExpressionTimezone: 'UTC',
         flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 30 },
@@ -64,7 +68,7 @@ export class DataQualitySchedule extends Construct {
           input: stack.toJsonString({
             DataSource: { GlueTable: { DatabaseName: names.database(c.database), TableName: c.name } },
             Role: props.evaluationRole.roleArn,
-            RulesetNames: [names.ruleset(c.name)],
+            RulesetNames: rulesets,
             NumberOfWorkers: 2,
             Timeout: 60,
           }),

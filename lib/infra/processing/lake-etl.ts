@@ -5,7 +5,8 @@ import { CfnJob, CfnSecurityConfiguration, CfnTrigger, CfnWorkflow } from 'aws-c
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { curatedTables as allCurated, datasets as allDatasets } from '../../contracts';
+import { curatedTables as allCurated, datasetContract, datasets as allDatasets } from '../../contracts';
+import { rulesetSeverities } from '../governance/table-definitions';
 import {
   acknowledgeZoneTables,
   catalogStatement,
@@ -228,10 +229,9 @@ export class LakeEtl extends Construct {
       after.addResourceDependency(jobs.get('transactions') as CfnJob);
     }
 
-    const rulesetNames = [
-      ...datasets.map((d) => names.ruleset(d)),
-      ...allCurated.map((c) => names.ruleset(c.name)),
-    ];
+    const rulesetNames = [...datasets.map((d) => datasetContract(d)), ...allCurated].flatMap((c) =>
+      rulesetSeverities(c).map((severity) => names.ruleset(c.name, severity)),
+    );
     this.grantPermissions(props, stack, rulesetNames);
   }
 
