@@ -77,7 +77,7 @@ export interface VersionRecord {
     readonly checks: readonly unknown[];
     readonly publishedBy?: string;
   };
-  /** the run's metrics outside their band (glue-jobs/lake_jobs/anomalies.py); null when its run reported none */
+  /** the run's metrics outside their band (glue-jobs/lake_jobs/anomalies.py); [] when its run flagged none, null when its report has no such field (an older run) */
   readonly anomalies: null | readonly AnomalyFlag[];
   readonly tags: readonly string[];
   readonly branches: readonly string[];
