@@ -2,18 +2,20 @@
 each table's layout declares (lib/contracts/iceberg.ts, `maintenance`; the Glue table optimizers on AWS
 read the same):
 
-1. compact: `rewrite_data_files`, binpack, per day partition: a partition with at least
-   `compactionMinInputFiles` files smaller than the target is rewritten toward `targetFileSizeBytes`
-   (one new snapshot; rows unchanged, so the current rows and every older version read the same);
-2. expire: `expire_snapshots` older than `snapshotRetentionDays`, keeping at least `minSnapshotsToKeep`; a
-   snapshot that a tag or branch names is never expired (Iceberg keeps every ref's snapshot);
+1. compact: `rewrite_data_files`, binpack: a day partition with at least `compactionMinInputFiles` files
+   smaller than the target is rewritten toward `targetFileSizeBytes` (one new snapshot; rows unchanged, so
+   the current rows and every older version read the same);
+2. expire: `expire_snapshots` older than `snapshotRetentionDays`, keeping at least `minSnapshotsToKeep`.
+   Iceberg never expires a snapshot a ref needs: a tag's snapshot, and a branch's head with its newest
+   ancestors, so the audit branch `audit_<run>` of a blocked run keeps its rows and files;
 3. orphans: `remove_orphan_files` older than `orphanFileRetentionDays` (no write in progress is that
-   old).
+   old; the caller also holds the lake's run lock).
 
 Each table gets a report (operation `maintain`) whose details give the data files and bytes of the current
 version and of every version kept, before and after, and what each step did; the counts add up
 (before - rewritten + added = after, for the current version's files). `now` is the clock the age limits
-count from (tests move it forward to make every snapshot old).
+count from (tests move it forward to make every snapshot old; the orphan window counts from the machine's
+clock at the latest).
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def select(contracts: Contracts, names: list[str] | None) -> list[Table]:
     if unknown:
         known = ", ".join(f"{t.database}.{t.name}" for t in every)
         raise UnknownTableError(f"unknown table(s) {', '.join(unknown)}; the lake's tables: {known}")
-    return list(dict.fromkeys(by_name[n] for n in names))
+    chosen = {f"{by_name[n].database}.{by_name[n].name}": by_name[n] for n in names}
+    return list(chosen.values())
 
 
 def settings(table: Table) -> IcebergMaintenance:
@@ -93,8 +96,6 @@ def _compact(spark: SparkSession, catalog: str, ident: str, m: IcebergMaintenanc
     options = {
         "target-file-size-bytes": m.target_file_size_bytes,
         "min-input-files": m.compaction_min_input_files,
-        # one partition's small files become one group: the rewrite is per day partition
-        "max-file-group-size-bytes": m.target_file_size_bytes * 8,
     }
     opts = ", ".join(f"'{k}', '{v}'" for k, v in options.items())
     row = spark.sql(
@@ -124,7 +125,9 @@ def _expire(spark: SparkSession, catalog: str, ident: str, m: IcebergMaintenance
 
 
 def _orphans(spark: SparkSession, catalog: str, ident: str, m: IcebergMaintenance, now: datetime) -> dict:
-    cutoff = now - timedelta(days=m.orphan_file_retention_days)
+    # Files carry the machine's own times: the safety window never counts from a clock ahead of it (a file
+    # written a moment ago is never an orphan), and Iceberg refuses a cut-off within a day of it anyway.
+    cutoff = min(now, datetime.now(UTC)) - timedelta(days=m.orphan_file_retention_days)
     removed = spark.sql(
         f"CALL {catalog}.system.remove_orphan_files(table => '{ident}', older_than => {_ts(cutoff)})"
     ).collect()
