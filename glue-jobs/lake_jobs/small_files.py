@@ -54,7 +54,9 @@ def build(spark, config: LakeConfig, days: int, commits: int, rows: int) -> dict
     if first.status != "succeeded":
         raise RuntimeError(f"the ad_events job did not succeed: {first.error}")
     name = config.table("processed", "ad_events")
-    seed = spark.table(name).cache()
+    # A DataFrame of its own: a cached plan over the table would be re-cached by each append and grow with it.
+    current = spark.table(name)
+    seed = spark.createDataFrame(current.collect(), current.schema)
     for c in range(commits):
         shifted = [
             seed.withColumn("event_id", F.concat(F.col("event_id"), F.lit(f"-{c}-{d}")))
@@ -66,7 +68,6 @@ def build(spark, config: LakeConfig, days: int, commits: int, rows: int) -> dict
         for s in shifted[1:]:
             batch = batch.unionByName(s)
         batch.repartition(F.col("event_date")).writeTo(name).append()
-    seed.unpersist()
     return {
         "rows": spark.table(name).count(),
         "days": days,

@@ -6,8 +6,11 @@
  *  - one of its day partitions holds at least `compactionMinInputFiles` small data files in the current version
  *    (smaller than 3/4 of `targetFileSizeBytes`, the size under which Iceberg's binpack compaction rewrites a
  *    file), or
- *  - it keeps more than `minSnapshotsToKeep` versions and one of them, neither among the newest
- *    `minSnapshotsToKeep` nor named by a tag or branch, is older than `snapshotRetentionDays`.
+ *  - snapshot expiry would expire a version: one older than `snapshotRetentionDays` that no ref keeps. The rule is
+ *    Iceberg's own (`expire_snapshots`): a tag keeps its snapshot (until its own max age), a branch keeps its head
+ *    and its ancestors while fewer than `minSnapshotsToKeep` or younger than the retention, and a snapshot no
+ *    branch reaches is kept while younger than the retention. Anything looser would make a table with an old
+ *    audit branch look due after every run although expiry has nothing to do.
  * Settings per table from the contracts' Iceberg layout (lib/contracts/iceberg.ts).
  */
 import { allTables, tableContract } from '../contracts';
@@ -52,15 +55,54 @@ export function dueReasons(
       `${crowded.length} partition(s) with at least ${m.compactionMinInputFiles} small files (${day}: ${n})`,
     );
   }
-  const { snapshots, refs } = metadata;
-  const named = new Set(refs.map((r) => r.snapshotId));
   const cutoff = nowMs - m.snapshotRetentionDays * dayMs;
-  const expirable = snapshots
-    .slice(0, Math.max(0, snapshots.length - m.minSnapshotsToKeep))
-    .filter((s) => !named.has(s.snapshotId) && s.timestampMs < cutoff);
+  const kept = retainedSnapshots(metadata, m.minSnapshotsToKeep, cutoff, nowMs);
+  const expirable = metadata.snapshots.filter((s) => !kept.has(s.snapshotId));
   if (expirable.length > 0)
     reasons.push(`${expirable.length} version(s) older than ${m.snapshotRetentionDays} days to expire`);
   return reasons;
+}
+
+/**
+ * The snapshots Iceberg's snapshot expiry keeps, given snapshots older than `cutoffMs` may go and each branch keeps
+ * at least `minSnapshotsToKeep` (refs here carry no retention of their own, as the lake never sets one).
+ */
+export function retainedSnapshots(
+  metadata: Pick<TableMetadata, 'snapshots' | 'refs'>,
+  minSnapshotsToKeep: number,
+  cutoffMs: number,
+  nowMs: number,
+): Set<string> {
+  const byId = new Map(metadata.snapshots.map((s) => [s.snapshotId, s]));
+  const ancestors = function* (id: string) {
+    for (let s = byId.get(id); s; s = s.parentSnapshotId ? byId.get(s.parentSnapshotId) : undefined) yield s;
+  };
+  const refs = metadata.refs.filter((r) => {
+    const s = byId.get(r.snapshotId);
+    return s && (r.name === 'main' || r.maxRefAgeMs === null || nowMs - s.timestampMs <= r.maxRefAgeMs);
+  });
+  const kept = new Set<string>();
+  const reached = new Set<string>();
+  for (const r of refs) {
+    if (r.type === 'tag') {
+      kept.add(r.snapshotId);
+      reached.add(r.snapshotId);
+      continue;
+    }
+    let n = 0;
+    let retaining = true;
+    for (const s of ancestors(r.snapshotId)) {
+      reached.add(s.snapshotId);
+      retaining &&= n < minSnapshotsToKeep || s.timestampMs >= cutoffMs;
+      if (retaining) {
+        kept.add(s.snapshotId);
+        n++;
+      }
+    }
+  }
+  for (const s of metadata.snapshots)
+    if (!reached.has(s.snapshotId) && s.timestampMs >= cutoffMs) kept.add(s.snapshotId);
+  return kept;
 }
 
 export async function upkeepDue(

@@ -1,7 +1,7 @@
 import { tableContract } from '../../lib/contracts';
 import { icebergMaintenance } from '../../lib/contracts/iceberg';
 import type { RefInfo, SnapshotInfo } from '../../lib/local/iceberg';
-import { dueReasons, smallFileShare } from '../../lib/local/upkeep';
+import { dueReasons, retainedSnapshots, smallFileShare } from '../../lib/local/upkeep';
 
 const m = icebergMaintenance(tableContract('ad_events'));
 const now = Date.parse('2026-12-02T12:00:00Z');
@@ -39,22 +39,55 @@ describe('when a table is due for upkeep', () => {
     expect(dueReasons(files(m.compactionMinInputFiles * 2, big), none, m, now)).toEqual([]);
   });
 
-  it('is due when a version outside the newest minSnapshotsToKeep, and not tagged, is past the retention', () => {
+  const main = (snaps: readonly SnapshotInfo[]): RefInfo => ({
+    name: 'main',
+    type: 'branch',
+    snapshotId: (snaps[snaps.length - 1] as SnapshotInfo).snapshotId,
+    maxRefAgeMs: null,
+  });
+
+  it('is due when a version outside the newest minSnapshotsToKeep of main, and not tagged, is past the retention', () => {
     const old = m.snapshotRetentionDays + 1;
     const keep = Array.from({ length: m.minSnapshotsToKeep }, () => 0);
     // as many versions as are always kept, however old: not due
-    expect(dueReasons([], { snapshots: snapshots(keep.map(() => old)), refs: [] }, m, now)).toEqual([]);
+    const kept = snapshots(keep.map(() => old));
+    expect(dueReasons([], { snapshots: kept, refs: [main(kept)] }, m, now)).toEqual([]);
     const withOld = snapshots([old, old, ...keep]);
-    expect(dueReasons([], { snapshots: withOld, refs: [] }, m, now)).toEqual([
+    expect(dueReasons([], { snapshots: withOld, refs: [main(withOld)] }, m, now)).toEqual([
       `2 version(s) older than ${m.snapshotRetentionDays} days to expire`,
     ]);
-    // tagged old versions are never expired
+    // tagged old versions are never expired, unless the tag itself is past its own age
     const tags: RefInfo[] = withOld
       .slice(0, 2)
       .map((s, i) => ({ name: `t${i}`, type: 'tag', snapshotId: s.snapshotId, maxRefAgeMs: null }));
-    expect(dueReasons([], { snapshots: withOld, refs: tags }, m, now)).toEqual([]);
+    expect(dueReasons([], { snapshots: withOld, refs: [main(withOld), ...tags] }, m, now)).toEqual([]);
+    const shortTag = { ...tags[0], maxRefAgeMs: day } as RefInfo;
+    expect(
+      dueReasons([], { snapshots: withOld, refs: [main(withOld), shortTag, tags[1] as RefInfo] }, m, now),
+    ).toEqual([`1 version(s) older than ${m.snapshotRetentionDays} days to expire`]);
     // young enough: not due
     const young = snapshots([m.snapshotRetentionDays - 1, ...keep]);
-    expect(dueReasons([], { snapshots: young, refs: [] }, m, now)).toEqual([]);
+    expect(dueReasons([], { snapshots: young, refs: [main(young)] }, m, now)).toEqual([]);
+  });
+
+  it("keeps an audit branch's head and its ancestors as Iceberg does, so that an old blocked run is not due for ever", () => {
+    const old = m.snapshotRetentionDays + 1;
+    const line = snapshots([old, old, ...Array.from({ length: m.minSnapshotsToKeep }, () => 0)]);
+    // the blocked run's snapshot builds on the second (old) version of main
+    const held: SnapshotInfo = {
+      ...(line[1] as SnapshotInfo),
+      snapshotId: '5000',
+      parentSnapshotId: (line[1] as SnapshotInfo).snapshotId,
+    };
+    const branch: RefInfo = { name: 'audit_r1', type: 'branch', snapshotId: '5000', maxRefAgeMs: null };
+    const metadata = { snapshots: [...line, held], refs: [main(line), branch] };
+    expect(
+      retainedSnapshots(metadata, m.minSnapshotsToKeep, now - m.snapshotRetentionDays * day, now),
+    ).toEqual(new Set([...line.map((s) => s.snapshotId), '5000']));
+    expect(dueReasons([], metadata, m, now)).toEqual([]);
+    // once the branch is dropped, its snapshot and main's two old ones expire
+    expect(dueReasons([], { snapshots: [...line, held], refs: [main(line)] }, m, now)).toEqual([
+      `3 version(s) older than ${m.snapshotRetentionDays} days to expire`,
+    ]);
   });
 });
