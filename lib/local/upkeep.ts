@@ -17,7 +17,7 @@ import { allTables, tableContract } from '../contracts';
 import type { AnyContract } from '../contracts';
 import { icebergMaintenance } from '../contracts/iceberg';
 import type { IcebergMaintenance } from '../contracts/iceberg';
-import { readCurrentSnapshot } from './iceberg';
+import { readCurrentSnapshot, readTableMetadata } from './iceberg';
 import type { DataFile, TableMetadata } from './iceberg';
 import { layout, tableDir } from './layout';
 
@@ -103,6 +103,11 @@ export function retainedSnapshots(
   for (const s of metadata.snapshots)
     if (!reached.has(s.snapshotId) && s.timestampMs >= cutoffMs) kept.add(s.snapshotId);
   return kept;
+}
+
+/** Whether the table has a version yet (its Iceberg metadata names a current snapshot); read without Spark. */
+export function hasVersion(home: string, contract: AnyContract): boolean {
+  return readTableMetadata(tableDir(layout(home), contract.database, contract.name))?.currentSnapshot != null;
 }
 
 export async function upkeepDue(
