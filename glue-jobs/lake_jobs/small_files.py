@@ -54,19 +54,18 @@ def build(spark, config: LakeConfig, days: int, commits: int, rows: int) -> dict
     if first.status != "succeeded":
         raise RuntimeError(f"the ad_events job did not succeed: {first.error}")
     name = config.table("processed", "ad_events")
-    # A DataFrame of its own: a cached plan over the table would be re-cached by each append and grow with it.
-    current = spark.table(name)
-    seed = spark.createDataFrame(current.collect(), current.schema)
+    # The seed is checkpointed: a plan over the table would be re-cached by each append and grow with it, and
+    # rows collected into Python would pass through Python workers on every commit.
+    seed = spark.table(name).localCheckpoint(eager=True)
+    shifted_days = spark.range(days).withColumnRenamed("id", "shift_days")
     for c in range(commits):
-        shifted = [
-            seed.withColumn("event_id", F.concat(F.col("event_id"), F.lit(f"-{c}-{d}")))
-            .withColumn("event_time", F.col("event_time") + F.expr(f"INTERVAL {d} DAYS"))
+        batch = (
+            seed.crossJoin(shifted_days)
+            .withColumn("event_id", F.expr(f"concat(event_id, '-{c}-', CAST(shift_days AS STRING))"))
+            .withColumn("event_time", F.expr("event_time + make_interval(0, 0, 0, CAST(shift_days AS INT))"))
             .withColumn("event_date", F.to_date(F.col("event_time")))
-            for d in range(days)
-        ]
-        batch = shifted[0]
-        for s in shifted[1:]:
-            batch = batch.unionByName(s)
+            .drop("shift_days")
+        )
         batch.repartition(F.col("event_date")).writeTo(name).append()
     return {
         "rows": spark.table(name).count(),
