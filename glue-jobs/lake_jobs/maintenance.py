@@ -7,6 +7,7 @@
             entry of the table's history. The loads it undid keep their raw files in the ledger, marked
             `undone_by`, so the next run does not re-apply them (`--reprocess` does); curated tables built
             from the table are recomputed right away.
+- maintain: compaction, snapshot expiry and orphan file removal of the named tables (lake_jobs.upkeep).
 
 Each operation returns run reports (operation, previous and new snapshot) that the runner prints and keeps
 in the reports zone like a job run's. The same code runs locally (`python -m lake_jobs.run --op ...`) and as
@@ -20,7 +21,7 @@ import re
 
 from pyspark.sql import SparkSession
 
-from lake_jobs import tables
+from lake_jobs import tables, upkeep
 from lake_jobs.config import LakeConfig
 from lake_jobs.contracts import Contracts, Table, load_contracts
 from lake_jobs.curate import run_curated
@@ -31,7 +32,7 @@ from lake_jobs.storage import storage_for
 log = logging.getLogger("lake_jobs")
 
 TAG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,127}$")
-OPERATIONS = ("tag", "rollback", "publish", "discard")
+OPERATIONS = ("tag", "rollback", "publish", "discard", upkeep.OPERATION)
 
 
 class MaintenanceError(ValueError):
@@ -278,6 +279,7 @@ def run_operation(
     retain_days: int | None = None,
     all_tables: bool = False,
     run_id: str | None = None,
+    tables_named: list[str] | None = None,
 ) -> list[RunReport]:
     """One maintenance operation as the runner and the Glue job call it; a refusal becomes a failed report
     naming what exists (nothing was changed)."""
@@ -302,12 +304,15 @@ def run_operation(
 
             act = gate.publish if operation == "publish" else gate.discard
             return act(spark, config, table.split(".")[-1], run_id)
+        if operation == upkeep.OPERATION:
+            return upkeep.maintain(spark, config, tables_named or ([table] if table else None))
         raise MaintenanceError(f"unknown operation '{operation}' (known: {', '.join(OPERATIONS)})")
     except Exception as e:  # noqa: BLE001 - reported; a refusal changed nothing
-        if not isinstance(e, MaintenanceError):
+        refused = isinstance(e, MaintenanceError | upkeep.UnknownTableError)
+        if not refused:
             log.exception("maintenance %s on %s failed", operation, table)
         label = table or "lake"
         report = RunReport.start(label.split(".")[-1], label)
         report.operation = operation
-        report.fail(str(e) if isinstance(e, MaintenanceError) else f"{type(e).__name__}: {e}")
+        report.fail(str(e) if refused else f"{type(e).__name__}: {e}")
         return [report.finish()]

@@ -1,8 +1,8 @@
 """Local entry: `python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]
 [--gate enforce|report] [--master M]`,
 or one maintenance operation: `--op tag --table T --tag NAME [--version V] [--retain-days N]`,
-`--op tag --all --tag NAME`, `--op rollback --table T --version V|TAG` (lake_jobs.maintenance),
-`--op publish|discard --table T --run-id R` (a blocked run's batch, lake_jobs.gate).
+`--op tag --all --tag NAME`, `--op rollback --table T --version V|TAG`, `--op maintain [--table T]...`
+(lake_jobs.maintenance), `--op publish|discard --table T --run-id R` (a blocked run's batch, lake_jobs.gate).
 
 Runs the named datasets (default: all, in contract order) and then the curated tables whose inputs were
 among them (a curated run is a no-op when its inputs did not change), in ONE Spark session with the
@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--master", default=os.environ.get("LAKE_SPARK_MASTER", "local[*]"))
     parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a busy lake")
     parser.add_argument("--op", choices=OPERATIONS, help="a maintenance operation instead of the jobs")
-    parser.add_argument("--table", help="maintenance: the table")
+    parser.add_argument(
+        "--table", action="append", dest="tables", help="maintenance: the table (maintain: repeatable)"
+    )
     parser.add_argument("--version", help="maintenance: a snapshot id or a tag/branch name")
     parser.add_argument("--tag", dest="tag_name", help="maintenance: the tag name")
     parser.add_argument("--retain-days", type=int, help="maintenance: keep the tag this many days")
@@ -140,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(e))
     if args.op and args.datasets:
         parser.error("--op runs one maintenance operation; do not combine it with --dataset")
+    if args.op != "maintain" and len(args.tables or []) > 1:
+        parser.error(f"--op {args.op} works on one --table")
     config = LakeConfig.local(args.home)
     what = f"maintenance {args.op}" if args.op else f"etl {' '.join(args.datasets or ['(all)'])}"
     try:
@@ -170,7 +174,8 @@ def _run_locked(args: argparse.Namespace, config: LakeConfig) -> int:
                 spark,
                 config,
                 args.op,
-                table=args.table,
+                table=(args.tables or [None])[0],
+                tables_named=args.tables,
                 version=args.version,
                 tag_name=args.tag_name,
                 retain_days=args.retain_days,

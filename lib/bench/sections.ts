@@ -4,6 +4,7 @@
  */
 import { apiSection } from './api';
 import type { BenchSection } from './bench';
+import { maintainSection } from './maintain';
 import { searchSection } from './search';
 import { serverLogsSection } from './server-logs';
 import { socialPostsSection } from './social-posts';
@@ -17,6 +18,7 @@ export const benchSections: readonly BenchSection[] = [
   serverLogsSection,
   socialPostsSection,
   streamSection,
+  maintainSection,
   apiSection,
   trinoSection,
   versionsSection,

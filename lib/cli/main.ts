@@ -18,6 +18,7 @@ import { register as registerDiff } from './commands/diff';
 import { register as registerTag } from './commands/tag';
 import { register as registerRollback } from './commands/rollback';
 import { register as registerReview } from './commands/review';
+import { register as registerMaintain } from './commands/maintain';
 import { register as registerDemo } from './commands/demo';
 import { register as registerBench } from './commands/bench';
 import { register as registerDown } from './commands/down';
@@ -49,6 +50,7 @@ export function buildProgram(): { program: Command; ctx: CliContext } {
   registerTag(program, ctx);
   registerRollback(program, ctx);
   registerReview(program, ctx);
+  registerMaintain(program, ctx);
   registerDemo(program, ctx);
   registerBench(program, ctx);
   registerDown(program, ctx);

@@ -1,6 +1,7 @@
 /**
  * Runs the Spark jobs: `.venv/bin/python -m lake_jobs.run --home <HOME> [--dataset NAME]... [--reprocess]
- * [--gate enforce|report]`, or one maintenance operation (`--op tag|rollback|publish|discard ...`), which prints one JSON run report per line on stdout and logs on
+ * [--gate enforce|report]`, or one maintenance operation (`--op tag|rollback|publish|discard|maintain ...`), which
+ * prints one JSON run report per line on stdout and logs on
  * stderr. Every run takes the lake's run lock first; a busy lake prints one `{"error", "busy": true}` line instead.
  */
 import { spawn } from 'node:child_process';
@@ -26,7 +27,9 @@ export type MaintenanceOp =
     }
   | { readonly op: 'rollback'; readonly table: string; readonly version: string }
   /** a blocked run's batch, after review: fast-forward main to its audit branch, or drop the branch */
-  | { readonly op: 'publish' | 'discard'; readonly table: string; readonly runId: string };
+  | { readonly op: 'publish' | 'discard'; readonly table: string; readonly runId: string }
+  /** upkeep of the named tables (none: every table) */
+  | { readonly op: 'maintain'; readonly tables: readonly string[] };
 
 export interface RunJobsOptions {
   /** datasets (or curated tables) to run; default: what the runner runs by default (all) */
@@ -87,6 +90,8 @@ export function runnerArgs(
       if (m.retainDays !== undefined) args.push('--retain-days', String(m.retainDays));
     } else if (m.op === 'rollback') {
       args.push('--table', m.table, '--version', m.version);
+    } else if (m.op === 'maintain') {
+      for (const t of m.tables) args.push('--table', t);
     } else {
       args.push('--table', m.table, '--run-id', m.runId);
     }

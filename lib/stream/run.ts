@@ -5,6 +5,7 @@
  *   producer (at `rate` events/s) -> stream -> delivery worker (follow; buffer maxBytes / maxMs per shard)
  *     -> raw/ad_events/ -> job runner every `jobIntervalMs`, only when new raw files exist
  *        (`python -m lake_jobs.run --dataset ad_events --dataset campaign_performance`) -> Iceberg snapshot
+ *     -> after a job run, the tables' upkeep when it is due (`afterJobRun`; lib/local/upkeep.ts says when)
  *
  * The delay of an event is measured from its arrival on the stream (Kinesis ApproximateArrivalTimestamp, taken when
  * the producer's PutRecords is acknowledged) to the end of the job run whose report lists its raw file: the moment
@@ -58,6 +59,11 @@ export interface StreamRunOptions {
   /** as a job run begins */
   readonly onJobStart?: () => void;
   readonly onJobRun?: (m: JobRunMeasure) => void;
+  /**
+   * after each job run (and after its measure, so that its time is not counted in the delays), before the next
+   * one: the table upkeep when it is due
+   */
+  readonly afterJobRun?: (m: JobRunMeasure) => Promise<void>;
 }
 
 export interface StreamRunResult {
@@ -164,6 +170,7 @@ export async function runStream(o: StreamRunOptions): Promise<StreamRunResult> {
     };
     jobRuns.push(m);
     o.onJobRun?.(m);
+    await o.afterJobRun?.(m);
   }
 
   const jobs = (async () => {

@@ -11,6 +11,7 @@ import type { Step, Steps } from '../progress';
 import type { CliContext } from '../context';
 import { formatCount, formatDuration, renderTable } from '../format';
 import { runEtl } from '../etl-run';
+import { maintainWhenDue } from '../maintenance';
 import { positiveInt, withSampleDataOptions } from '../options';
 import type { SampleDataOptions } from '../options';
 import { produceAndDeliver, splitLiveTail } from '../../stream/demo-leg';
@@ -105,6 +106,8 @@ export function register(program: Command, ctx: CliContext): void {
       }
 
       const reports = await runEtl(ctx, { quiet: false, title: step(4, 'ETL on local Spark') });
+      // the tables' upkeep, when their metadata says it is due (lib/local/upkeep.ts)
+      await maintainWhenDue(ctx);
       const text = await p.run(step(5, 'summary'), () => summary(ctx, reports, Date.now() - started), {
         summary: () => 'tables read, an analyst API key made',
       });

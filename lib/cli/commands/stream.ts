@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { runJobs } from '../../local/runner';
+import { maintainWhenDue } from '../maintenance';
 import { warmByDefault } from '../../local/resident-spark';
 import { resolveBuffering, resolveStreamTarget } from '../../stream/config';
 import type { DeliveryBuffering, StreamTarget } from '../../stream/config';
@@ -456,6 +457,10 @@ function registerRun(s: StreamGroup): void {
                 `last delay p50 ${seconds(percentile(m.delaysMs, 50))}, max ${seconds(percentile(m.delaysMs, 100))}`,
               );
               s.ctx.log(jobRunLine(m));
+            },
+            // the streamed table gets a few small files every run: compacted (and expired) once it is due
+            afterJobRun: async () => {
+              await maintainWhenDue(s.ctx, ['ad_events', 'campaign_performance'], { wait: 900 });
             },
           });
           producing.done(
