@@ -159,7 +159,7 @@ export class LakeEtl extends Construct {
           name === 'curated'
             ? `Recomputes the curated tables whose inputs changed (${tables?.join(', ')}).`
             : name === 'maintenance'
-              ? 'Tags or rolls back a table version (arguments: --operation, --table, --version, --tag).'
+              ? 'Tags, rolls back, publishes or discards a table version, or maintains tables (arguments: --operation, --table, --version, --tag).'
               : `Raw -> processed.${name} (validate, quarantine, MERGE)${
                   (tables?.length ?? 0) > 1 ? `, then ${tables?.slice(1).join(', ')}` : ''
                 }.`,
