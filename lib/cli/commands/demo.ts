@@ -201,6 +201,7 @@ async function summary(ctx: CliContext, reports: readonly RunReport[], tookMs: n
     `  curl -H 'x-api-key: ${key}' 'http://127.0.0.1:8080/v1/metrics/daily-sales?from=${day(from)}&to=${day(to)}'`,
     '                                   # (npx lake keys create --role admin for a key that sees PII)',
     '  npx lake etl --json              # run again: nothing new, nothing changes',
+    '  npx lake down                    # stop the warm Spark the runs share (it stops itself after 30 idle minutes)',
     dim('', ctx.colour),
   ].join('\n');
 }
