@@ -22,6 +22,7 @@ describe('lake bench sections', () => {
       'server_logs',
       'social_posts',
       'stream',
+      'maintain',
       'api',
       'trino',
       'versions',
