@@ -31,8 +31,9 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (names: string[], opts: { wait?: number; json?: boolean; quiet?: boolean }) => {
     const chosen = upkeepTables(names);
     // a table without a version has nothing to keep up: no Spark for it, none at all when no table has one
-    const tables = chosen.filter((t) => hasVersion(ctx.home(), t)).map(qualified);
-    const empty = chosen.filter((t) => !hasVersion(ctx.home(), t)).map(qualified);
+    const versioned = new Set(chosen.filter((t) => hasVersion(ctx.home(), t)));
+    const tables = chosen.filter((t) => versioned.has(t)).map(qualified);
+    const empty = chosen.filter((t) => !versioned.has(t)).map(qualified);
     if (tables.length === 0) {
       // stdout stays empty (no report: nothing was run), the reason goes to stderr
       const which = names.length

@@ -8,6 +8,7 @@ import type { CheckSeverity } from '../../contracts/checks';
 import { combinedLogFields, combinedLogRegex } from '../../contracts/combined-log';
 import { icebergTableSpec } from '../../contracts/iceberg';
 import { checkRules, dqString } from './check-rules';
+import type { LakeNames } from '../config/lake-names';
 
 export interface GlueColumn {
   readonly name: string;
@@ -300,5 +301,10 @@ export function dqdlRulesets(contract: AnyContract): { readonly critical: string
 
 /** The severities a table has a ruleset of (critical always; warn when it has warnings). */
 export function rulesetSeverities(contract: AnyContract): readonly CheckSeverity[] {
-  return dqdlRulesets(contract).warn === undefined ? ['critical'] : ['critical', 'warn'];
+  return dqdlRules(contract).some((r) => r.severity === 'warn') ? ['critical', 'warn'] : ['critical'];
+}
+
+/** The names of a table's rulesets: what an evaluation run names and what a role may start. */
+export function rulesetNames(names: LakeNames, contract: AnyContract): string[] {
+  return rulesetSeverities(contract).map((severity) => names.ruleset(contract.name, severity));
 }

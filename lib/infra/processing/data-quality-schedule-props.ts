@@ -6,7 +6,7 @@ export interface DataQualityScheduleProps {
   readonly names: LakeNames;
   /** Role Glue Data Quality runs as (it reads the tables: the ETL role, which has the Lake Formation grants). */
   readonly evaluationRole: IRole;
-  /** Tables evaluated, each against its ruleset `names.ruleset(table)`. @default every table of lib/contracts */
+  /** Tables evaluated, each against its rulesets (critical, and warnings where it has some). @default every table of lib/contracts */
   readonly contracts?: readonly AnyContract[];
   /** When the evaluations run (EventBridge Scheduler expression, UTC). @default 'cron(0 5 * * ? *)' */
   readonly schedule?: string;

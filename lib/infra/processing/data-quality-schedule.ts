@@ -4,7 +4,7 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { allTables } from '../../contracts';
 import { glueArn } from '../governance/catalog-policies';
-import { rulesetSeverities } from '../governance/table-definitions';
+import { rulesetNames } from '../governance/table-definitions';
 import { DATA_QUALITY_SCHEDULE_DEFAULTS } from './data-quality-schedule-props';
 import type { DataQualityScheduleProps } from './data-quality-schedule-props';
 
@@ -34,7 +34,7 @@ export class DataQualitySchedule extends Construct {
         actions: ['glue:StartDataQualityRulesetEvaluationRun'],
         resources: [
           ...contracts.flatMap((c) =>
-            rulesetSeverities(c).map((s) => glueArn(this, 'dataQualityRuleset', names.ruleset(c.name, s))),
+            rulesetNames(names, c).map((r) => glueArn(this, 'dataQualityRuleset', r)),
           ),
           ...contracts.map((c) => glueArn(this, 'table', `${names.database(c.database)}/${c.name}`)),
           glueArn(this, 'database', names.database('processed')),
@@ -53,7 +53,7 @@ export class DataQualitySchedule extends Construct {
     );
 
     for (const c of contracts) {
-      const rulesets = rulesetSeverities(c).map((severity) => names.ruleset(c.name, severity));
+      const rulesets = rulesetNames(names, c);
       const s = new CfnSchedule(this, `Dq-${c.name}`, {
         name: `${names.prefix}-dq-${c.name.replace(/_/g, '-')}`,
         description: `Evaluates ${rulesets.join(' and ')} on ${names.database(c.database)}.${c.name}`,

@@ -6,7 +6,7 @@ import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { curatedTables as allCurated, datasetContract, datasets as allDatasets } from '../../contracts';
-import { rulesetSeverities } from '../governance/table-definitions';
+import { rulesetNames } from '../governance/table-definitions';
 import {
   acknowledgeZoneTables,
   catalogStatement,
@@ -229,10 +229,10 @@ export class LakeEtl extends Construct {
       after.addResourceDependency(jobs.get('transactions') as CfnJob);
     }
 
-    const rulesetNames = [...datasets.map((d) => datasetContract(d)), ...allCurated].flatMap((c) =>
-      rulesetSeverities(c).map((severity) => names.ruleset(c.name, severity)),
+    const rulesets = [...datasets.map((d) => datasetContract(d)), ...allCurated].flatMap((c) =>
+      rulesetNames(names, c),
     );
-    this.grantPermissions(props, stack, rulesetNames);
+    this.grantPermissions(props, stack, rulesets);
   }
 
   private grantPermissions(props: LakeEtlProps, stack: Stack, rulesetNames: string[]): void {
