@@ -13,6 +13,8 @@ report counts those values per column (`unlisted_values`, see `unlisted_summary`
 
 from __future__ import annotations
 
+import functools
+
 from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -120,7 +122,17 @@ def _unlisted(columns: list[Column], typed: dict[str, SparkColumn], type_errors:
         if "allowed" in c.rules and allowed_severity(c) == WARN
     ]
     empty = F.array().cast("array<struct<column:string,value:string>>")
-    return F.filter(F.array(*entries), lambda e: e.isNotNull()) if entries else empty
+    return _non_null(entries, empty)
+
+
+def _non_null(entries: list[SparkColumn], empty: SparkColumn) -> SparkColumn:
+    """The non-null entries, in order (`empty` when all are null). A higher-order function such as `filter` is
+    interpreted, with every expression below it: it only runs for the rows where some entry is not null, and
+    the test that finds those rows (most rows are clean) is compiled with the rest of the projection."""
+    if not entries:
+        return empty
+    any_set = functools.reduce(lambda a, b: a | b, [e.isNotNull() for e in entries])
+    return F.when(any_set, F.filter(F.array(*entries), lambda e: e.isNotNull())).otherwise(empty)
 
 
 def annotate(parsed: DataFrame, table: Table) -> DataFrame:
@@ -144,7 +156,7 @@ def annotate(parsed: DataFrame, table: Table) -> DataFrame:
         for reason, failing in _rule_checks(table, c, typed[c.name], typed):
             # A value that did not cast is reported once, as `type:`; null comparisons are "not failing".
             checks.append(F.when(~type_error & F.coalesce(failing, F.lit(False)), F.lit(reason)))
-    rule_reasons = F.filter(F.array(*checks), lambda r: r.isNotNull())
+    rule_reasons = _non_null(checks, F.array().cast("array<string>"))
     reasons = F.when(F.col("parse_error").isNotNull(), F.array(F.col("parse_error"))).otherwise(rule_reasons)
     type_errors = {c.name: F.col(f"__type_error_{c.name}") for c in columns}
     out = staged.withColumns({REASONS: reasons, UNLISTED: _unlisted(columns, typed, type_errors)})

@@ -340,7 +340,7 @@ _SPLIT_SCHEMA = T.StructType(
         *RECORD_FIELDS[:3],  # source_file, ingest_batch_id, file_sha256
         T.StructField("_header_error", T.StringType(), True),
         T.StructField("_header_width", T.IntegerType(), True),
-        T.StructField("_field_index", T.ArrayType(T.IntegerType(), False), True),
+        T.StructField("_header", T.ArrayType(T.StringType(), False), True),
     ]
 )
 
@@ -366,14 +366,14 @@ def native_records(
         raw = by_key[_normalize(path)]
         head = file_splits[0]
         needs_python = (head.start == 0 and head.gzip) or any(s.complex for s in file_splits)
-        header_error, width, index = None, None, None
+        header_error, width, names = None, None, None
         if is_csv:
             needs_python = needs_python or head.first_bad
             if not needs_python:
                 header = csv_lines.parse_header(head.first_line or "")
                 header_error = header_problems(header, expected_header)
                 width = len(header)
-                index = None if header_error else [header.index(c) for c in expected_header]
+                names = None if header_error else header
         elif raw_format == "json":
             needs_python = needs_python or (head.first_line or "").lstrip().startswith("[")
         if needs_python:
@@ -383,14 +383,14 @@ def native_records(
         # CSV numbers the records after the header (the first kept line), the others every physical line
         shift = -1 if is_csv else 0
         for start, offset in lines.line_offsets(file_splits):
-            splits.append((path, start, offset + shift, *meta, header_error, width, index))
+            splits.append((path, start, offset + shift, *meta, header_error, width, names))
     if not splits:
         return None, fallback
     table = F.broadcast(spark.createDataFrame(splits, _SPLIT_SCHEMA))
     numbered = lines.scan(spark, paths, keep).join(table, [lines.PATH, lines.START])
     numbered = numbered.withColumn("record_no", F.col(lines.LINE_ID) + F.col("_offset"))
     if is_csv:
-        records = _csv_records_native(numbered.where(F.col("record_no") >= 1), expected_header)
+        records = _csv_records_native(numbered.where(F.col("record_no") >= 1))
     else:
         line = F.col(lines.LINE)
         bad = lines.bad_utf8(line)
@@ -403,7 +403,7 @@ def native_records(
     return records.select(*record_schema(raw_format).fieldNames()), fallback
 
 
-def _csv_records_native(numbered: DataFrame, expected: list[str]) -> DataFrame:
+def _csv_records_native(numbered: DataFrame) -> DataFrame:
     """Numbered simple CSV lines -> CSV raw records (reader_error, error_detail, csv) as the Python reader
     gives them: a header problem first, then a field count that differs from the header's, then bad bytes."""
     staged = numbered.withColumn("_fields", csv_lines.fields(F.col(lines.LINE)))
@@ -420,13 +420,13 @@ def _csv_records_native(numbered: DataFrame, expected: list[str]) -> DataFrame:
         .when(wrong_count, F.format_string("record has %d fields, the header has %d", count, width))
         .when(bad, F.lit(lines.ENCODING_DETAIL))
     )
-    keys = F.array(*[F.lit(c) for c in expected])
-    values = F.transform(F.col("_field_index"), lambda i: F.element_at(F.col("_fields"), i + 1))
+    # a header without problems has exactly the expected names: the file's own header is the map's keys (no
+    # higher-order function: those are interpreted, and re-evaluate `_fields` per element)
     return staged.select(
         "*",
         reader_error.alias("reader_error"),
         detail.alias("error_detail"),
-        F.when(reader_error.isNull(), F.map_from_arrays(keys, values)).alias("csv"),
+        F.when(reader_error.isNull(), F.map_from_arrays(F.col("_header"), F.col("_fields"))).alias("csv"),
     )
 
 
