@@ -43,25 +43,27 @@ from lake_jobs.contracts import Contracts, Table, load_contracts
 from lake_jobs.datasets import DatasetModule, dataset_module
 from lake_jobs.kept import Kept
 from lake_jobs.ledger import Ledger
-from lake_jobs.readers import RawFile, read_records
+from lake_jobs.readers import CSV_FIELD, RawFile, read_records
 from lake_jobs.report import BLOCKED, NO_NEW_DATA, RunReport
 from lake_jobs.storage import Storage, storage_for
 
 log = logging.getLogger("lake_jobs")
 
-PASS_THROUGH = ("record_no", "raw_text", "raw_base64", "ingest_batch_id", "source_file")
+PASS_THROUGH = ("record_no", "ingest_batch_id", "source_file")
+"""What a valid record carries besides the table's columns: its place in the batch (for ordering, and to find
+its original text again when it turns out to be a conflict). The original text itself stays behind: it would
+double the rows that the dedupe shuffle and the kept batch hold, and only conflicts need it."""
 
 
 def check(records: DataFrame, module: DatasetModule, table: Table) -> DataFrame:
     """Pure: raw records -> parsed, contract-typed records with `reasons`/`reason` (empty/null: valid)."""
-    parsed = module.parse(records)
+    parsed = module.parse(records).drop(CSV_FIELD.name)  # parsed into columns: no use further on
     parsed = parsed.withColumn("parse_error", F.coalesce(F.col("reader_error"), F.col("parse_error")))
     return quality.annotate(parsed, table)
 
 
 def prepare(valid: DataFrame, module: DatasetModule, table: Table, ref, run_id: str) -> DataFrame:
-    """Pure: valid records -> the table's columns (cast, lineage, record_hash) plus `record_no`, `raw_text`,
-    `raw_base64` (for ordering and for quarantining conflicts)."""
+    """Pure: valid records -> the table's columns (cast, lineage, record_hash) plus PASS_THROUGH."""
     enriched = module.enrich(valid, ref).withColumn("etl_run_id", F.lit(run_id))
     extras = [c for c in PASS_THROUGH if c not in table.column_names]
     rows = enriched.select(
@@ -262,7 +264,9 @@ def _process(
 
     if report.quarantined_rows:
         q = quarantine.from_checks(invalid).unionByName(
-            quarantine.from_conflicts(classified.where(F.col(dedupe.OUTCOME) == dedupe.CONFLICT), table)
+            quarantine.from_conflicts(
+                classified.where(F.col(dedupe.OUTCOME) == dedupe.CONFLICT), checked, table
+            )
         )
         path = quarantine.write(q, config.quarantine_root, table.name, report.run_id)
         log.info("%s: %d record(s) quarantined in %s", table.name, report.quarantined_rows, path)

@@ -60,17 +60,22 @@ def from_checks(invalid: DataFrame) -> DataFrame:
     )
 
 
-def from_conflicts(conflicts: DataFrame, table: Table) -> DataFrame:
-    """Later records of a batch with the key of an earlier one but other content, as quarantine rows."""
+def from_conflicts(conflicts: DataFrame, records: DataFrame, table: Table) -> DataFrame:
+    """Later records of a batch with the key of an earlier one but other content, as quarantine rows, with
+    their original text from `records` (the batch's records, by `source_file` and `record_no`)."""
     reason = conflict_reason(table)
     key = ", ".join(table.business_key)
-    return conflicts.select(
+    place = ["source_file", "record_no"]
+    originals = records.select(*place, "raw_text", "raw_base64")
+    detail = f"an earlier record of this batch has the same {key} but other content"
+    found = conflicts.select(*place, "ingest_batch_id").join(originals, place)
+    return found.select(
         F.lit(reason).alias(REASON),
         F.array(F.lit(reason)).alias(REASONS),
         "source_file",
         "ingest_batch_id",
         "record_no",
-        F.lit(f"an earlier record of this batch has the same {key} but other content").alias("error_detail"),
+        F.lit(detail).alias("error_detail"),
         "raw_text",
         "raw_base64",
     )
