@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { runJobs } from '../../local/runner';
 import { maintainWhenDue } from '../maintenance';
-import { warmByDefault } from '../../local/resident-spark';
+import { ensureResident, warmByDefault } from '../../local/resident-spark';
 import { resolveBuffering, resolveStreamTarget } from '../../stream/config';
 import type { DeliveryBuffering, StreamTarget } from '../../stream/config';
 import { openStream } from '../../stream/connect';
@@ -423,6 +423,12 @@ function registerRun(s: StreamGroup): void {
             `ad_events + campaign_performance every ${o.jobInterval} s${o.duration ? `, for ${o.duration} s` : '; Ctrl-C stops'}`,
         );
         const p = s.ctx.progress;
+        if (warmByDefault()) {
+          // the first events then wait for a job run, not for a JVM and a Spark session to start
+          await p.run('warm Spark', () => ensureResident(home, { onLog: (l) => s.ctx.log(l) }), {
+            summary: (r) => `pid ${r.pid}`,
+          });
+        }
         const producing = p.start('produce', { unit: 'events' });
         const delivering = p.start('deliver', { unit: 'records' });
         const jobs = p.start('job runs', { unit: 'runs' });
