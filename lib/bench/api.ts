@@ -37,6 +37,7 @@ async function run(b: BenchContext): Promise<void> {
   const days = Number(b.options.apiDays ?? process.env.LAKE_BENCH_API_DAYS ?? 90);
   const scale = Number(b.options.apiScale ?? process.env.LAKE_BENCH_API_SCALE ?? 0.25);
   const requests = Number(b.options.apiRequests ?? process.env.LAKE_BENCH_API_REQUESTS ?? 100);
+  const mixed = Number(process.env.LAKE_BENCH_API_MIXED_REQUESTS ?? 10_000);
   const home = join(b.scratch, 'lake');
   b.ensureToolchain();
   b.log(`generating a ${days}-day lake (scale ${scale}) and running the jobs ...`);
@@ -84,6 +85,25 @@ async function run(b: BenchContext): Promise<void> {
       const times = await timed(Array.from({ length: requests }), 5, call);
       percentiles(b, `GET ${label}`, times, `${requests} requests, warm`);
     }
+
+    // a lean server: resident memory after many mixed requests, 4 at a time (the server runs in this process)
+    const rssBefore = process.memoryUsage().rss;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < mixed) {
+        const url = urls[next++ % urls.length]?.[1] ?? '/health';
+        const res = await fetch(srv.url + url, { headers: { 'x-api-key': key } });
+        await res.arrayBuffer();
+      }
+    };
+    const m0 = performance.now();
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    b.figure({
+      label: `resident memory after ${mixed.toLocaleString('en-US')} mixed requests`,
+      value: process.memoryUsage().rss / 1048576,
+      unit: 'MiB',
+      note: `${(rssBefore / 1048576).toFixed(0)} MiB before; the bench process serving the API (engine + server), ${((performance.now() - m0) / 1000).toFixed(0)} s; goal: under 300 MiB`,
+    });
 
     // files read: one day of server logs against the whole table
     const logs = engine.tables().find((t) => t.contract.name === 'server_logs');
