@@ -38,7 +38,7 @@ export const streamSection: BenchSection = {
     b.ensureToolchain();
     const seconds = Number(b.options.streamSeconds ?? process.env.LAKE_BENCH_STREAM_SECONDS ?? 60);
     b.log(
-      `latency: streaming for ${seconds} s at the default settings (50 events/s, 1 MiB / 5 s buffers, a job run every 10 s) ...`,
+      `latency: streaming for ${seconds} s at the default settings (50 events/s, 1 MiB / 5 s buffers, a job run every 5 s) ...`,
     );
     const latencyHome = join(b.scratch, 'latency-lake');
     // the stream's job runs on the lake's resident Spark, as `lake stream run` does: no JVM start per run

@@ -3,7 +3,7 @@
  *
  * - throughput: N pre-generated events produced as fast as the emulator takes them, then delivered to raw with
  *   the default buffering; events/s of each leg and of the whole producer-to-raw path;
- * - latency: `runStream` with the default settings (50 events/s, 1 MiB / 5 s buffers, a job run every 10 s) for a
+ * - latency: `runStream` with the default settings (50 events/s, 1 MiB / 5 s buffers, a job run every 5 s) for a
  *   while against the real job runner; p50/p95 of the per-event delay from arrival on the stream to the end of the
  *   job run that committed it (when the snapshot is visible to the local engine).
  */

@@ -44,7 +44,7 @@ export interface StreamRunOptions {
   readonly rate?: number;
   readonly duplicates?: number;
   readonly buffering?: Partial<DeliveryBuffering>;
-  /** time between job runs. @default 10000 */
+  /** time between job runs (start to start). @default 5000 */
   readonly jobIntervalMs?: number;
   /** the job runner (the real one runs local Spark) */
   readonly runJobs: (home: string) => Promise<RunJobsResult>;
@@ -101,7 +101,7 @@ export async function runStream(o: StreamRunOptions): Promise<StreamRunResult> {
   o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.signal?.aborted) stop.abort();
   const timer = o.durationMs === undefined ? undefined : setTimeout(() => stop.abort(), o.durationMs);
-  const jobIntervalMs = o.jobIntervalMs ?? 10_000;
+  const jobIntervalMs = o.jobIntervalMs ?? 5_000;
 
   /** delivered files not yet seen in a job report, by raw key */
   const waiting = new Map<string, DeliveredFile>();

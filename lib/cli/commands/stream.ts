@@ -388,7 +388,7 @@ function registerRun(s: StreamGroup): void {
       '--job-interval <s>',
       'seconds between job runs (a run only starts when new raw files exist)',
       positiveInt('job-interval'),
-      10,
+      5,
     )
     .option(
       '--duration <s>',
