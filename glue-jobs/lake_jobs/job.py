@@ -1,12 +1,12 @@
 """One dataset's job run: raw files -> processed.<dataset> (Iceberg), quarantine, ledger and run report.
 
-The transforms (`check`, `prepare`) are pure; `run_dataset` does the I/O in this order: list new raw
-files (ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe in the batch and against
-the table -> write quarantine (staged) -> MERGE INTO the run's audit branch (only when something changed: no
-new snapshot otherwise) -> dataset checks on the branch (lake_jobs.audit, lake_jobs.checks) -> fast-forward
-main to the branch unless a critical check failed -> ledger -> publish the quarantine -> report. A run killed
-anywhere leaves no half: main moves in one commit, and lake_jobs.quarantine says how the next run settles a
-staged quarantine.
+The transforms (`check`, `prepare`) are pure; `run_dataset` does the I/O in this order: list new raw files
+(ledger) -> read -> parse + quality -> enrich + lineage + hash -> dedupe in the batch and against the table ->
+write quarantine (staged) -> MERGE INTO the run's audit branch (an append when every key is new; only when
+something changed: no new snapshot otherwise) -> dataset checks on the branch (lake_jobs.audit,
+lake_jobs.checks) -> fast-forward main to the branch unless a critical check failed -> ledger -> publish the
+quarantine -> report. A run killed anywhere leaves no half: main moves in one commit, and lake_jobs.quarantine
+says how the next run settles a staged quarantine.
 
 A blocked run (a critical check failed) leaves main exactly as it was and reports `blocked` with each check's
 measured value and threshold; its branch `audit_<run>` is kept for inspection, its raw files are recorded as
@@ -259,7 +259,8 @@ def _process(
     report.quarantined_rows = sum(reasons.values())
     report.quarantine_reasons = dict(sorted(reasons.items()))
     report.duplicate_rows = outcomes.get(dedupe.DUPLICATE, 0)
-    report.output_rows = outcomes.get(dedupe.INSERT, 0) + outcomes.get(dedupe.UPDATE, 0)
+    updates = outcomes.get(dedupe.UPDATE, 0)
+    report.output_rows = outcomes.get(dedupe.INSERT, 0) + updates
     report.check()
 
     if report.quarantined_rows:
@@ -297,19 +298,18 @@ def _process(
     # the checks measured on the batch are the gate's; the MERGE below is the run's anyway
     gate_seconds = time.monotonic() - gate_started
     if report.output_rows:
-        tables.merge(
-            spark,
-            tables.branch_table(table_name, branch),
-            changes,
-            table.business_key,
-            f"lake_changes_{table.name}",
-            {
-                tables.RUN_ID_PROPERTY: report.run_id,
-                tables.INPUT_ROWS_PROPERTY: str(report.input_rows),
-                tables.METRICS_PROPERTY: json.dumps(report.metrics, sort_keys=True),
-            },
-        )
-        phase("merge into the audit branch")
+        target, view = tables.branch_table(table_name, branch), f"lake_changes_{table.name}"
+        properties = {
+            tables.RUN_ID_PROPERTY: report.run_id,
+            tables.INPUT_ROWS_PROPERTY: str(report.input_rows),
+            tables.METRICS_PROPERTY: json.dumps(report.metrics, sort_keys=True),
+        }
+        if updates:
+            tables.merge(spark, target, changes, table.business_key, view, properties)
+        else:
+            # every key is new to the table (classified against it under the run lock): no join with it
+            tables.append(spark, target, changes, view, properties)
+        phase("write into the audit branch")
     gate_started = time.monotonic()
     measures = audit.measure_branch(
         measures, contracts, table, spark.table(tables.branch_table(table_name, branch))

@@ -207,6 +207,20 @@ def merge(
         spark.catalog.dropTempView(view)
 
 
+def append(
+    spark: SparkSession, name: str, rows: DataFrame, view: str, properties: dict[str, str] | None = None
+) -> None:
+    """Appends `rows` (the table's columns, by name) to `name`: one Iceberg commit, whose snapshot summary
+    carries `properties`. For rows whose keys are known not to be in the table: unlike MERGE, no join with
+    it."""
+    rows.createOrReplaceTempView(view)
+    try:
+        with commit_properties(spark, properties or {}):
+            spark.sql(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+    finally:
+        spark.catalog.dropTempView(view)
+
+
 INPUT_ROWS_PROPERTY = "lake.input-rows"
 """Snapshot summary property: records the run read (the row-count check's history)."""
 METRICS_PROPERTY = "lake.run-metrics"
