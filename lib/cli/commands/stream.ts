@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { runJobs } from '../../local/runner';
 import { maintainWhenDue } from '../maintenance';
-import { ensureResident, warmByDefault } from '../../local/resident-spark';
+import { warmByDefault } from '../../local/resident-spark';
+import { warmStreamJobs } from '../../stream/warm';
 import { resolveBuffering, resolveStreamTarget } from '../../stream/config';
 import type { DeliveryBuffering, StreamTarget } from '../../stream/config';
 import { openStream } from '../../stream/connect';
@@ -423,12 +424,14 @@ function registerRun(s: StreamGroup): void {
             `ad_events + campaign_performance every ${o.jobInterval} s${o.duration ? `, for ${o.duration} s` : '; Ctrl-C stops'}`,
         );
         const p = s.ctx.progress;
-        if (warmByDefault()) {
-          // the first events then wait for a job run, not for a JVM and a Spark session to start
-          await p.run('warm Spark', () => ensureResident(home, { onLog: (l) => s.ctx.log(l) }), {
-            summary: (r) => `pid ${r.pid}`,
+        // a job run beside `lake etl` or maintenance waits for the lake's run lock rather than failing
+        const streamJobs = (h: string) =>
+          runJobs(h, { datasets: ['ad_events', 'campaign_performance'], warm: warmByDefault(), wait: 900 });
+        if (warmByDefault())
+          await p.run('warm Spark', () => warmStreamJobs(home, streamJobs, (l) => s.ctx.log(l)), {
+            summary: (w) =>
+              `started in ${seconds(w.startMs)}, first job run ${seconds(w.firstRunMs)} (exit ${w.firstRun.exitCode})`,
           });
-        }
         const producing = p.start('produce', { unit: 'events' });
         const delivering = p.start('deliver', { unit: 'records' });
         const jobs = p.start('job runs', { unit: 'runs' });
@@ -446,13 +449,7 @@ function registerRun(s: StreamGroup): void {
             jobIntervalMs: o.jobInterval * 1000,
             ...(o.duration !== undefined ? { durationMs: o.duration * 1000 } : {}),
             signal: stop.signal,
-            // a job run beside `lake etl` or maintenance waits for the lake's run lock rather than failing
-            runJobs: (h) =>
-              runJobs(h, {
-                datasets: ['ad_events', 'campaign_performance'],
-                warm: warmByDefault(),
-                wait: 900,
-              }),
+            runJobs: streamJobs,
             log: (l) => s.ctx.log(l),
             onProduced: (events) => producing.count(events),
             onDelivered: fileCounter(delivering),
