@@ -199,12 +199,7 @@ def merge(
 ) -> None:
     """MERGE INTO `name` the rows of `changes` (exactly the table's columns, unique on `key`): matched keys
     are updated, others inserted. One Iceberg commit, whose snapshot summary carries `properties`."""
-    changes.createOrReplaceTempView(view)
-    try:
-        with commit_properties(spark, properties or {}):
-            spark.sql(merge_sql(name, view, key))
-    finally:
-        spark.catalog.dropTempView(view)
+    _commit_from_view(spark, changes, view, merge_sql(name, view, key), properties)
 
 
 def append(
@@ -213,10 +208,17 @@ def append(
     """Appends `rows` (the table's columns, by name) to `name`: one Iceberg commit, whose snapshot summary
     carries `properties`. For rows whose keys are known not to be in the table: unlike MERGE, no join with
     it."""
+    _commit_from_view(spark, rows, view, f"INSERT INTO {name} BY NAME SELECT * FROM {view}", properties)
+
+
+def _commit_from_view(
+    spark: SparkSession, rows: DataFrame, view: str, sql: str, properties: dict[str, str] | None
+) -> None:
+    """Runs `sql` (one Iceberg commit, carrying `properties`) with `rows` as the temporary view `view`."""
     rows.createOrReplaceTempView(view)
     try:
         with commit_properties(spark, properties or {}):
-            spark.sql(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+            spark.sql(sql)
     finally:
         spark.catalog.dropTempView(view)
 
