@@ -6,12 +6,7 @@ import { createKey } from '../serve/api-keys';
 import { createLocalRouter } from '../serve/local-app';
 import { startServer } from '../serve/server';
 import type { BenchContext } from './bench';
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
+import { percentile } from '../stream/run';
 
 export interface BenchServer {
   readonly url: string;

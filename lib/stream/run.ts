@@ -76,6 +76,9 @@ export interface StreamRunResult {
   readonly unprocessedEvents: number;
 }
 
+/** The tables a stream job run updates: the streamed dataset and the curated table built from it. */
+export const STREAM_TABLES = ['ad_events', 'campaign_performance'];
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -17,7 +17,7 @@ import type { DeliveredFile } from '../../stream/delivery';
 import { startEmulator, stopEmulator } from '../../stream/emulator';
 import { adEventSource, newSeed } from '../../stream/events';
 import { produce } from '../../stream/producer';
-import { percentile, runStream } from '../../stream/run';
+import { percentile, runStream, STREAM_TABLES } from '../../stream/run';
 import type { JobRunMeasure, StreamRunResult } from '../../stream/run';
 import { streamStatus } from '../../stream/status';
 import type { StreamStatus } from '../../stream/status';
@@ -426,7 +426,7 @@ function registerRun(s: StreamGroup): void {
         const p = s.ctx.progress;
         // a job run beside `lake etl` or maintenance waits for the lake's run lock rather than failing
         const streamJobs = (h: string) =>
-          runJobs(h, { datasets: ['ad_events', 'campaign_performance'], warm: warmByDefault(), wait: 900 });
+          runJobs(h, { datasets: STREAM_TABLES, warm: warmByDefault(), wait: 900 });
         if (warmByDefault())
           await p.run('warm Spark', () => warmStreamJobs(home, streamJobs, (l) => s.ctx.log(l)), {
             summary: (w) =>
@@ -463,7 +463,7 @@ function registerRun(s: StreamGroup): void {
             },
             // the streamed table gets a few small files every run: compacted (and expired) once it is due
             afterJobRun: async () => {
-              await maintainWhenDue(s.ctx, ['ad_events', 'campaign_performance'], { wait: 900 });
+              await maintainWhenDue(s.ctx, STREAM_TABLES, { wait: 900 });
             },
           });
           producing.done(
