@@ -15,6 +15,9 @@ from pyspark.sql import SparkSession
 
 ICEBERG_JAR_NAME = "iceberg-spark-runtime-3.5_2.12-1.10.0.jar"
 ICEBERG_EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
+JAVA_OPTIONS = "-Duser.timezone=UTC -XX:+UseParallelGC"
+"""The local JVM's options. The throughput collector: a job is a batch on a few cores, and G1's concurrent
+marking took about 8% of a 1 M-row run's CPU (its pauses matter less than that; BENCHMARKS.md)."""
 
 
 def iceberg_jar() -> str:
@@ -81,8 +84,8 @@ def local_session(
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
-        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
-        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.driver.extraJavaOptions", JAVA_OPTIONS)
+        .config("spark.executor.extraJavaOptions", JAVA_OPTIONS)
     )
     for key, value in (extra or {}).items():
         builder = builder.config(key, value)

@@ -17,3 +17,9 @@ def test_each_test_gets_its_own_catalog(spark: SparkSession, lake: LakeConfig) -
     assert spark.sql(f"SHOW TABLES IN {lake.catalog}.processed").count() == 1, (
         "a fresh catalog starts without tables"
     )
+
+
+def test_the_local_jvm_runs_the_throughput_collector(spark: SparkSession) -> None:
+    beans = spark.sparkContext._jvm.java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()  # type: ignore[union-attr]
+    names = {str(b.getName()) for b in beans}
+    assert names == {"PS Scavenge", "PS MarkSweep"}, names
