@@ -17,7 +17,13 @@
  */
 import { join } from 'node:path';
 import { DuckDBInstance, DuckDBTypeId, StatementType, JsonDuckDBValueConverter } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBType, DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBResultReader,
+  DuckDBType,
+  DuckDBValue,
+  DuckDBValueConverter,
+} from '@duckdb/node-api';
 import {
   DuckDBDateValue,
   DuckDBDecimalValue,
@@ -54,7 +60,45 @@ export interface QueryColumn {
 
 export interface QueryResult {
   readonly columns: QueryColumn[];
+  /** every row, as JSON values (converted when first read) */
   readonly rows: Record<string, JsonValue>[];
+  /**
+   * the first `n` rows, converting only those: an API page reads limit + 1 rows of a result capped at the largest
+   * page + 1, and converting the rest only made garbage (absent: `firstRows` slices `rows`)
+   */
+  head?(n: number): Record<string, JsonValue>[];
+}
+
+/** The first `n` rows of a result, converting no more than those when the result can. */
+export function firstRows(result: QueryResult, n: number): Record<string, JsonValue>[] {
+  return result.head ? result.head(n) : result.rows.slice(0, n);
+}
+
+/** A read result that stays DuckDB's own (native) values until its rows are asked for. */
+function lazyResult(reader: DuckDBResultReader): QueryResult {
+  const names = reader.deduplicatedColumnNames();
+  const types = reader.columnTypes();
+  const columns = names.map((name, i) => ({ name, type: String(types[i]) }));
+  let all: Record<string, JsonValue>[] | undefined;
+  return {
+    columns,
+    get rows() {
+      all ??= reader.convertRowObjects(jsonValueConverter) as Record<string, JsonValue>[];
+      return all;
+    },
+    head(n: number) {
+      if (all) return all.slice(0, n);
+      const out: Record<string, JsonValue>[] = [];
+      for (let r = 0; r < Math.min(n, reader.currentRowCount); r++) {
+        const row: Record<string, JsonValue> = {};
+        names.forEach((name, c) => {
+          row[name] = jsonValueConverter(reader.value(c, r), types[c]!, jsonValueConverter);
+        });
+        out.push(row);
+      }
+      return out;
+    },
+  };
 }
 
 export type QueryParam = string | number | boolean | null;
@@ -265,6 +309,28 @@ export interface OpenOptions {
    * can be queried (the API's `as_of`); for engines whose SQL is generated, not a user's @default false
    */
   readonly olderVersions?: boolean;
+  /**
+   * statements that run at once; the others wait their turn, in order. DuckDB spreads one statement over all its
+   * threads, so more at once only add their working memory (`lake serve` under concurrent requests) @default no bound
+   */
+  readonly concurrency?: number;
+}
+
+/** Runs at most `n` of the given tasks at once, the others in the order they came. */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
 
 /**
@@ -382,7 +448,11 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
   setup.closeSync();
   let closed = false;
 
-  async function query(sql: string, params: readonly QueryParam[] = []): Promise<QueryResult> {
+  const inTurn = opts.concurrency ? limiter(Math.max(1, Math.floor(opts.concurrency))) : undefined;
+  const query = (sql: string, params: readonly QueryParam[] = []): Promise<QueryResult> =>
+    inTurn ? inTurn(() => statement(sql, params)) : statement(sql, params);
+
+  async function statement(sql: string, params: readonly QueryParam[]): Promise<QueryResult> {
     if (closed) throw new QueryError('the engine is closed');
     if (typeof sql !== 'string' || sql.trim() === '') throw new QueryError('empty query');
     const conn = await instance.connect();
@@ -427,11 +497,7 @@ export async function openLocalEngine(home: string, opts: OpenOptions = {}): Pro
           if (isFileAccessError(msg)) throw new QueryRefusedError(fileAccessRefusal(msg));
           throw new QueryError(readFailure(msg));
         }
-        const names = reader.deduplicatedColumnNames();
-        const types = reader.columnTypes();
-        const columns = names.map((name, i) => ({ name, type: String(types[i]) }));
-        const rows = reader.convertRowObjects(jsonValueConverter) as Record<string, JsonValue>[];
-        return { columns, rows };
+        return lazyResult(reader);
       } finally {
         prepared.destroySync();
       }

@@ -12,7 +12,7 @@ import type { ColumnType } from '../contracts';
 import { readSnapshotFiles, readTableMetadata } from '../local/iceberg';
 import type { DataFile, PartitionField, TableMetadata } from '../local/iceberg';
 import { layout, tableDir } from '../local/layout';
-import { tableRelation, type LocalEngine } from '../local/sql-engine';
+import { firstRows, tableRelation, type LocalEngine, type QueryResult } from '../local/sql-engine';
 import { pruneFiles } from './pruning';
 import { scannedBytes } from './scanned-bytes';
 import type {
@@ -32,7 +32,7 @@ interface Execution {
   readonly startedAt: number;
   /** bytes of the data files the query reads (scanned-bytes.ts) */
   readonly scannedBytes: number;
-  result?: ResultSet;
+  result?: QueryResult;
   error?: unknown;
   /** finished while its request waited: read once by that request, then dropped */
   answered?: boolean;
@@ -203,8 +203,8 @@ export class DuckDbEngine implements QueryEngine {
     await ex.done;
     if (ex.answered) this.executions.delete(id);
     if (ex.error !== undefined) throw ex.error;
-    const r = ex.result as ResultSet;
-    return { columns: r.columns, rows: r.rows.slice(0, maxRows), scannedBytes: ex.scannedBytes };
+    const r = ex.result as QueryResult;
+    return { columns: r.columns, rows: firstRows(r, maxRows), scannedBytes: ex.scannedBytes };
   }
 
   /** Executions held in memory: the bound `lake serve` keeps. */

@@ -3,6 +3,7 @@
  * any table's Iceberg metadata version changes (checked at most every `checkEveryMs`), so the API always reads
  * the current snapshot. The previous engine is closed after a grace period, once its in-flight queries are done.
  */
+import { availableParallelism } from 'node:os';
 import { allTables } from '../contracts';
 import { latestMetadataFile } from '../local/iceberg';
 import { layout, tableDir } from '../local/layout';
@@ -28,8 +29,10 @@ export async function reloadingEngine(
     onReload?: (signature: string) => void;
   } = {},
 ): Promise<ServedEngine & Pick<LocalEngine, 'home'>> {
-  // the API's queries as of an older version read that version's files
-  const open = opts.open ?? ((h: string) => openLocalEngine(h, { olderVersions: true }));
+  // the API's queries as of an older version read that version's files; as many statements at once as cores
+  const open =
+    opts.open ??
+    ((h: string) => openLocalEngine(h, { olderVersions: true, concurrency: availableParallelism() }));
   const signature = opts.signature ?? snapshotSignature;
   const every = opts.checkEveryMs ?? 2000;
   const grace = opts.graceMs ?? 60_000;

@@ -6,7 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allTables } from '../../lib/contracts';
-import { duckDbType, openLocalEngine, QueryError, QueryRefusedError } from '../../lib/local/sql-engine';
+import {
+  duckDbType,
+  firstRows,
+  limiter,
+  openLocalEngine,
+  QueryError,
+  QueryRefusedError,
+} from '../../lib/local/sql-engine';
 import type { LocalEngine } from '../../lib/local/sql-engine';
 import { readCurrentSnapshot } from '../../lib/local/iceberg';
 import { layout, tableDir } from '../../lib/local/layout';
@@ -55,6 +62,17 @@ describe('an empty lake home', () => {
         n: null,
       },
     ]);
+  });
+
+  it('converts only the rows a caller asks for with firstRows, with the same values as the whole result', async () => {
+    const sql =
+      "SELECT i, TIMESTAMP '2025-03-03 10:00:00' + to_seconds(i) AS t, i::DECIMAL(18,2) AS m, [i, NULL] AS l, CASE WHEN i % 2 = 0 THEN NULL ELSE 'odd' END AS s FROM range(3000) r(i) ORDER BY i";
+    const head = firstRows(await engine.query(sql), 1001);
+    const whole = (await engine.query(sql)).rows;
+    expect(whole).toHaveLength(3000);
+    expect(head).toEqual(whole.slice(0, 1001));
+    expect(firstRows(await engine.query(sql), 5000)).toEqual(whole);
+    expect(firstRows(await engine.query('SELECT 1 AS a WHERE false'), 10)).toEqual([]);
   });
 
   it('binds ? as prepared parameters (values never become SQL)', async () => {
@@ -187,5 +205,36 @@ describe('the fixture lake (built by the real Spark jobs)', () => {
     await expect(
       engine.query(`SELECT * FROM read_csv('${join(fx.home, 'state', 'ingest', '*.json')}')`),
     ).rejects.toThrow(QueryRefusedError);
+  });
+});
+
+describe('limiter', () => {
+  it('runs at most n tasks at once, the others in the order they came', async () => {
+    const inTurn = limiter(2);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const task = (i: number) => async () => {
+      started.push(i);
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 5 + (i % 3) * 5));
+      running--;
+      return i * 10;
+    };
+    const results = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => inTurn(task(i))));
+    expect(results).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(most).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('goes on with the next task when one fails', async () => {
+    const inTurn = limiter(1);
+    const failed = inTurn(async () => {
+      throw new Error('boom');
+    });
+    const next = inTurn(async () => 'next');
+    await expect(failed).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('next');
   });
 });
