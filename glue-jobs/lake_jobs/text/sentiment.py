@@ -138,9 +138,13 @@ def _score(toks: Column, text: Column, lang: Column) -> Column:
     looks back at the two before it)."""
     lexicon = _lexicon_map()
     prefix = F.when(lang.isin(*LEXICONS.keys()), lang).otherwise(F.lit(ANY_LANGUAGE))
+    # a hash-set test first (Spark's InSet): most tokens are in no lexicon, and the map literal is searched
+    # key by key
+    known = sorted({w for lexicon_words in LEXICONS.values() for w in lexicon_words})
 
     def valence(token: Column, i: Column) -> Column:
-        value = F.coalesce(F.element_at(lexicon, F.concat(prefix, F.lit(":"), token)), F.lit(0.0))
+        found = F.element_at(lexicon, F.concat(prefix, F.lit(":"), token))
+        value = F.when(token.isin(*known), F.coalesce(found, F.lit(0.0))).otherwise(F.lit(0.0))
         negated = (F.when(i >= 1, _is_negator(toks[i - 1])).otherwise(False)) | (
             F.when(i >= 2, _is_negator(toks[i - 2])).otherwise(False)
         )
