@@ -1,9 +1,8 @@
 /** What the API bench sections share: a `lake serve` of their own, and p50/p99 of timed calls. */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DataRole } from '../governance/grants';
-import { repoRoot } from '../setup/toolchain';
+import { lakeCli, repoRoot } from '../setup/toolchain';
 import { openLocalEngine, type LocalEngine } from '../local/sql-engine';
 import { jsonLogger } from '../../lambdas/api/logger';
 import { createKey } from '../serve/api-keys';
@@ -82,8 +81,7 @@ export function residentMiB(pid: number): number {
 
 /** `lake serve` over `home` as users start it, in its own process on a free port, silent and never throttled. */
 export async function serveProcess(home: string): Promise<ServeProcess> {
-  const cli = join(repoRoot, 'bin', 'lake.js');
-  const args = [cli, '--home', home, 'serve', '--port', '0', '--rate', '100000', '--burst', '100000'];
+  const args = [lakeCli, '--home', home, 'serve', '--port', '0', '--rate', '100000', '--burst', '100000'];
   const child = spawn(process.execPath, [...args, '--log-level', 'silent'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

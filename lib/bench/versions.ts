@@ -11,11 +11,9 @@ import { tableHistory } from '../local/history';
 import { generateAndLand } from '../local/land';
 import { runCollected } from '../local/processes';
 import { runJobs } from '../local/runner';
-import { repoRoot } from '../setup/toolchain';
+import { lakeCli, repoRoot } from '../setup/toolchain';
 import type { BenchContext, BenchSection } from './bench';
 import { numberOf, sparkBench } from './spark-etl';
-
-const lakeCli = join(repoRoot, 'bin', 'lake.js');
 
 /** The best wall clock of `runs` runs of `f`, in ms, and its last result. */
 async function best<T>(runs: number, f: () => Promise<T> | T): Promise<{ ms: number; result: T }> {

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 
 export const repoRoot = join(__dirname, '..', '..');
+/** The `lake` CLI's entry script, for commands that start it as a user would. */
+export const lakeCli = join(repoRoot, 'bin', 'lake.js');
 export const venvDir = join(repoRoot, '.venv');
 export const venvPython = join(venvDir, 'bin', 'python');
 export const icebergArtifact = 'org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0';
