@@ -29,6 +29,23 @@ function fullCollection(): () => void {
   return exposed;
 }
 
+/** `engine` whose queries run the guard's check when each one ends. */
+export function guarded<E extends { query(...args: never[]): Promise<unknown> }>(
+  engine: E,
+  check: () => void = nativeMemoryGuard(),
+): E {
+  return {
+    ...engine,
+    query: async (...args: Parameters<E['query']>) => {
+      try {
+        return await engine.query(...args);
+      } finally {
+        check();
+      }
+    },
+  };
+}
+
 /** Returns a check to call after each query: it collects when the resident size grew past the bound. */
 export function nativeMemoryGuard(opts: NativeMemoryGuardOptions = {}): () => void {
   const growth = opts.growthBytes ?? 8 * 1024 * 1024;

@@ -3,7 +3,7 @@
  * lowest size after the last one, and only then. The resident sizes are given; the collection is V8's own in the
  * last test.
  */
-import { nativeMemoryGuard } from '../../lib/serve/native-memory';
+import { guarded, nativeMemoryGuard } from '../../lib/serve/native-memory';
 
 const MiB = 1024 * 1024;
 
@@ -36,5 +36,23 @@ describe('nativeMemoryGuard', () => {
     }).not.toThrow();
     expect(process.memoryUsage.rss()).toBeGreaterThan(0);
     expect(before).toBeGreaterThan(0);
+  });
+
+  it('guarded runs the check after each query, answered or failed, and passes the answer on', async () => {
+    let checks = 0;
+    const engine = guarded(
+      {
+        name: 'e',
+        query: async (sql: string) => {
+          if (sql === 'bad') throw new Error('bad query');
+          return { rows: [sql] };
+        },
+      },
+      () => checks++,
+    );
+    await expect(engine.query('SELECT 1')).resolves.toEqual({ rows: ['SELECT 1'] });
+    await expect(engine.query('bad')).rejects.toThrow('bad query');
+    expect(checks).toBe(2);
+    expect(engine.name).toBe('e');
   });
 });

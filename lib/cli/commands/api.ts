@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { createKey, readKeys, revokeKey } from '../../serve/api-keys';
 import { lakeExampleRange } from '../../serve/example-range';
-import { nativeMemoryGuard } from '../../serve/native-memory';
+import { guarded } from '../../serve/native-memory';
 import { createLocalRouter } from '../../serve/local-app';
 import { reloadingEngine } from '../../serve/reloading-engine';
 import { scanRecorder } from '../../serve/scan-summary';
@@ -96,21 +96,12 @@ export function register(program: Command, ctx: CliContext): void {
       }) => {
         const port = intOption('--port', opts.port, 0, 65535);
         const home = ctx.home();
-        const reloading = await reloadingEngine(home, {
-          onReload: () => ctx.log('new snapshots committed: the API now reads them'),
-        });
         // results hold native memory V8 does not count: collect when the resident size grew (native-memory.ts)
-        const guard = nativeMemoryGuard();
-        const engine: typeof reloading = {
-          ...reloading,
-          query: async (sql, params) => {
-            try {
-              return await reloading.query(sql, params);
-            } finally {
-              guard();
-            }
-          },
-        };
+        const engine = guarded(
+          await reloadingEngine(home, {
+            onReload: () => ctx.log('new snapshots committed: the API now reads them'),
+          }),
+        );
         const examples = await lakeExampleRange(engine);
         // what the queries scanned, for `lake cost`: written every few seconds and on stop
         const scans = scanRecorder({
